@@ -1,0 +1,139 @@
+"""One card: its layout markup fitted to the card and drawn in card coordinates.
+
+The origin is the card's bottom-left trim corner. Only the band and its
+bleed go outside the safe area; text always stays inside it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+
+from cards.colour import text_colour_on
+from cards.fit import Fitted, Overflow, draw_stack, fit
+from cards.geometry import Bleed
+from cards.markup import Band, Layout, TypeScale, flowables, styles_for
+from cards.theme import FONT_SEMIBOLD, CardTheme, mm_to_pt
+
+
+@dataclass(frozen=True)
+class ContentBox:
+    x_pt: float
+    top_pt: float
+    width_pt: float
+    height_pt: float
+
+
+def content_box(theme: CardTheme) -> ContentBox:
+    """Below the band, above the footer, inside the safe area."""
+    safe = mm_to_pt(theme.safe_mm)
+    top = mm_to_pt(theme.height_mm - theme.band_height_mm - theme.band_gap_mm)
+    bottom = safe + theme.footer_pt * 1.2 + mm_to_pt(theme.footer_gap_mm)
+    return ContentBox(safe, top, mm_to_pt(theme.width_mm) - 2 * safe, top - bottom)
+
+
+def type_scale(theme: CardTheme, body_pt: float, accent: str, language: str) -> TypeScale:
+    return TypeScale(
+        title_pt=theme.title_pt,
+        title_leading=theme.title_leading,
+        meta_pt=theme.meta_pt,
+        meta_icon_pt=theme.meta_icon_pt,
+        meta_item_gap_pt=theme.meta_item_gap_pt,
+        meta_gap_pt=theme.meta_gap_pt,
+        title_gap_pt=theme.title_gap_pt,
+        body_pt=body_pt,
+        body_leading=theme.body_leading,
+        step_gap_pt=theme.step_gap_pt,
+        step_indent_pt=theme.step_indent_pt,
+        paragraph_gap_pt=theme.paragraph_gap_pt,
+        footer_pt=theme.footer_pt,
+        ink=theme.ink,
+        grey=theme.grey,
+        accent=accent,
+        language=language,
+    )
+
+
+@dataclass(frozen=True)
+class FittedCard:
+    layout: Layout
+    fitted: Fitted
+    scale: TypeScale
+    template: str
+
+
+def fit_card(
+    layout: Layout, theme: CardTheme, language: str, template: str
+) -> FittedCard | Overflow:
+    accent = layout.band.colour if layout.band else theme.ink
+    box = content_box(theme)
+
+    def build(body_pt: float) -> list:
+        styles = styles_for(type_scale(theme, body_pt, accent, language))
+        return flowables(layout.blocks, styles, template)
+
+    result = fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
+    if isinstance(result, Overflow):
+        return result
+    return FittedCard(layout, result, type_scale(theme, result.body_pt, accent, language), template)
+
+
+def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
+    """Draw at the current origin (the card's bottom-left trim corner)."""
+    if card.layout.band:
+        draw_band(canvas, card.layout.band, theme, bleed)
+    box = content_box(theme)
+    draw_stack(canvas, card.fitted.flowables, box.x_pt, box.top_pt, box.width_pt)
+    if card.layout.footer:
+        styles = styles_for(card.scale)
+        footer = Paragraph(card.layout.footer, styles.footer)
+        _, height = footer.wrap(box.width_pt, 1e6)
+        footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
+
+
+def draw_band(canvas, band: Band, theme: CardTheme, bleed: Bleed) -> None:
+    """The section's colour across the top, bleeding past every trim edge it touches."""
+    width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+    band_pt = mm_to_pt(theme.band_height_mm)
+    left, right, top = mm_to_pt(bleed.left_mm), mm_to_pt(bleed.right_mm), mm_to_pt(bleed.top_mm)
+    colour = HexColor(band.colour)
+    text = HexColor(text_colour_on(band.colour))
+    canvas.saveState()
+    canvas.setFillColor(colour)
+    canvas.rect(-left, height - band_pt, width + left + right, band_pt + top, stroke=0, fill=1)
+
+    safe = mm_to_pt(theme.safe_mm)
+    radius = mm_to_pt(theme.band_disc_mm) / 2
+    middle = height - band_pt / 2
+    label_x = safe
+    if band.number:
+        canvas.setFillColor(text)
+        canvas.circle(safe + radius, middle, radius, stroke=0, fill=1)
+        canvas.setFillColor(colour)
+        number_pt = radius * 1.25
+        canvas.setFont(FONT_SEMIBOLD, number_pt)
+        canvas.drawCentredString(safe + radius, middle - number_pt * 0.34, band.number)
+        label_x = safe + 2 * radius + radius * 0.7
+
+    label = band.label.upper()
+    room = width - safe - label_x
+    size = theme.band_label_pt
+    tracking = theme.band_tracking_pt
+
+    def label_width(size_pt: float) -> float:
+        return stringWidth(label, FONT_SEMIBOLD, size_pt) + tracking * size_pt / theme.band_label_pt * len(label)
+
+    while size > theme.band_label_min_pt and label_width(size) > room:
+        size -= 0.25
+    text_object = canvas.beginText(label_x, middle - size * 0.34)
+    text_object.setFont(FONT_SEMIBOLD, size)
+    if label_width(size) > room:  # a very long name is narrowed, never cut off
+        text_object.setHorizScale(100 * room / label_width(size))
+    text_object.setCharSpace(tracking * size / theme.band_label_pt)
+    text_object.setFillColor(text)
+    text_object.textOut(label)
+    canvas.drawText(text_object)
+    canvas.restoreState()

@@ -1,0 +1,538 @@
+"""Read a deck folder into the model, checking every rule of the contract.
+
+Problems are collected, not raised one at a time: a deck with five mistakes
+gets five lines. ``load_deck`` returns the deck and its warnings, or raises
+``ContentError`` with everything it found when any problem is an error.
+
+Markdown bodies become blocks of inline layout markup here, once: text is
+XML-escaped and only ``<b>``, ``<i>`` and ``<br/>`` are produced, so nothing an
+author writes is ever evaluated as markup or as a template.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Callable
+from xml.sax.saxutils import escape
+
+import yaml
+from markdown_it import MarkdownIt
+
+from cards.colour import AA_CONTRAST, HEX_COLOUR, PALETTE, best_text_contrast
+from cards.model import Block, Deck, Section, Source, Technique
+from cards.problems import ERROR, WARNING, ContentError, Problem, has_errors
+
+INDEX = "_index.md"
+MAX_FILE_BYTES = 1_000_000
+PRESSURES = ("gentle", "medium", "firm")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+# Characters XML 1.0 cannot carry; a stray one must not break the layout markup.
+XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+# Quotes per language for markdown-it's typographer: “double”, ‘single’.
+QUOTES = {
+    "en": "“”‘’",
+    "de": "„“‚‘",
+    "pl": "„”‚’",
+    "ru": "«»„“",
+    "el": "«»“”",
+    "fr": ["« ", " »", "‹ ", " ›"],
+    "es": "«»“”",
+    "it": "«»“”",
+    "nl": "‘’‘’",
+}
+
+
+class Problems:
+    """Collects problems for one load."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def error(self, path: Path, line: int, message: str) -> None:
+        self.items.append(Problem(path, line, ERROR, message))
+
+    def warning(self, path: Path, line: int, message: str) -> None:
+        self.items.append(Problem(path, line, WARNING, message))
+
+
+@dataclass(frozen=True)
+class Document:
+    """One Markdown file split into front matter and body."""
+
+    path: Path
+    fields: dict[str, Any]
+    field_lines: dict[str, int]
+    body: str
+    body_line: int  # file line of the body's first line
+
+
+# --------------------------------------------------------------------------
+# Reading one file
+
+
+def read_document(path: Path, problems: Problems) -> Document | None:
+    """Read, decode and split one file; None when it cannot be used at all."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                path, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MB)"
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(path, 1, f"cannot read file: {exc.strerror or exc}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(
+            path,
+            line,
+            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}; save the file as UTF-8",
+        )
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if XML_INVALID.search(text):
+        line = text[: XML_INVALID.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
+        problems.warning(path, line, "control characters removed (they cannot be printed)")
+        text = XML_INVALID.sub("", text)
+    return split_front_matter(path, text, problems)
+
+
+def split_front_matter(path: Path, text: str, problems: Problems) -> Document | None:
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        problems.error(path, 1, "missing front matter: the file must start with a '---' line")
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
+    except StopIteration:
+        problems.error(path, 1, "front matter is not closed: add a '---' line after it")
+        return None
+    yaml_text = "\n".join(lines[1:end])
+    try:
+        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 2 if mark else 1
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.error(path, line, f"front matter is not valid YAML: {reason}")
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.error(
+            path, 2, "front matter must be 'name: value' lines, not a single value or a list"
+        )
+        return None
+    field_lines: dict[str, int] = {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, _value in node.value:
+            field_lines[str(key_node.value)] = key_node.start_mark.line + 2
+    fields = {str(k): v for k, v in data.items()}
+    body = "\n".join(lines[end + 1 :])
+    return Document(path, fields, field_lines, body, end + 2)
+
+
+# --------------------------------------------------------------------------
+# Fields
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    check: Callable[[Any], tuple[Any, str | None]]
+    required: bool = False
+
+
+def text_value(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
+        kind = "empty" if value is None else type(value).__name__
+        kind = {"dict": "a mapping", "list": "a list", "bool": "true/false"}.get(kind, kind)
+        return None, f"must be text (got {kind})"
+    if isinstance(value, (int, float)):
+        return str(value), None
+    if not isinstance(value, str):
+        return None, f"must be text (got {type(value).__name__})"
+    value = " ".join(value.split())
+    if not value:
+        return None, "must not be empty"
+    return value, None
+
+
+def int_value(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None, f"must be a whole number (got {value!r})"
+    return value, None
+
+
+def bool_value(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, bool):
+        return None, f"must be true or false (got {value!r})"
+    return value, None
+
+
+def pressure_value(value: Any) -> tuple[Any, str | None]:
+    if value not in PRESSURES:
+        return None, f"must be one of {', '.join(PRESSURES)} (got {value!r})"
+    return value, None
+
+
+def colour_value(value: Any) -> tuple[Any, str | None]:
+    if value is None:
+        return None, "is empty; quote it, as in colour: \"#2A6CB8\" (a bare # starts a comment)"
+    if not isinstance(value, str) or not HEX_COLOUR.match(value):
+        return None, f"must be #RRGGBB (got {value!r})"
+    return value.upper(), None
+
+
+def language_value(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, str) or not LANGUAGE_TAG.match(value):
+        return None, f"must be a language tag such as en, de or pt-BR (got {value!r})"
+    return value, None
+
+
+DECK_FIELDS = (
+    Field("title", text_value, required=True),
+    Field("subtitle", text_value),
+    Field("author", text_value),
+    Field("language", language_value),
+)
+SECTION_FIELDS = (
+    Field("title", text_value, required=True),
+    Field("colour", colour_value),
+    Field("weight", int_value),
+)
+TECHNIQUE_FIELDS = (
+    Field("title", text_value, required=True),
+    Field("hold", text_value),
+    Field("repeat", text_value),
+    Field("pressure", pressure_value),
+    Field("weight", int_value),
+    Field("draft", bool_value),
+)
+
+
+def check_fields(doc: Document, fields: tuple[Field, ...], problems: Problems) -> dict[str, Any]:
+    """Validated values by name; a field with a problem is left out."""
+    known = {f.name: f for f in fields}
+    values: dict[str, Any] = {}
+    for name, raw in doc.fields.items():
+        line = doc.field_lines.get(name, 2)
+        spec = known.get(name)
+        if spec is None:
+            near = difflib.get_close_matches(name, list(known), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            allowed = ", ".join(known)
+            problems.warning(doc.path, line, f"unknown field '{name}' ignored{hint} (known: {allowed})")
+            continue
+        value, message = spec.check(raw)
+        if message:
+            problems.error(doc.path, line, f"{name} {message}")
+        else:
+            values[name] = value
+    for spec in fields:
+        if spec.required and spec.name not in doc.fields:
+            problems.error(doc.path, 1, f"missing required field '{spec.name}'")
+    return values
+
+
+# --------------------------------------------------------------------------
+# Markdown
+
+
+def markdown_parser(language: str) -> MarkdownIt:
+    quotes = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    md = MarkdownIt("commonmark", {"typographer": True, "quotes": quotes})
+    return md.enable(["replacements", "smartquotes", "table"])
+
+
+def typographic(md: MarkdownIt, text: str) -> str:
+    """Plain text with curly quotes and real dashes, as the body gets."""
+    tokens = md.parseInline(text)
+    if not tokens:
+        return text
+    kept = ("text", "code_inline", "html_inline")
+    return "".join(
+        " " if t.type == "softbreak" else t.content
+        for t in tokens[0].children or []
+        if t.type in kept or t.type == "softbreak"
+    )
+
+
+def render_inline(children: list, report: Callable[[str], None]) -> str:
+    out: list[str] = []
+    for token in children:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            out.append(escape(token.content))
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("<br/>")
+        elif kind in ("strong_open", "strong_close"):
+            out.append("<b>" if kind.endswith("open") else "</b>")
+        elif kind in ("em_open", "em_close"):
+            out.append("<i>" if kind.endswith("open") else "</i>")
+        elif kind == "html_inline":
+            report("raw HTML is not supported; shown as text")
+            out.append(escape(token.content))
+        elif kind == "image":
+            report("images in the body are not supported; the alt text is shown")
+            out.append(escape(token.content))
+        elif kind in ("link_open", "link_close"):
+            continue
+        elif token.content:
+            out.append(escape(token.content))
+    return "".join(out).strip()
+
+
+def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[Block, ...]:
+    """The body as blocks of inline markup; unsupported Markdown warns and shows as text."""
+    tokens = md.parse(doc.body)
+    blocks: list[Block] = []
+    warned: set[str] = set()
+    line = doc.body_line
+
+    def report(message: str) -> None:
+        if message not in warned:
+            warned.add(message)
+            problems.warning(doc.path, line, message)
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.map:
+            line = doc.body_line + token.map[0]
+        kind = token.type
+        if kind in ("paragraph_open", "heading_open"):
+            inline = render_inline(tokens[i + 1].children or [], report)
+            if inline:
+                blocks.append(Block("heading" if kind == "heading_open" else "paragraph", (inline,)))
+            i += 3
+            continue
+        if kind in ("ordered_list_open", "bullet_list_open"):
+            close = kind.replace("_open", "_close")
+            depth, j, items, current = 0, i, [], []
+            while j < len(tokens):
+                t = tokens[j]
+                if t.type == kind:
+                    depth += 1
+                elif t.type == close:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif t.type == "list_item_open" and depth == 1:
+                    current = []
+                elif t.type == "list_item_close" and depth == 1:
+                    items.append("<br/>".join(p for p in current if p))
+                elif t.type == "inline":
+                    current.append(render_inline(t.children or [], report))
+                j += 1
+            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 1
+            blocks.append(
+                Block("steps" if kind == "ordered_list_open" else "bullets", tuple(items), start)
+            )
+            i = j + 1
+            continue
+        if kind in ("fence", "code_block", "html_block"):
+            if kind == "html_block":
+                report("raw HTML is not supported; shown as text")
+            text = "<br/>".join(escape(x) for x in token.content.rstrip("\n").split("\n"))
+            blocks.append(Block("paragraph", (text,)))
+        elif kind == "table_open":
+            report("tables are not supported; each row is shown as a line of text")
+            rows: list[str] = []
+            j = i
+            while tokens[j].type != "table_close":
+                if tokens[j].type == "tr_open":
+                    rows.append("")
+                elif tokens[j].type == "inline":
+                    cell = render_inline(tokens[j].children or [], report)
+                    rows[-1] = f"{rows[-1]} · {cell}" if rows[-1] else cell
+                j += 1
+            blocks.append(Block("paragraph", ("<br/>".join(rows),)))
+            i = j
+        i += 1
+    return tuple(blocks)
+
+
+# --------------------------------------------------------------------------
+# The deck
+
+
+def sort_key(weight: int | None, name: str) -> tuple[bool, int, str]:
+    """Weighted items first, by weight; then the rest by file or folder name."""
+    return (weight is None, weight or 0, name)
+
+
+def visible(name: str) -> bool:
+    """Files and folders starting with _ or . are the author's, not the deck's."""
+    return not name.startswith((".", "_"))
+
+
+def load_technique(
+    path: Path, md: MarkdownIt, problems: Problems
+) -> tuple[Technique, int | None] | None:
+    doc = read_document(path, problems)
+    if doc is None:
+        return None
+    values = check_fields(doc, TECHNIQUE_FIELDS, problems)
+    if "title" not in values:
+        return None
+    body = markdown_blocks(doc, md, problems)
+    if not body:
+        problems.warning(path, doc.body_line, "the technique has no text below its front matter")
+    technique = Technique(
+        slug=path.stem,
+        title=typographic(md, values["title"]),
+        body=body,
+        source=Source(path, 1),
+        hold=values.get("hold") and typographic(md, values["hold"]),
+        repeat=values.get("repeat") and typographic(md, values["repeat"]),
+        pressure=values.get("pressure"),
+        weight=values.get("weight"),
+        draft=values.get("draft", False),
+    )
+    return technique, technique.weight
+
+
+def load_section(
+    folder: Path, md: MarkdownIt, problems: Problems
+) -> tuple[dict[str, Any], tuple[Block, ...], list[Technique]] | None:
+    index = folder / INDEX
+    if not index.is_file():
+        problems.error(index, 1, "section has no _index.md (it needs at least 'title: ...')")
+        values: dict[str, Any] | None = None
+        intro: tuple[Block, ...] = ()
+        doc = None
+    else:
+        doc = read_document(index, problems)
+        values = check_fields(doc, SECTION_FIELDS, problems) if doc else None
+        intro = markdown_blocks(doc, md, problems) if doc else ()
+    files = sorted(
+        p
+        for p in folder.rglob("*.md")
+        if p.is_file() and all(visible(part) for part in p.relative_to(folder).parts)
+    )
+    loaded = [t for p in files if (t := load_technique(p, md, problems))]
+    loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
+    techniques = [t for t, _ in loaded if not t.draft]
+    if values is None:
+        return None
+    values["_colour_line"] = doc.field_lines.get("colour", 1) if doc else 1
+    return values, intro, techniques
+
+
+def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
+    """The deck in ``folder`` and its warnings; raises ContentError on any error."""
+    problems = Problems()
+    folder = Path(folder)
+    if not folder.is_dir():
+        what = "is a file, not a deck folder" if folder.exists() else "deck folder not found"
+        problems.error(folder, 1, what)
+        raise ContentError(problems.items)
+    deck_index = folder / INDEX
+    deck_values: dict[str, Any] = {}
+    deck_intro: tuple[Block, ...] = ()
+    md = markdown_parser("en")
+    if not deck_index.is_file():
+        problems.error(deck_index, 1, "not a deck: the folder has no _index.md with the deck's title")
+    else:
+        doc = read_document(deck_index, problems)
+        if doc:
+            deck_values = check_fields(doc, DECK_FIELDS, problems)
+            md = markdown_parser(deck_values.get("language", "en"))
+            deck_intro = markdown_blocks(doc, md, problems)
+            if "title" in deck_values:
+                deck_values["title"] = typographic(md, deck_values["title"])
+
+    for stray in sorted(folder.glob("*.md")):
+        if stray.name != INDEX and visible(stray.name):
+            problems.warning(
+                stray, 1, "ignored: a technique must be inside a section folder"
+            )
+
+    sections = []
+    raw_sections = []
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name)):
+        loaded = load_section(sub, md, problems)
+        if loaded:
+            raw_sections.append((sub, *loaded))
+    raw_sections.sort(key=lambda s: sort_key(s[1].get("weight"), s[0].name))
+
+    taken = {values["colour"] for _, values, _, _ in raw_sections if "colour" in values}
+    spare = itertools.cycle([c for c in PALETTE if c not in taken] or PALETTE)
+    number = 0
+    for index, (sub, values, intro, techniques) in enumerate(raw_sections, start=1):
+        colour = values.get("colour") or next(spare)
+        numbered = []
+        for t in techniques:
+            number += 1
+            numbered.append(replace(t, number=number))
+        sections.append(
+            Section(
+                slug=sub.name,
+                title=typographic(md, values["title"]) if "title" in values else sub.name,
+                colour=colour,
+                intro=intro,
+                source=Source(sub / INDEX, values["_colour_line"]),
+                techniques=tuple(numbered),
+                number=index,
+                weight=values.get("weight"),
+            )
+        )
+
+    check_deck(sections, problems, folder)
+    if has_errors(problems.items) or "title" not in deck_values:
+        raise ContentError(problems.items)
+    newest = max((p.stat().st_mtime for p in folder.rglob("*.md") if p.is_file()), default=0.0)
+    deck = Deck(
+        slug=folder.resolve().name,
+        title=deck_values["title"],
+        intro=deck_intro,
+        source=Source(deck_index, 1),
+        sections=tuple(sections),
+        subtitle=deck_values.get("subtitle") and typographic(md, deck_values["subtitle"]),
+        author=deck_values.get("author"),
+        language=deck_values.get("language", "en"),
+        newest_mtime=newest,
+    )
+    return deck, problems.items
+
+
+def check_deck(sections: list[Section], problems: Problems, folder: Path) -> None:
+    """Rules about the deck as a whole."""
+    if not any(s.techniques for s in sections):
+        problems.error(
+            folder / INDEX, 1, "the deck has no techniques: add section folders with .md files"
+        )
+    seen: dict[str, Technique] = {}
+    for section in sections:
+        if not section.techniques:
+            problems.warning(section.source.path, 1, "section has no techniques")
+        ratio = best_text_contrast(section.colour)
+        if ratio < AA_CONTRAST:
+            problems.warning(
+                section.source.path,
+                section.source.line,
+                f"colour {section.colour} gives band text a contrast of {ratio:.1f}:1, "
+                f"below {AA_CONTRAST}:1 (WCAG AA); choose a darker colour",
+            )
+        for t in section.techniques:
+            key = t.title.casefold()
+            if key in seen:
+                first = seen[key].source.path
+                problems.warning(
+                    t.source.path, 1, f"duplicate title '{t.title}' (also in {first.name})"
+                )
+            else:
+                seen[key] = t

@@ -1,0 +1,218 @@
+"""Pure geometry in millimetres: card grids, crop marks, bleeds, saddle order.
+
+Nothing here knows about PDFs. Coordinates follow PDF: origin at the sheet's
+bottom-left corner, y upwards. Slots in a grid are numbered row by row from
+the top-left, the order a reader expects cards on a sheet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+EPSILON_MM = 1e-6
+
+
+@dataclass(frozen=True)
+class Box:
+    x_mm: float
+    y_mm: float
+    width_mm: float
+    height_mm: float
+
+    @property
+    def right_mm(self) -> float:
+        return self.x_mm + self.width_mm
+
+    @property
+    def top_mm(self) -> float:
+        return self.y_mm + self.height_mm
+
+    def overlaps(self, other: Box) -> bool:
+        return (
+            self.x_mm < other.right_mm - EPSILON_MM
+            and other.x_mm < self.right_mm - EPSILON_MM
+            and self.y_mm < other.top_mm - EPSILON_MM
+            and other.y_mm < self.top_mm - EPSILON_MM
+        )
+
+
+@dataclass(frozen=True)
+class Grid:
+    sheet_width_mm: float
+    sheet_height_mm: float
+    card_width_mm: float
+    card_height_mm: float
+    columns: int
+    rows: int
+    gutter_x_mm: float
+    gutter_y_mm: float
+
+    @property
+    def per_sheet(self) -> int:
+        return self.columns * self.rows
+
+    @property
+    def block_width_mm(self) -> float:
+        return self.columns * self.card_width_mm + (self.columns - 1) * self.gutter_x_mm
+
+    @property
+    def block_height_mm(self) -> float:
+        return self.rows * self.card_height_mm + (self.rows - 1) * self.gutter_y_mm
+
+    @property
+    def left_mm(self) -> float:
+        return (self.sheet_width_mm - self.block_width_mm) / 2
+
+    @property
+    def bottom_mm(self) -> float:
+        return (self.sheet_height_mm - self.block_height_mm) / 2
+
+    @property
+    def landscape(self) -> bool:
+        return self.sheet_width_mm > self.sheet_height_mm
+
+    def slot(self, index: int) -> Box:
+        """The trim box of slot ``index`` (0 is top-left, row by row)."""
+        row, column = divmod(index, self.columns)
+        x = self.left_mm + column * (self.card_width_mm + self.gutter_x_mm)
+        y = self.bottom_mm + (self.rows - 1 - row) * (self.card_height_mm + self.gutter_y_mm)
+        return Box(x, y, self.card_width_mm, self.card_height_mm)
+
+    def slots(self) -> list[Box]:
+        return [self.slot(i) for i in range(self.per_sheet)]
+
+
+def fit_count(length_mm: float, card_mm: float) -> int:
+    return max(0, math.floor((length_mm + EPSILON_MM) / card_mm))
+
+
+def gutter(length_mm: float, card_mm: float, count: int, wanted_mm: float) -> float:
+    """The gutter between ``count`` cards: the wanted one, or what room is left."""
+    if count < 2:
+        return 0.0
+    room_mm = (length_mm - count * card_mm) / (count - 1)
+    return max(0.0, min(wanted_mm, room_mm))
+
+
+def grid(
+    sheet_mm: tuple[float, float],
+    card_mm: tuple[float, float],
+    margin_mm: float,
+    gutter_mm: float,
+) -> Grid:
+    """As many cards as fit inside ``margin_mm`` of every edge, centred.
+
+    Cards sit ``gutter_mm`` apart where there is room (twice the bleed lets
+    each card's colour bleed without touching its neighbour) and closer,
+    down to butting, where there is not.
+    """
+    sheet_w, sheet_h = sheet_mm
+    card_w, card_h = card_mm
+    usable_w, usable_h = sheet_w - 2 * margin_mm, sheet_h - 2 * margin_mm
+    columns, rows = fit_count(usable_w, card_w), fit_count(usable_h, card_h)
+    return Grid(
+        sheet_w,
+        sheet_h,
+        card_w,
+        card_h,
+        columns,
+        rows,
+        gutter(usable_w, card_w, columns, gutter_mm),
+        gutter(usable_h, card_h, rows, gutter_mm),
+    )
+
+
+def best_grid(
+    paper_mm: tuple[float, float], card_mm: tuple[float, float], margin_mm: float, gutter_mm: float
+) -> Grid:
+    """Portrait or landscape sheet, whichever holds more cards (portrait on a tie)."""
+    short, long = sorted(paper_mm)
+    portrait = grid((short, long), card_mm, margin_mm, gutter_mm)
+    landscape = grid((long, short), card_mm, margin_mm, gutter_mm)
+    return landscape if landscape.per_sheet > portrait.per_sheet else portrait
+
+
+@dataclass(frozen=True)
+class Bleed:
+    left_mm: float
+    right_mm: float
+    top_mm: float
+    bottom_mm: float
+
+
+def slot_bleed(layout: Grid, index: int, occupied: int, bleed_mm: float) -> Bleed:
+    """How far the colour of slot ``index`` may run past each trim edge.
+
+    Full bleed at the outside of the block and beside empty slots; between two
+    cards, half the gutter, so one card's colour never reaches its neighbour.
+    """
+    row, column = divmod(index, layout.columns)
+
+    def side(neighbour: int | None, gap_mm: float) -> float:
+        if neighbour is None or neighbour >= occupied:
+            return bleed_mm
+        return min(bleed_mm, gap_mm / 2)
+
+    def at(r: int, c: int) -> int | None:
+        if 0 <= r < layout.rows and 0 <= c < layout.columns:
+            return r * layout.columns + c
+        return None
+
+    return Bleed(
+        left_mm=side(at(row, column - 1), layout.gutter_x_mm),
+        right_mm=side(at(row, column + 1), layout.gutter_x_mm),
+        top_mm=side(at(row - 1, column), layout.gutter_y_mm),
+        bottom_mm=side(at(row + 1, column), layout.gutter_y_mm),
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    x1_mm: float
+    y1_mm: float
+    x2_mm: float
+    y2_mm: float
+
+
+def crop_marks(layout: Grid, offset_mm: float, length_mm: float) -> list[Line]:
+    """A short mark in the margin at both ends of every trim line of the block.
+
+    Marks start ``offset_mm`` outside the block, so they never touch a card or
+    its bleed, and run ``length_mm`` towards the sheet edge.
+    """
+    left, bottom = layout.left_mm, layout.bottom_mm
+    right, top = left + layout.block_width_mm, bottom + layout.block_height_mm
+    xs = sorted({round(x, 6) for b in layout.slots() for x in (b.x_mm, b.right_mm)})
+    ys = sorted({round(y, 6) for b in layout.slots() for y in (b.y_mm, b.top_mm)})
+    lines = []
+    for x in xs:
+        lines.append(Line(x, top + offset_mm, x, top + offset_mm + length_mm))
+        lines.append(Line(x, bottom - offset_mm, x, bottom - offset_mm - length_mm))
+    for y in ys:
+        lines.append(Line(left - offset_mm, y, left - offset_mm - length_mm, y))
+        lines.append(Line(right + offset_mm, y, right + offset_mm + length_mm, y))
+    return lines
+
+
+def sheets_needed(count: int, per_sheet: int) -> int:
+    return max(1, math.ceil(count / per_sheet)) if per_sheet else 0
+
+
+def saddle_order(pages: int) -> list[tuple[int, int]]:
+    """Page pairs (left, right) for each sheet side of a saddle-stitched booklet.
+
+    ``pages`` must be a multiple of four. Sides come in print order: sheet 1
+    front, sheet 1 back, sheet 2 front… For 8 pages: (8, 1), (2, 7), (6, 3), (4, 5).
+    """
+    if pages <= 0 or pages % 4:
+        raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, not {pages}")
+    sides = []
+    for k in range(pages // 2):
+        low, high = k + 1, pages - k
+        sides.append((high, low) if k % 2 == 0 else (low, high))
+    return sides
+
+
+def padded_page_count(pages: int) -> int:
+    return max(4, math.ceil(pages / 4) * 4)

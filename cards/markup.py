@@ -1,0 +1,399 @@
+"""Layout markup → ReportLab flowables. The vocabulary lives here only.
+
+A layout (a Jinja template) writes a small XML document. Block elements
+become flowables; ``band`` and ``footer`` are furniture that the page or card
+draws at fixed places. Inline content may hold ``<b>``, ``<i>`` and ``<br/>``;
+everything else in it is text, escaped by Jinja on the way in and re-escaped
+here on the way to ReportLab's paragraph parser.
+
+Elements: see templates/README.md, which documents the same list.
+"""
+
+from __future__ import annotations
+
+import math
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pyphen
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from cards.problems import ERROR, ContentError, Problem
+from cards.theme import (
+    FONT_ITALIC,
+    FONT_REGULAR,
+    FONT_SEMIBOLD,
+    FONT_SEMIBOLD_ITALIC,
+    register_fonts,
+)
+
+INLINE_TAGS = {"b", "i", "br"}
+BLOCK_TAGS = {"title", "meta", "para", "heading", "steps", "bullets", "space", "note"}
+FURNITURE_TAGS = {"band", "footer"}
+META_TAGS = {"hold", "repeat", "pressure"}
+PRESSURE_DOTS = {"gentle": 1, "medium": 2, "firm": 3}
+
+
+class MarkupError(ContentError):
+    pass
+
+
+def markup_error(template: str, message: str) -> MarkupError:
+    return MarkupError([Problem(Path(template), 1, ERROR, f"layout markup: {message}")])
+
+
+@dataclass(frozen=True)
+class Band:
+    colour: str
+    number: str
+    label: str
+
+
+@dataclass
+class Layout:
+    """One card or page of layout markup, parsed."""
+
+    root: str
+    attributes: dict[str, str]
+    band: Band | None = None
+    footer: str | None = None
+    blocks: list[ET.Element] = field(default_factory=list)
+
+
+def parse_layout(xml_text: str, template: str) -> Layout:
+    try:
+        root = ET.fromstring(xml_text)
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else 1
+        raise MarkupError(
+            [Problem(Path(template), 1, ERROR, f"layout markup is not well-formed at its line {line}: {exc}")]
+        ) from None
+    layout = Layout(root.tag, dict(root.attrib))
+    for element in root:
+        if element.tag == "band":
+            layout.band = Band(
+                colour=element.get("colour", "#000000"),
+                number=element.get("number", ""),
+                label=plain_text(element),
+            )
+        elif element.tag == "footer":
+            layout.footer = inline_markup(element, template)
+        elif element.tag in BLOCK_TAGS:
+            layout.blocks.append(element)
+        else:
+            raise markup_error(template, f"unknown element <{element.tag}>")
+    return layout
+
+
+def plain_text(element: ET.Element) -> str:
+    return " ".join("".join(element.itertext()).split())
+
+
+def inline_markup(element: ET.Element, template: str, italic: bool = False) -> str:
+    """The element's content as ReportLab paragraph markup, text re-escaped."""
+    parts = [_text_run(element.text or "", italic)]
+    for child in element:
+        if child.tag not in INLINE_TAGS:
+            raise markup_error(template, f"<{child.tag}> cannot stand inside <{element.tag}>")
+        if child.tag == "br":
+            parts.append("<br/>")
+        else:
+            inner = inline_markup(child, template, italic or child.tag == "i")
+            parts.append(f"<{child.tag}>{inner}</{child.tag}>")
+        parts.append(_text_run(child.tail or "", italic))
+    return "".join(parts)
+
+
+def _text_run(text: str, italic: bool) -> str:
+    """Escape text; inside italics, set characters the italic face lacks upright.
+
+    Source Sans Pro's italic has no Greek or Cyrillic: without this, *слово*
+    would print as empty boxes.
+    """
+    text = _collapse(text)
+    if not italic or not text:
+        return escape(text)
+    coverage = register_fonts()[FONT_ITALIC]
+    out, run, upright = [], [], False
+    for char in text:
+        lacks = ord(char) not in coverage and not char.isspace()
+        if lacks != upright and run:
+            out.append(_wrap_upright("".join(run), upright))
+            run = []
+        upright = lacks
+        run.append(char)
+    if run:
+        out.append(_wrap_upright("".join(run), upright))
+    return "".join(out)
+
+
+def _collapse(text: str) -> str:
+    """Runs of whitespace become one space, as in HTML."""
+    if not text.strip():
+        return " " if text else ""
+    lead = " " if text[:1].isspace() else ""
+    tail = " " if text[-1:].isspace() else ""
+    return lead + " ".join(text.split()) + tail
+
+
+def _wrap_upright(text: str, upright: bool) -> str:
+    return f'<font face="{FONT_REGULAR}">{escape(text)}</font>' if upright else escape(text)
+
+
+# -- styles -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """The sizes one layout uses; body size is what fitting changes."""
+
+    title_pt: float
+    title_leading: float
+    meta_pt: float
+    meta_icon_pt: float
+    meta_item_gap_pt: float
+    meta_gap_pt: float
+    title_gap_pt: float
+    body_pt: float
+    body_leading: float
+    step_gap_pt: float
+    step_indent_pt: float
+    paragraph_gap_pt: float
+    footer_pt: float
+    ink: str
+    grey: str
+    accent: str
+    language: str
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    body: ParagraphStyle
+    step: ParagraphStyle
+    bullet: ParagraphStyle
+    heading: ParagraphStyle
+    note: ParagraphStyle
+    footer: ParagraphStyle
+    meta: ParagraphStyle
+    scale: TypeScale
+
+
+def hyphenation_language(language: str) -> str:
+    """The pyphen dictionary for a BCP 47 tag, or '' when there is none."""
+    return pyphen.language_fallback(language.replace("-", "_")) or ""
+
+
+@lru_cache(maxsize=256)
+def styles_for(scale: TypeScale) -> Styles:
+    register_fonts()
+    ink, grey, accent = HexColor(scale.ink), HexColor(scale.grey), HexColor(scale.accent)
+    hyphens = hyphenation_language(scale.language)
+    leading = scale.body_pt * scale.body_leading
+    body = ParagraphStyle(
+        "body",
+        fontName=FONT_REGULAR,
+        fontSize=scale.body_pt,
+        leading=leading,
+        textColor=ink,
+        hyphenationLang=hyphens,
+        embeddedHyphenation=1,
+        spaceAfter=scale.paragraph_gap_pt * scale.body_pt / 9,
+        splitLongWords=1,
+    )
+    step = ParagraphStyle(
+        "step",
+        parent=body,
+        leftIndent=scale.step_indent_pt * scale.body_pt / 9,
+        bulletIndent=0,
+        bulletFontName=FONT_SEMIBOLD,
+        bulletFontSize=scale.body_pt,
+        bulletColor=accent,
+        spaceAfter=scale.step_gap_pt * scale.body_pt / 9,
+    )
+    return Styles(
+        title=ParagraphStyle(
+            "title",
+            fontName=FONT_SEMIBOLD,
+            fontSize=scale.title_pt,
+            leading=scale.title_pt * scale.title_leading,
+            textColor=ink,
+            spaceAfter=scale.title_gap_pt,
+            hyphenationLang=hyphens,
+            splitLongWords=1,
+        ),
+        body=body,
+        step=step,
+        bullet=ParagraphStyle("bullet", parent=step, bulletFontName=FONT_REGULAR),
+        heading=ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=FONT_SEMIBOLD,
+            spaceBefore=scale.paragraph_gap_pt,
+            spaceAfter=scale.paragraph_gap_pt / 2,
+        ),
+        note=ParagraphStyle("note", parent=body, fontName=FONT_ITALIC, textColor=grey),
+        footer=ParagraphStyle(
+            "footer",
+            fontName=FONT_REGULAR,
+            fontSize=scale.footer_pt,
+            leading=scale.footer_pt * 1.2,
+            textColor=grey,
+        ),
+        meta=ParagraphStyle(
+            "meta",
+            fontName=FONT_REGULAR,
+            fontSize=scale.meta_pt,
+            leading=scale.meta_pt * 1.3,
+            textColor=ink,
+        ),
+        scale=scale,
+    )
+
+
+# -- flowables --------------------------------------------------------------------
+
+
+def flowables(blocks: list[ET.Element], styles: Styles, template: str) -> list[Flowable]:
+    out: list[Flowable] = []
+    for element in blocks:
+        tag = element.tag
+        if tag == "title":
+            out.append(Paragraph(inline_markup(element, template), styles.title))
+        elif tag == "meta":
+            row = meta_row(element, styles, template)
+            if row.items:
+                out.append(row)
+        elif tag in ("para", "note", "heading"):
+            style = {"para": styles.body, "note": styles.note, "heading": styles.heading}[tag]
+            out.append(Paragraph(inline_markup(element, template, tag == "note"), style))
+        elif tag in ("steps", "bullets"):
+            out.extend(list_items(element, styles, template))
+        elif tag == "space":
+            out.append(Spacer(1, float(element.get("pt", styles.scale.paragraph_gap_pt))))
+    return out
+
+
+def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowable]:
+    numbered = element.tag == "steps"
+    try:
+        start = int(element.get("start", "1"))
+    except ValueError:
+        raise markup_error(template, f"<steps start> must be a number, not {element.get('start')!r}")
+    items = []
+    for offset, item in enumerate(element):
+        if item.tag != "item":
+            raise markup_error(template, f"<{element.tag}> holds <item> elements, not <{item.tag}>")
+        bullet = str(start + offset) if numbered else "•"
+        style = styles.step if numbered else styles.bullet
+        items.append(Paragraph(inline_markup(item, template), style, bulletText=bullet))
+    return items
+
+
+def meta_row(element: ET.Element, styles: Styles, template: str) -> MetaRow:
+    items = []
+    for child in element:
+        if child.tag not in META_TAGS:
+            raise markup_error(template, f"<meta> holds hold, repeat and pressure, not <{child.tag}>")
+        text = plain_text(child)
+        level = PRESSURE_DOTS.get(child.get("level", ""), 0) if child.tag == "pressure" else 0
+        items.append(MetaItem(child.tag, text, level))
+    return MetaRow(items, styles)
+
+
+@dataclass(frozen=True)
+class MetaItem:
+    kind: str  # hold, repeat or pressure
+    text: str
+    level: int = 0
+
+
+class MetaRow(Flowable):
+    """Hold, repeat and pressure on one line (or more), each with a drawn icon.
+
+    Icons are drawn with lines and circles, not taken from a font: a clock for
+    hold, a circular arrow for repeat, three dots filled 1–3 for pressure.
+    """
+
+    def __init__(self, items: list[MetaItem], styles: Styles):
+        super().__init__()
+        self.items = items
+        self.styles = styles
+        scale = styles.scale
+        self.icon_pt = scale.meta_icon_pt
+        self.gap_pt = scale.meta_item_gap_pt
+        self.line_pt = scale.meta_pt * 1.5
+        self.spaceAfter = scale.meta_gap_pt
+        self.placed: list[tuple[MetaItem, float, int]] = []
+
+    def _icon_width(self, item: MetaItem) -> float:
+        return self.icon_pt * (2.6 if item.kind == "pressure" else 1.0) + self.icon_pt * 0.4
+
+    def _text_width(self, item: MetaItem) -> float:
+        return stringWidth(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.placed, x, line = [], 0.0, 0
+        self.width = availWidth
+        for item in self.items:
+            width = self._icon_width(item) + self._text_width(item)
+            if x and x + width > availWidth:
+                x, line = 0.0, line + 1
+            self.placed.append((item, x, line))
+            x += width + self.gap_pt
+        self.lines = line + 1
+        self.overflow = any(
+            x + self._icon_width(i) + self._text_width(i) > availWidth + 0.01 for i, x, _ in self.placed
+        )
+        self.height = self.lines * self.line_pt
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        scale = self.styles.scale
+        accent, ink = HexColor(scale.accent), HexColor(scale.ink)
+        for item, x, line in self.placed:
+            baseline = self.height - (line + 1) * self.line_pt + (self.line_pt - scale.meta_pt) / 2 + 0.15 * scale.meta_pt
+            middle = baseline + scale.meta_pt * 0.33
+            canvas.saveState()
+            canvas.setStrokeColor(accent)
+            canvas.setFillColor(accent)
+            canvas.setLineWidth(self.icon_pt * 0.1)
+            draw_icon(canvas, item, x, middle, self.icon_pt)
+            canvas.restoreState()
+            canvas.setFillColor(ink)
+            canvas.setFont(FONT_REGULAR, scale.meta_pt)
+            canvas.drawString(x + self._icon_width(item), baseline, item.text)
+
+
+def draw_icon(canvas, item: MetaItem, x: float, middle: float, size: float) -> None:
+    radius = size * 0.45
+    cx = x + size / 2
+    if item.kind == "hold":
+        canvas.circle(cx, middle, radius, stroke=1, fill=0)
+        canvas.line(cx, middle, cx, middle + radius * 0.65)
+        canvas.line(cx, middle, cx + radius * 0.5, middle)
+    elif item.kind == "repeat":
+        start_deg, extent_deg = 70.0, 270.0
+        canvas.arc(cx - radius, middle - radius, cx + radius, middle + radius, start_deg, extent_deg)
+        end = math.radians(start_deg + extent_deg)
+        ex, ey = cx + radius * math.cos(end), middle + radius * math.sin(end)
+        tx, ty = -math.sin(end), math.cos(end)  # direction of travel, anticlockwise
+        nx, ny = math.cos(end), math.sin(end)
+        head = radius * 0.55
+        path = canvas.beginPath()
+        path.moveTo(ex + tx * head, ey + ty * head)
+        path.lineTo(ex + nx * head * 0.6, ey + ny * head * 0.6)
+        path.lineTo(ex - nx * head * 0.6, ey - ny * head * 0.6)
+        path.close()
+        canvas.drawPath(path, stroke=0, fill=1)
+    else:
+        dot = size * 0.32
+        for i in range(3):
+            canvas.circle(x + dot + i * dot * 2.6, middle, dot, stroke=1, fill=1 if i < item.level else 0)

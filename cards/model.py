@@ -1,0 +1,81 @@
+"""The deck as data: frozen dataclasses with no knowledge of points or fonts.
+
+A deck holds sections, a section holds techniques. Text that came from
+Markdown is kept as blocks of inline layout markup (``<b>``, ``<i>``, ``<br/>``
+with everything else escaped), produced once by the loader.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a thing came from, for error messages."""
+
+    path: Path
+    line: int = 1
+
+
+@dataclass(frozen=True)
+class Block:
+    """One block of body text.
+
+    ``kind`` is ``paragraph``, ``heading``, ``steps`` (a numbered list) or
+    ``bullets``; ``items`` are inline markup strings (one for a paragraph or
+    heading, one per list item); ``start`` is the first number of a list.
+    """
+
+    kind: str
+    items: tuple[str, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Technique:
+    slug: str
+    title: str
+    body: tuple[Block, ...]
+    source: Source
+    number: int = 0
+    hold: str | None = None
+    repeat: str | None = None
+    pressure: str | None = None
+    weight: int | None = None
+    draft: bool = False
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    colour: str
+    intro: tuple[Block, ...]
+    source: Source
+    techniques: tuple[Technique, ...] = ()
+    number: int = 0
+    weight: int | None = None
+
+
+@dataclass(frozen=True)
+class Deck:
+    slug: str
+    title: str
+    intro: tuple[Block, ...]
+    source: Source
+    sections: tuple[Section, ...] = ()
+    subtitle: str | None = None
+    author: str | None = None
+    language: str = "en"
+    newest_mtime: float = 0.0
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def techniques(self) -> tuple[Technique, ...]:
+        return tuple(t for s in self.sections for t in s.techniques)
+
+    @property
+    def technique_count(self) -> int:
+        return sum(len(s.techniques) for s in self.sections)

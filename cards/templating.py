@@ -1,0 +1,119 @@
+"""The Jinja environment that turns the model into layout markup.
+
+Layouts are the user's to change, so the environment is strict: an unknown
+variable is an error naming the template and its line. Autoescaping is on,
+which escapes content text exactly once as it enters the layout markup;
+body text arrives already converted to inline markup by the loader and is
+marked safe here, never re-parsed as a template.
+"""
+
+from __future__ import annotations
+
+import traceback
+from pathlib import Path
+from types import SimpleNamespace
+
+import jinja2
+from markupsafe import Markup
+
+from cards.colour import text_colour_on
+from cards.labels import labels_for
+from cards.model import Block, Deck, Section, Technique
+from cards.problems import ERROR, ContentError, Problem
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """``templates`` or ``content``: inside the wheel, or beside the package in a checkout."""
+    installed = PACKAGE_DIR / "_data" / name
+    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
+
+
+def environment(user_templates: Path | None = None) -> jinja2.Environment:
+    folders = [str(user_templates)] if user_templates else []
+    folders.append(str(data_dir("templates")))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+
+
+def render(env: jinja2.Environment, name: str, **context: object) -> str:
+    """Render one layout; a template mistake becomes a ContentError at its line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        path = Path(exc.filename or name)
+        raise ContentError([Problem(path, exc.lineno or 1, ERROR, f"template: {exc.message}")])
+    except jinja2.TemplateNotFound as exc:
+        raise ContentError([Problem(Path(name), 1, ERROR, f"template not found: {exc.name}")])
+    except jinja2.TemplateError as exc:
+        path, line = _template_frame(exc, env, name)
+        raise ContentError([Problem(path, line, ERROR, f"template: {exc}")])
+
+
+def _template_frame(exc: Exception, env: jinja2.Environment, name: str) -> tuple[Path, int]:
+    """Jinja rewrites tracebacks so template frames carry the template's path and line."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith((".j2", ".xml", ".html")):
+            return Path(frame.filename), frame.lineno or 1
+    source = env.loader.get_source(env, name)[1] if env.loader else name  # type: ignore[union-attr]
+    return Path(source or name), 1
+
+
+# -- what the layouts receive -------------------------------------------------
+
+
+def blocks_view(blocks: tuple[Block, ...]) -> list[SimpleNamespace]:
+    """Body blocks with their inline markup marked safe: the loader escaped it."""
+    return [
+        SimpleNamespace(kind=b.kind, items=[Markup(i) for i in b.items], start=b.start)
+        for b in blocks
+    ]
+
+
+def technique_view(technique: Technique) -> SimpleNamespace:
+    return SimpleNamespace(
+        slug=technique.slug,
+        title=technique.title,
+        number=technique.number,
+        hold=technique.hold,
+        repeat=technique.repeat,
+        pressure=technique.pressure,
+        body=blocks_view(technique.body),
+    )
+
+
+def section_view(section: Section) -> SimpleNamespace:
+    return SimpleNamespace(
+        slug=section.slug,
+        title=section.title,
+        number=section.number,
+        colour=section.colour,
+        text_colour=text_colour_on(section.colour),
+        intro=blocks_view(section.intro),
+        technique_count=len(section.techniques),
+    )
+
+
+def deck_view(deck: Deck) -> SimpleNamespace:
+    return SimpleNamespace(
+        slug=deck.slug,
+        title=deck.title,
+        subtitle=deck.subtitle,
+        author=deck.author,
+        language=deck.language,
+        intro=blocks_view(deck.intro),
+        technique_count=deck.technique_count,
+        section_count=len(deck.sections),
+        colours=[s.colour for s in deck.sections],
+    )
+
+
+def labels_view(deck: Deck) -> SimpleNamespace:
+    return SimpleNamespace(**labels_for(deck.language))

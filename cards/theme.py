@@ -1,0 +1,149 @@
+"""Every number a designer might change: sizes, fonts, greys, spacing.
+
+Layout code takes a theme and never writes a bare number of its own. Sizes in
+millimetres end in ``_mm``, type sizes in points end in ``_pt``; ``mm_to_pt``
+is the one conversion. The card theme scales with the card's size (a larger
+card gets larger type), relative to the 63 × 88 mm pocket card it was drawn
+for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from cards.colour import INK
+
+POINTS_PER_MM = 72 / 25.4
+
+
+def mm_to_pt(value_mm: float) -> float:
+    return value_mm * POINTS_PER_MM
+
+
+# -- fonts ------------------------------------------------------------------
+
+FONT_FAMILY = "CardsSans"
+FONT_REGULAR = "CardsSans-Regular"
+FONT_SEMIBOLD = "CardsSans-Semibold"
+FONT_ITALIC = "CardsSans-Italic"
+FONT_SEMIBOLD_ITALIC = "CardsSans-SemiboldItalic"
+
+# Source Sans Pro, from the font-source-sans-pro package: an open, humanist
+# sans with Latin, Greek and Cyrillic in the upright weights.
+FONT_FILES = {
+    FONT_REGULAR: "SourceSansPro-Regular.ttf",
+    FONT_SEMIBOLD: "SourceSansPro-Semibold.ttf",
+    FONT_ITALIC: "SourceSansPro-It.ttf",
+    FONT_SEMIBOLD_ITALIC: "SourceSansPro-SemiboldIt.ttf",
+}
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> dict[str, frozenset[int]]:
+    """Register the family with ReportLab once per process; returns each face's characters.
+
+    TrueType fonts are embedded as subsets, so only the glyphs used are stored.
+    """
+    import font_source_sans_pro
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    coverage = {}
+    for name, filename in FONT_FILES.items():
+        font = TTFont(name, f"{font_source_sans_pro.font_directory}/{filename}")
+        pdfmetrics.registerFont(font)
+        coverage[name] = frozenset(font.face.charToGlyph)
+    pdfmetrics.registerFontFamily(
+        FONT_FAMILY,
+        normal=FONT_REGULAR,
+        bold=FONT_SEMIBOLD,
+        italic=FONT_ITALIC,
+        boldItalic=FONT_SEMIBOLD_ITALIC,
+    )
+    return coverage
+
+
+# -- greys --------------------------------------------------------------------
+
+GREY_TEXT = "#5A5A5A"  # 6.9:1 on white: footers and meta labels stay readable
+GREY_RULE = "#9A9A9A"
+GUIDE_TRIM = "#00A0E0"
+GUIDE_BLEED = "#E0007A"
+GUIDE_SAFE = "#20A040"
+REGISTRATION = "#000000"
+
+
+# -- the card -----------------------------------------------------------------
+
+POCKET_MM = (63.0, 88.0)
+
+
+@dataclass(frozen=True)
+class CardTheme:
+    width_mm: float = POCKET_MM[0]
+    height_mm: float = POCKET_MM[1]
+    bleed_mm: float = 3.0
+    safe_mm: float = 4.0
+
+    band_height_mm: float = 10.0
+    band_disc_mm: float = 6.0
+    band_label_pt: float = 7.5
+    band_label_min_pt: float = 5.0
+    band_tracking_pt: float = 0.6
+    band_gap_mm: float = 3.0  # band to title
+
+    title_pt: float = 12.5
+    title_leading: float = 1.12
+    title_gap_pt: float = 2.5
+
+    meta_pt: float = 7.25
+    meta_icon_pt: float = 7.0
+    meta_item_gap_pt: float = 7.0
+    meta_gap_pt: float = 6.0
+
+    body_pt: float = 9.0
+    body_min_pt: float = 7.5
+    body_leading: float = 1.25
+    step_gap_pt: float = 3.5  # scaled with the body size
+    step_indent_pt: float = 11.0
+    paragraph_gap_pt: float = 4.0
+
+    footer_pt: float = 6.5
+    footer_gap_mm: float = 2.0  # last body line to footer
+
+    ink: str = INK
+    grey: str = GREY_TEXT
+
+    def scaled(self, width_mm: float, height_mm: float) -> CardTheme:
+        """The theme for another card size: type follows the shorter side."""
+        factor = min(width_mm, height_mm) / min(POCKET_MM)
+        factor = max(0.85, min(factor, 1.8))
+        sized = {
+            name: getattr(self, name) * factor
+            for name in self.__dataclass_fields__
+            if name.endswith("_pt") or name in ("band_height_mm", "band_disc_mm")
+        }
+        return replace(self, width_mm=width_mm, height_mm=height_mm, **sized)
+
+
+# -- the sheet ----------------------------------------------------------------
+
+PAPERS_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}
+
+
+@dataclass(frozen=True)
+class SheetTheme:
+    printer_margin_mm: float = 5.0  # what a home printer cannot reach
+    mark_offset_mm: float = 3.0  # crop marks start this far outside the trim
+    mark_length_mm: float = 2.5
+    mark_width_pt: float = 0.35
+    scale_bar_mm: float = 50.0
+    scale_tick_mm: float = 1.2
+    footer_pt: float = 6.0
+    guide_width_pt: float = 0.4
+
+    @property
+    def card_margin_mm(self) -> float:
+        """Sheet edge to the nearest trim: printer margin plus room for marks."""
+        return self.printer_margin_mm + self.mark_length_mm + self.mark_offset_mm

@@ -1,0 +1,78 @@
+"""Shared fixtures: small decks written from a dict, and the default deck built once."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cards.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DECK = REPO / "content" / "foot-massage"
+
+
+def write_deck(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (relative path → text) under ``root``; returns ``root``."""
+    for relative, content in files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def technique(title: str, body: str = "1. Press gently.\n2. Let go.", **fields: str) -> str:
+    lines = [f"title: {title}"] + [f"{k}: {v}" for k, v in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + body + "\n"
+
+
+def small_deck(**overrides: str) -> dict[str, str]:
+    """A valid two-section deck; ``overrides`` replace or add files."""
+    files = {
+        "_index.md": "---\ntitle: Test Deck\n---\nAn intro.\n",
+        "01-one/_index.md": '---\ntitle: First\ncolour: "#1D4F91"\n---\nFirst intro.\n',
+        "01-one/01-alpha.md": technique("Alpha", hold="5 seconds", pressure="gentle"),
+        "01-one/02-beta.md": technique("Beta", repeat="3 times"),
+        "02-two/_index.md": "---\ntitle: Second\n---\n",
+        "02-two/01-gamma.md": technique("Gamma", pressure="firm"),
+    }
+    files.update(overrides)
+    return files
+
+
+@pytest.fixture
+def deck_dir(tmp_path: Path):
+    """Call with a dict of files; returns the deck folder."""
+
+    def make(files: dict[str, str | bytes], name: str = "test-deck") -> Path:
+        return write_deck(tmp_path / name, files)
+
+    return make
+
+
+@pytest.fixture
+def run(monkeypatch, tmp_path: Path):
+    """Run the CLI in tmp_path; returns click's Result."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+
+    def invoke(*args: str):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+    return invoke
+
+
+@pytest.fixture(scope="session")
+def built_cards(tmp_path_factory) -> Path:
+    """The default deck's cards PDF on A4, built once for the session."""
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(
+        main, ["build", str(DEFAULT_DECK), "-f", "cards", "-o", str(out)], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return out / "foot-massage-cards.pdf"

@@ -1,0 +1,86 @@
+"""Questions asked of a real PDF: page boxes, text with positions, colours at points."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pypdfium2
+
+PT_PER_MM = 72 / 25.4
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+    x_mm: float
+    y_mm: float
+
+
+def page_size_mm(pdf: Path, index: int = 0) -> tuple[float, float]:
+    box = pypdf.PdfReader(pdf).pages[index].mediabox
+    return round(float(box.width) / PT_PER_MM, 1), round(float(box.height) / PT_PER_MM, 1)
+
+
+def page_count(pdf: Path) -> int:
+    return len(pypdf.PdfReader(pdf).pages)
+
+
+def page_text(pdf: Path, index: int) -> str:
+    return pypdf.PdfReader(pdf).pages[index].extract_text()
+
+
+def all_text(pdf: Path) -> str:
+    return "\n".join(p.extract_text() for p in pypdf.PdfReader(pdf).pages)
+
+
+def text_runs(pdf: Path, index: int) -> list[Text]:
+    """Every shown text run with its start point on the page, in millimetres."""
+    runs: list[Text] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        runs.append(Text(text.strip(), x / PT_PER_MM, y / PT_PER_MM))
+
+    pypdf.PdfReader(pdf).pages[index].extract_text(visitor_text=visit)
+    return runs
+
+
+def fonts(pdf: Path) -> dict[str, bool]:
+    """Every font used, by base name, and whether its program is embedded."""
+    found: dict[str, bool] = {}
+    for page in pypdf.PdfReader(pdf).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font["/BaseFont"])] = embedded
+    return found
+
+
+def render(pdf: Path, index: int, dpi: int = 100):
+    """The page as a PIL image."""
+    document = pypdfium2.PdfDocument(str(pdf))
+    return document[index].render(scale=dpi / 72).to_pil().convert("RGB")
+
+
+def pixel_mm(image, page_height_mm: float, x_mm: float, y_mm: float, dpi: int = 100):
+    """Colour at a point given in PDF millimetres (origin bottom-left)."""
+    px = round(x_mm / 25.4 * dpi)
+    py = round((page_height_mm - y_mm) / 25.4 * dpi)
+    return image.getpixel((px, py))
+
+
+def hex_rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def close(a, b, tolerance: int = 12) -> bool:
+    return all(abs(x - y) <= tolerance for x, y in zip(a, b))

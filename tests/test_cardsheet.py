@@ -1,0 +1,228 @@
+"""End to end: build real card PDFs and ask them questions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from cards.cli import main
+from cards.content import load_deck
+from cards.geometry import best_grid
+from cards.theme import PAPERS_MM, CardTheme, SheetTheme
+from conftest import DEFAULT_DECK, small_deck, technique
+from pdfcheck import (
+    all_text,
+    close,
+    fonts,
+    hex_rgb,
+    page_count,
+    page_size_mm,
+    pixel_mm,
+    render,
+    text_runs,
+)
+
+THEME = CardTheme()
+DPI = 100
+
+
+def build(deck: Path, out: Path, *options: str) -> Path:
+    result = CliRunner().invoke(
+        main, ["build", str(deck), "-f", "cards", "-o", str(out), *options], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    return out / f"{deck.name}-cards.pdf"
+
+
+def grid_for(paper: str):
+    return best_grid(
+        PAPERS_MM[paper], (THEME.width_mm, THEME.height_mm), SheetTheme().card_margin_mm, 6.0
+    )
+
+
+def test_a4_sheets(built_cards):
+    assert page_size_mm(built_cards) == (210.0, 297.0)
+    assert page_count(built_cards) == 2  # 13 cards, 9 per sheet
+
+
+def test_letter_sheets_are_landscape_with_eight_cards(tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "--paper", "letter")
+    assert page_size_mm(pdf) == (279.4, 215.9)
+    assert page_count(pdf) == 2
+
+
+def test_every_title_is_printed(built_cards):
+    deck, _ = load_deck(DEFAULT_DECK)
+    text = all_text(built_cards)
+    for t in deck.techniques:
+        assert t.title in text
+    assert "Foot Massage · 13 / 13" in text
+
+
+def test_each_card_carries_its_section_colour_with_bleed(built_cards):
+    deck, _ = load_deck(DEFAULT_DECK)
+    layout = grid_for("a4")
+    height = 297.0
+    for sheet in range(2):
+        image = render(built_cards, sheet, DPI)
+        on_sheet = deck.techniques[sheet * 9 : sheet * 9 + 9]
+        colours = {t.number: s.colour for s in deck.sections for t in s.techniques}
+        for slot, t in enumerate(on_sheet):
+            box = layout.slot(slot)
+            want = hex_rgb(colours[t.number])
+            # inside the band, right of the number disc
+            assert close(pixel_mm(image, height, box.right_mm - 3, box.top_mm - 2), want)
+            # 2 mm above the trim: the band bleeds (6 mm gutters between rows)
+            assert close(pixel_mm(image, height, box.x_mm + 30, box.top_mm + 2), want)
+            # below the band the card is white
+            assert close(pixel_mm(image, height, box.right_mm - 2, box.top_mm - 20), (255, 255, 255))
+        # the outermost cards bleed sideways too
+        left = layout.slot(0)
+        assert close(
+            pixel_mm(image, height, left.x_mm - 2, left.top_mm - 2), hex_rgb(colours[on_sheet[0].number])
+        )
+
+
+def test_no_ink_between_the_safe_area_and_the_trim(built_cards):
+    """Nothing but the band reaches the 4 mm safe margin: no text over the edge."""
+    layout = grid_for("a4")
+    for sheet, cards_on_sheet in ((0, 9), (1, 4)):
+        image = render(built_cards, sheet, DPI)
+        for slot in range(cards_on_sheet):
+            assert_card_margins_clean(image, layout.slot(slot), 297.0)
+
+
+def assert_card_margins_clean(image, box, height_mm: float) -> None:
+    band_bottom = box.top_mm - THEME.band_height_mm
+    step = 0.5
+    inset = THEME.safe_mm - 0.6
+    y = box.y_mm + 0.6
+    while y < band_bottom - 0.6:
+        for x in (box.x_mm + 0.6, box.x_mm + inset, box.right_mm - inset, box.right_mm - 0.6):
+            assert close(pixel_mm(image, height_mm, x, y), (255, 255, 255), 30), (box, x, y)
+        y += step
+    x = box.x_mm + 0.6
+    while x < box.right_mm - 0.6:
+        for y in (box.y_mm + 0.6, box.y_mm + inset - 1.2):
+            assert close(pixel_mm(image, height_mm, x, y), (255, 255, 255), 30), (box, x, y)
+        x += step
+
+
+def test_all_fonts_are_embedded_and_none_is_base14(built_cards):
+    found = fonts(built_cards)
+    assert found and all(found.values()), found
+    assert all("SourceSansPro" in name for name in found)
+
+
+def test_crop_marks_are_drawn_in_the_margin(built_cards):
+    layout = grid_for("a4")
+    image = render(built_cards, 0, 300)
+    sheet = SheetTheme()
+    # the vertical mark on the first column's left trim line, below the block
+    x = layout.slot(0).x_mm
+    y = layout.bottom_mm - sheet.mark_offset_mm - sheet.mark_length_mm / 2
+    darkest = min(sum(pixel_mm(image, 297.0, x + dx / 100, y, 300)) for dx in range(-15, 16, 3))
+    assert darkest < 300  # a hairline at 300 dpi
+    # and nothing where no mark belongs: the middle of the bottom margin's first segment
+    assert close(pixel_mm(image, 297.0, x + 40, y + 0.5, 300), (255, 255, 255))
+
+
+def test_first_sheet_has_a_scale_bar_and_print_note(built_cards):
+    runs = [r.text for r in text_runs(built_cards, 0)]
+    assert "50 mm" in runs
+    assert "Print at 100 % — do not fit to page" in runs
+    assert "Foot Massage · sheet 1 of 2" in runs
+    assert "50 mm" not in [r.text for r in text_runs(built_cards, 1)]
+
+
+def test_pdf_asks_readers_not_to_scale_and_has_metadata(built_cards):
+    reader = pypdf.PdfReader(built_cards)
+    root = reader.trailer["/Root"]
+    assert root["/ViewerPreferences"]["/PrintScaling"] == "/None"
+    assert root["/Lang"] == "en"
+    meta = reader.metadata
+    assert meta["/Title"] == "Foot Massage — cards"
+    assert meta["/Author"] == "The cards project"
+    assert meta["/Subject"] == "Thirteen techniques for tired feet"
+    assert meta["/Creator"].startswith("cards ")
+
+
+def test_guides_draw_trim_boxes(tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "--guides")
+    image = render(pdf, 1, 300)
+    box = grid_for("a4").slot(0)
+    samples = [
+        pixel_mm(image, 297.0, box.x_mm + THEME.safe_mm + dx / 100, box.y_mm + 30 + dy / 10, 300)
+        for dx in range(-10, 11, 2)
+        for dy in range(0, 40, 2)
+    ]
+    assert any(close(s, hex_rgb("#20A040"), 60) for s in samples)
+    plain = render(build(DEFAULT_DECK, tmp_path / "plain"), 1, 300)
+    assert not any(
+        close(pixel_mm(plain, 297.0, box.x_mm + THEME.safe_mm + dx / 100, box.y_mm + 30 + dy / 10, 300), hex_rgb("#20A040"), 60)
+        for dx in range(-10, 11, 2)
+        for dy in range(0, 40, 2)
+    )
+
+
+@pytest.mark.parametrize(
+    "language, title, body",
+    [
+        ("de", "Fußsohle drücken", "1. Die Ferse mit beiden Daumen kräftig, aber schmerzfrei drücken.\n2. Langsam loslassen und die Übung mit dem anderen Fuß wiederholen."),
+        ("pl", "Żółć i źdźbło", "1. Połóż dłonie na stopie i delikatnie ją masuj.\n2. Powtórz ćwiczenie na drugiej stopie."),
+        ("el", "Μασάζ πέλματος", "1. Πιέστε απαλά τη φτέρνα με τους αντίχειρες.\n2. *Επαναλάβετε* στο άλλο πόδι."),
+        ("ru", "Массаж стопы", "1. Мягко надавите большими пальцами на пятку.\n2. *Повторите* на другой стопе."),
+    ],
+)
+def test_other_languages_and_scripts(deck_dir, tmp_path, language, title, body):
+    files = small_deck(**{"_index.md": f"---\ntitle: Deck\nlanguage: {language}\n---\n"})
+    files["01-one/01-alpha.md"] = technique(title, body, pressure="firm")
+    pdf = build(deck_dir(files), tmp_path / "out")
+    text = all_text(pdf)
+    assert title in text
+    words = [w.strip("*.") for w in body.split() if w[0].isalpha() or w.startswith("*")]
+    for word in words[:3] + words[-2:]:
+        assert word.replace("-", "") in text.replace("-\n", "").replace("\n", " "), word
+    reader = pypdf.PdfReader(pdf)
+    assert reader.trailer["/Root"]["/Lang"] == language
+
+
+def test_markup_in_content_is_printed_as_written(deck_dir, tmp_path):
+    files = small_deck()
+    files["01-one/01-alpha.md"] = technique(
+        "'<b>Bold</b> {{ x }}'", "1. Press <i>here</i> & {% raw %} {{ deck.title }}"
+    )
+    text = all_text(build(deck_dir(files), tmp_path / "out"))
+    assert "<b>Bold</b> {{ x }}" in text
+    assert "Press <i>here</i> & {% raw %} {{ deck.title }}" in text.replace("\n", " ")
+
+
+def test_an_overlong_word_is_broken_inside_the_card(deck_dir, tmp_path):
+    word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen" * 2
+    files = small_deck(**{"01-one/01-alpha.md": technique(word, f"1. {word} and more.")})
+    pdf = build(deck_dir(files), tmp_path / "out")
+    image = render(pdf, 0, DPI)
+    layout = grid_for("a4")
+    for slot in range(3):
+        assert_card_margins_clean(image, layout.slot(slot), 297.0)
+
+
+def test_a_long_technique_is_set_smaller_and_still_fits(deck_dir, tmp_path):
+    steps = "\n".join(f"{i}. Press the heel gently with both thumbs and slide." for i in range(1, 9))
+    files = small_deck(**{"01-one/01-alpha.md": technique("Long", steps)})
+    folder = deck_dir(files)
+    result = CliRunner().invoke(main, ["build", str(folder), "-f", "cards", "-o", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert "fits only when set smaller" in result.output
+    image = render(tmp_path / "o" / "test-deck-cards.pdf", 0, DPI)
+    assert_card_margins_clean(image, grid_for("a4").slot(0), 297.0)
+    assert "8 Press the heel" in all_text(tmp_path / "o" / "test-deck-cards.pdf")
+
+
+def test_same_deck_same_bytes(tmp_path):
+    a = build(DEFAULT_DECK, tmp_path / "a").read_bytes()
+    b = build(DEFAULT_DECK, tmp_path / "b").read_bytes()
+    assert a == b
