@@ -34,6 +34,8 @@ class BuildSettings:
     paper: str = "a4"
     guides: bool = False
     templates: Path | None = None
+    duplex: str = "short"
+    print_shop: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,8 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     pending: list[tuple[Path, bytes, str]] = []
     if settings.format in ("cards", "all"):
         pending.append(_cards(deck, settings, report))
+    if settings.format in ("booklet", "all"):
+        pending.extend(_booklet(deck, settings, report))
     for path, data, summary in pending:
         write_atomic(path, data)
         report.written.append(Written(path, summary))
@@ -106,3 +110,31 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         f"{orientation} sheet{'s' if result.sheets != 1 else ''} · {result.per_sheet} per sheet · {seconds:.1f} s"
     )
     return path, result.data, summary
+
+
+def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[tuple[Path, bytes, str]]:
+    from cards.booklet import DUPLEX_SETTING, BookletOptions, booklet_pdfs, plan_booklet, booklet_theme
+    from cards.templating import environment
+
+    started = time.perf_counter()
+    pages, problems = plan_booklet(deck, environment(settings.templates), booklet_theme(settings.paper))
+    if any(p.level == ERROR for p in problems):
+        raise ContentError(report.warnings + problems)
+    report.warnings.extend(problems)
+    options = BookletOptions(settings.paper, settings.duplex, settings.print_shop)
+    result = booklet_pdfs(deck, pages, options)
+    seconds = time.perf_counter() - started
+    size = "A5" if settings.paper == "a4" else "half-letter"
+    paper = "A4" if settings.paper == "a4" else "Letter"
+    bleed = " with 3 mm bleed" if settings.print_shop else ""
+    reading = settings.out_dir / f"{deck.slug}-booklet.pdf"
+    imposed = settings.out_dir / f"{deck.slug}-booklet-imposed.pdf"
+    return [
+        (reading, result.reading, f"{result.pages} {size} pages{bleed} · {seconds:.1f} s"),
+        (
+            imposed,
+            result.imposed,
+            f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''} · print "
+            f"{DUPLEX_SETTING[settings.duplex]}, fold, staple",
+        ),
+    ]

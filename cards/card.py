@@ -94,8 +94,14 @@ def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
         footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
 
 
-def draw_band(canvas, band: Band, theme: CardTheme, bleed: Bleed) -> None:
-    """The section's colour across the top, bleeding past every trim edge it touches."""
+def draw_band(
+    canvas, band: Band, theme: CardTheme, bleed: Bleed, left_mm: float | None = None
+) -> None:
+    """The section's colour across the top, bleeding past every trim edge it touches.
+
+    The number disc and label start at ``left_mm`` (the safe margin by default);
+    the booklet shares this band with its own theme and margins.
+    """
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     band_pt = mm_to_pt(theme.band_height_mm)
     left, right, top = mm_to_pt(bleed.left_mm), mm_to_pt(bleed.right_mm), mm_to_pt(bleed.top_mm)
@@ -105,7 +111,7 @@ def draw_band(canvas, band: Band, theme: CardTheme, bleed: Bleed) -> None:
     canvas.setFillColor(colour)
     canvas.rect(-left, height - band_pt, width + left + right, band_pt + top, stroke=0, fill=1)
 
-    safe = mm_to_pt(theme.safe_mm)
+    safe = mm_to_pt(theme.safe_mm if left_mm is None else left_mm)
     radius = mm_to_pt(theme.band_disc_mm) / 2
     middle = height - band_pt / 2
     label_x = safe

@@ -71,12 +71,23 @@ def main() -> None:
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(), help="Where to write; created if missing.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Sheet size of the printable files.")
 @click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
+@click.option(
+    "--duplex", type=click.Choice(["short", "long"]), default="short", show_default=True,
+    help="How your printer flips the booklet sheets: 'long' turns every back side 180°.",
+)
+@click.option("--print-shop", is_flag=True, help="Booklet pages with 3 mm bleed and trim boxes, for a print shop.")
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
-def build(deck: str | None, format_: str, out_dir: str, paper: str, guides: bool, debug: bool) -> None:
+def build(
+    deck: str | None, format_: str, out_dir: str, paper: str, guides: bool, duplex: str,
+    print_shop: bool, debug: bool,
+) -> None:
     """Write the PDFs of DECK into OUT (default: content/foot-massage)."""
     from cards.build import BuildSettings, build as build_deck
 
-    settings = BuildSettings(out_dir=Path(out_dir), format=format_, paper=paper, guides=guides)
+    settings = BuildSettings(
+        out_dir=Path(out_dir), format=format_, paper=paper, guides=guides, duplex=duplex,
+        print_shop=print_shop,
+    )
     report = _run(lambda: build_deck(_deck_argument(deck), settings), debug)
     _print_problems(report.warnings)
     for written in report.written:

@@ -24,6 +24,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from cards.colour import text_colour_on
 from cards.problems import ERROR, ContentError, Problem
 from cards.theme import (
     FONT_ITALIC,
@@ -34,8 +35,11 @@ from cards.theme import (
 )
 
 INLINE_TAGS = {"b", "i", "br"}
-BLOCK_TAGS = {"title", "meta", "para", "heading", "steps", "bullets", "space", "note"}
-FURNITURE_TAGS = {"band", "footer"}
+BLOCK_TAGS = {
+    "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
+    "display", "subtitle", "byline", "key", "entry", "rules",
+}  # fmt: skip
+FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif"}
 META_TAGS = {"hold", "repeat", "pressure"}
 PRESSURE_DOTS = {"gentle": 1, "medium": 2, "firm": 3}
 
@@ -64,6 +68,7 @@ class Layout:
     band: Band | None = None
     footer: str | None = None
     blocks: list[ET.Element] = field(default_factory=list)
+    furniture: dict[str, ET.Element] = field(default_factory=dict)
 
 
 def parse_layout(xml_text: str, template: str) -> Layout:
@@ -84,6 +89,8 @@ def parse_layout(xml_text: str, template: str) -> Layout:
             )
         elif element.tag == "footer":
             layout.footer = inline_markup(element, template)
+        elif element.tag in FURNITURE_TAGS:
+            layout.furniture[element.tag] = element
         elif element.tag in BLOCK_TAGS:
             layout.blocks.append(element)
         else:
@@ -170,6 +177,9 @@ class TypeScale:
     grey: str
     accent: str
     language: str
+    display_pt: float = 30.0
+    subtitle_pt: float = 13.0
+    entry_pt: float = 10.5
 
 
 @dataclass(frozen=True)
@@ -182,6 +192,9 @@ class Styles:
     note: ParagraphStyle
     footer: ParagraphStyle
     meta: ParagraphStyle
+    display: ParagraphStyle
+    subtitle: ParagraphStyle
+    byline: ParagraphStyle
     scale: TypeScale
 
 
@@ -253,6 +266,30 @@ def styles_for(scale: TypeScale) -> Styles:
             leading=scale.meta_pt * 1.3,
             textColor=ink,
         ),
+        display=ParagraphStyle(
+            "display",
+            fontName=FONT_SEMIBOLD,
+            fontSize=scale.display_pt,
+            leading=scale.display_pt * 1.08,
+            textColor=ink,
+            spaceAfter=scale.display_pt * 0.3,
+        ),
+        subtitle=ParagraphStyle(
+            "subtitle",
+            fontName=FONT_REGULAR,
+            fontSize=scale.subtitle_pt,
+            leading=scale.subtitle_pt * 1.25,
+            textColor=grey,
+            spaceAfter=scale.subtitle_pt * 0.8,
+        ),
+        byline=ParagraphStyle(
+            "byline",
+            fontName=FONT_REGULAR,
+            fontSize=scale.footer_pt * 1.4,
+            leading=scale.footer_pt * 1.8,
+            textColor=grey,
+            spaceBefore=scale.subtitle_pt * 2,
+        ),
         scale=scale,
     )
 
@@ -260,8 +297,13 @@ def styles_for(scale: TypeScale) -> Styles:
 # -- flowables --------------------------------------------------------------------
 
 
-def flowables(blocks: list[ET.Element], styles: Styles, template: str) -> list[Flowable]:
+def flowables(
+    blocks: list[ET.Element], styles: Styles, template: str, page_of: dict[str, int] | None = None
+) -> list[Flowable]:
+    """Flowables for block elements. ``page_of`` maps link targets to page numbers
+    (contents entries read it when drawn, so it may be filled in after layout)."""
     out: list[Flowable] = []
+    page_of = {} if page_of is None else page_of
     for element in blocks:
         tag = element.tag
         if tag == "title":
@@ -275,6 +317,15 @@ def flowables(blocks: list[ET.Element], styles: Styles, template: str) -> list[F
             out.append(Paragraph(inline_markup(element, template, tag == "note"), style))
         elif tag in ("steps", "bullets"):
             out.extend(list_items(element, styles, template))
+        elif tag in ("display", "subtitle", "byline"):
+            style = {"display": styles.display, "subtitle": styles.subtitle, "byline": styles.byline}[tag]
+            out.append(Paragraph(inline_markup(element, template), style))
+        elif tag == "key":
+            out.append(ColourKey(element.get("colour", "#000000"), element.get("number", ""), plain_text(element), styles))
+        elif tag == "entry":
+            out.append(ContentsEntry(element, plain_text(element), styles, page_of))
+        elif tag == "rules":
+            out.append(Rules(styles))
         elif tag == "space":
             out.append(Spacer(1, float(element.get("pt", styles.scale.paragraph_gap_pt))))
     return out
@@ -397,3 +448,122 @@ def draw_icon(canvas, item: MetaItem, x: float, middle: float, size: float) -> N
         dot = size * 0.32
         for i in range(3):
             canvas.circle(x + dot + i * dot * 2.6, middle, dot, stroke=1, fill=1 if i < item.level else 0)
+
+
+class ColourKey(Flowable):
+    """A swatch in a section's colour with its number and name (the cover's key)."""
+
+    def __init__(self, colour: str, number: str, text: str, styles: Styles):
+        super().__init__()
+        self.colour, self.number, self.text, self.styles = colour, number, text, styles
+        self.size_pt = styles.scale.entry_pt
+        self.spaceAfter = self.size_pt * 0.5
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size_pt * 1.5
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas, size = self.canv, self.size_pt
+        swatch = self.height
+        canvas.setFillColor(HexColor(self.colour))
+        canvas.rect(0, 0, swatch, swatch, stroke=0, fill=1)
+        canvas.setFillColor(HexColor(text_colour_on(self.colour)))
+        canvas.setFont(FONT_SEMIBOLD, size * 0.9)
+        canvas.drawCentredString(swatch / 2, swatch / 2 - size * 0.31, self.number)
+        canvas.setFillColor(HexColor(self.styles.scale.ink))
+        canvas.setFont(FONT_REGULAR, size)
+        canvas.drawString(swatch + size * 0.7, swatch / 2 - size * 0.34, self.text)
+
+
+class ContentsEntry(Flowable):
+    """A contents line: title, dotted leader, page number, the whole line a link.
+
+    The page number is looked up when drawn, so the contents can be laid out
+    before the pages it points to are numbered.
+    """
+
+    def __init__(self, element: ET.Element, text: str, styles: Styles, page_of: dict[str, int]):
+        super().__init__()
+        self.level = int(element.get("level", "2"))
+        self.colour = element.get("colour")
+        self.number = element.get("number", "")
+        self.target = element.get("target", "")
+        self.text, self.styles, self.page_of = text, styles, page_of
+        self.size_pt = styles.scale.entry_pt * (1.1 if self.level == 1 else 1.0)
+        self.font = FONT_SEMIBOLD if self.level == 1 else FONT_REGULAR
+        self.spaceBefore = self.size_pt * (0.9 if self.level == 1 else 0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size_pt * 1.45
+        self.overflow = False
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas, size = self.canv, self.size_pt
+        scale = self.styles.scale
+        page = self.page_of.get(self.target)
+        if page is None:  # a target the booklet does not have (no notes pages)
+            return
+        baseline = self.height * 0.28
+        indent = size * 1.6
+        ink = HexColor(scale.ink)
+        if self.level == 1 and self.colour:
+            canvas.setFillColor(HexColor(self.colour))
+            canvas.rect(0, baseline - size * 0.15, size * 1.1, size * 1.1, stroke=0, fill=1)
+            canvas.setFillColor(HexColor(text_colour_on(self.colour)))
+            canvas.setFont(FONT_SEMIBOLD, size * 0.75)
+            canvas.drawCentredString(size * 0.55, baseline + size * 0.1, self.number)
+        x = indent if self.level == 1 else indent + size * 0.6
+        number = str(page)
+        number_width = stringWidth("000", FONT_REGULAR, size)
+        room = self.width - x - number_width - size
+        text = self.text
+        while text and stringWidth(text, self.font, size) > room:
+            text = text[:-2] + "…"
+        canvas.setFillColor(HexColor(self.colour) if self.level == 1 and self.colour else ink)
+        canvas.setFont(self.font, size)
+        canvas.drawString(x, baseline, text)
+        end = x + stringWidth(text, self.font, size) + size * 0.4
+        leader_end = self.width - number_width - size * 0.4
+        pitch = size * 0.45  # one dot every this many points
+        dots = int((leader_end - end) // pitch)
+        if dots > 0:  # one run of text, so the contents line extracts as one line
+            dot_width = stringWidth(".", FONT_REGULAR, size)
+            canvas.saveState()  # the character spacing must not reach the page number
+            leader = canvas.beginText(leader_end - dots * pitch, baseline)
+            leader.setFont(FONT_REGULAR, size)
+            leader.setCharSpace(pitch - dot_width)
+            leader.setFillColor(HexColor(scale.grey))
+            leader.textOut("." * dots)
+            canvas.drawText(leader)
+            canvas.restoreState()
+        canvas.setFillColor(ink)
+        canvas.drawRightString(self.width, baseline, number)
+        if getattr(canvas, "cards_links", False):
+            canvas.linkRect("", self.target, (0, 0, self.width, self.height), relative=1, thickness=0)
+
+
+class Rules(Flowable):
+    """Ruled lines for notes, filling what is left of the page."""
+
+    def __init__(self, styles: Styles):
+        super().__init__()
+        self.styles = styles
+        self.gap_pt = styles.scale.body_pt * 2.4
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = 0.0 if availHeight > 1e5 else availHeight
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColor(HexColor(self.styles.scale.grey))
+        canvas.setLineWidth(0.3)
+        y = self.height - self.gap_pt
+        while y >= 0:
+            canvas.line(0, y, self.width, y)
+            y -= self.gap_pt

@@ -98,6 +98,7 @@ def section_view(section: Section) -> SimpleNamespace:
         text_colour=text_colour_on(section.colour),
         intro=blocks_view(section.intro),
         technique_count=len(section.techniques),
+        techniques=[technique_view(t) for t in section.techniques],
     )
 
 

@@ -127,6 +127,72 @@ class CardTheme:
         return replace(self, width_mm=width_mm, height_mm=height_mm, **sized)
 
 
+# -- the booklet ----------------------------------------------------------------
+
+# Page sizes by paper: A5 pairs on A4, half-letter pairs on Letter.
+BOOKLET_PAGES_MM = {"a4": (148.0, 210.0), "letter": (139.7, 215.9)}
+
+
+@dataclass(frozen=True)
+class BookletTheme:
+    width_mm: float = 148.0
+    height_mm: float = 210.0
+    bleed_mm: float = 3.0
+
+    margin_inner_mm: float = 16.0
+    margin_outer_mm: float = 18.0  # room for the thumb tab beside the text
+    margin_top_mm: float = 18.0
+    margin_bottom_mm: float = 20.0
+
+    band_height_mm: float = 11.0
+    band_disc_mm: float = 6.5
+    band_label_pt: float = 8.5
+    band_label_min_pt: float = 6.0
+    band_tracking_pt: float = 0.8
+    band_gap_mm: float = 9.0
+
+    tab_depth_mm: float = 8.0  # how far the tab reaches into the page from the trim
+    tab_height_mm: float = 24.0
+    tab_top_mm: float = 22.0  # from the top trim to the first section's tab
+    tab_bottom_mm: float = 22.0
+    tab_number_pt: float = 9.0
+
+    panel_height_ratio: float = 0.5  # divider: the colour's share of the page
+    panel_number_pt: float = 72.0
+    panel_title_pt: float = 22.0
+
+    motif_gap_mm: float = 0.0
+
+    folio_pt: float = 8.5
+    folio_from_edge_mm: float = 10.0  # page number and running footer baseline
+
+    title_pt: float = 19.0
+    title_leading: float = 1.12
+    title_gap_pt: float = 5.0
+    display_pt: float = 34.0
+    subtitle_pt: float = 13.0
+    entry_pt: float = 10.5
+
+    meta_pt: float = 9.5
+    meta_icon_pt: float = 9.0
+    meta_item_gap_pt: float = 12.0
+    meta_gap_pt: float = 12.0
+
+    body_pt: float = 11.0
+    body_min_pt: float = 8.5
+    body_leading: float = 1.38
+    step_gap_pt: float = 3.5
+    step_indent_pt: float = 11.0
+    paragraph_gap_pt: float = 5.0
+    footer_pt: float = 8.0
+
+    ink: str = INK
+    grey: str = GREY_TEXT
+
+    def sized(self, width_mm: float, height_mm: float) -> BookletTheme:
+        return replace(self, width_mm=width_mm, height_mm=height_mm)
+
+
 # -- the sheet ----------------------------------------------------------------
 
 PAPERS_MM = {"a4": (210.0, 297.0), "letter": (215.9, 279.4)}

@@ -1,0 +1,481 @@
+"""The A5 booklet: pages in reading order, and the same pages imposed for saddle stitching.
+
+``plan_booklet`` renders every page's layout, fits the technique pages and
+flows the intro and contents over as many pages as they need, then numbers
+the pages. ``booklet_pdfs`` draws the plan twice: once page by page (with
+links, bookmarks and, for print shops, bleed), once two-up on landscape
+sheets in saddle order. In the imposed file each page is drawn once into a
+form whose box is the page's trim, and the form is placed: nothing is laid
+out again, and bleed cannot spill onto the facing page.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+import jinja2
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfdoc import PDFName
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+
+from cards.card import draw_band
+from cards.colour import text_colour_on
+from cards.fit import Overflow, draw_stack, fit, paginate
+from cards.geometry import Bleed, padded_page_count, saddle_order
+from cards.markup import Layout, TypeScale, flowables, inline_markup, parse_layout, styles_for
+from cards.model import Deck, Section, Technique
+from cards.pdf import new_canvas
+from cards.problems import ERROR, WARNING, ContentError, Problem
+from cards.templating import deck_view, labels_view, render, section_view, technique_view
+from cards.theme import BOOKLET_PAGES_MM, FONT_REGULAR, FONT_SEMIBOLD, PAPERS_MM, BookletTheme, mm_to_pt
+
+TEMPLATES = {
+    kind: f"booklet/{kind}.xml.j2"
+    for kind in ("cover", "intro", "contents", "divider", "technique", "notes", "back")
+}
+DUPLEX_SETTING = {
+    "short": "two-sided, flip on short edge",
+    "long": "two-sided, flip on long edge",
+}
+
+
+@dataclass(frozen=True)
+class BookletOptions:
+    paper: str = "a4"
+    duplex: str = "short"
+    print_shop: bool = False
+
+
+@dataclass
+class Page:
+    kind: str
+    layout: Layout
+    flowables: list[Flowable]
+    scale: TypeScale
+    section: Section | None = None
+    technique: Technique | None = None
+    anchors: list[str] = field(default_factory=list)
+    outline: list[tuple[str, str, int]] = field(default_factory=list)
+    number: int = 0
+
+    @property
+    def odd(self) -> bool:
+        return self.number % 2 == 1
+
+
+@dataclass(frozen=True)
+class BookletResult:
+    reading: bytes
+    imposed: bytes
+    pages: int
+    sheets: int
+    paper: str
+    duplex: str
+
+
+def booklet_theme(paper: str) -> BookletTheme:
+    return BookletTheme().sized(*BOOKLET_PAGES_MM[paper])
+
+
+def booklet_scale(theme: BookletTheme, body_pt: float, accent: str, language: str) -> TypeScale:
+    return TypeScale(
+        title_pt=theme.title_pt,
+        title_leading=theme.title_leading,
+        meta_pt=theme.meta_pt,
+        meta_icon_pt=theme.meta_icon_pt,
+        meta_item_gap_pt=theme.meta_item_gap_pt,
+        meta_gap_pt=theme.meta_gap_pt,
+        title_gap_pt=theme.title_gap_pt,
+        body_pt=body_pt,
+        body_leading=theme.body_leading,
+        step_gap_pt=theme.step_gap_pt,
+        step_indent_pt=theme.step_indent_pt,
+        paragraph_gap_pt=theme.paragraph_gap_pt,
+        footer_pt=theme.footer_pt,
+        ink=theme.ink,
+        grey=theme.grey,
+        accent=accent,
+        language=language,
+        display_pt=theme.display_pt,
+        subtitle_pt=theme.subtitle_pt,
+        entry_pt=theme.entry_pt,
+    )
+
+
+# -- geometry of one page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowBox:
+    top_pt: float
+    bottom_pt: float
+    width_pt: float
+
+    @property
+    def height_pt(self) -> float:
+        return self.top_pt - self.bottom_pt
+
+
+def flow_box(layout: Layout, theme: BookletTheme) -> FlowBox:
+    """Where a page's blocks go: below whatever furniture fills its top."""
+    height = theme.height_mm
+    top_mm = height - theme.margin_top_mm
+    if layout.band:
+        top_mm = height - theme.band_height_mm - theme.band_gap_mm
+    if "panel" in layout.furniture:
+        top_mm = height * (1 - theme.panel_height_ratio) - theme.band_gap_mm
+    motif = layout.furniture.get("motif")
+    if motif is not None and motif.get("at", "top") == "top":
+        top_mm = height - float(motif.get("height_mm", "40")) - theme.band_gap_mm
+    width_mm = theme.width_mm - theme.margin_inner_mm - theme.margin_outer_mm
+    return FlowBox(mm_to_pt(top_mm), mm_to_pt(theme.margin_bottom_mm), mm_to_pt(width_mm))
+
+
+def text_left_mm(page: Page, theme: BookletTheme) -> float:
+    """Odd pages are right-hand pages: their inner margin is on the left."""
+    return theme.margin_inner_mm if page.odd else theme.margin_outer_mm
+
+
+# -- planning ------------------------------------------------------------------
+
+
+class Planner:
+    def __init__(self, deck: Deck, env: jinja2.Environment, theme: BookletTheme):
+        self.deck, self.env, self.theme = deck, env, theme
+        self.problems: list[Problem] = []
+        self.page_of: dict[str, int] = {}
+        self.context = {
+            "deck": deck_view(deck),
+            "labels": labels_view(deck),
+            "sections": [section_view(s) for s in deck.sections],
+        }
+
+    def layout(self, kind: str, **extra: object) -> Layout:
+        name = TEMPLATES[kind]
+        xml = render(self.env, name, **self.context, **extra)
+        try:
+            path = self.env.get_template(name).filename or name
+        except jinja2.TemplateError:
+            path = name
+        return parse_layout(xml, path)
+
+    def build(self, layout: Layout, body_pt: float, accent: str) -> tuple[list[Flowable], TypeScale]:
+        scale = booklet_scale(self.theme, body_pt, accent, self.deck.language)
+        return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
+
+    def fitted_page(self, kind: str, accent: str, source, title: str, **extra) -> Page | None:
+        """A page that must hold all its text: set smaller if need be, else an error."""
+        layout = self.layout(kind, **extra)
+        box = flow_box(layout, self.theme)
+        result = fit(
+            lambda size: self.build(layout, size, accent)[0],
+            box.width_pt,
+            box.height_pt,
+            self.theme.body_pt,
+            self.theme.body_min_pt,
+        )
+        if isinstance(result, Overflow):
+            over_mm = (result.needed_pt - result.available_pt) / mm_to_pt(1)
+            self.problems.append(
+                Problem(
+                    source,
+                    1,
+                    ERROR,
+                    f"'{title}' does not fit its booklet page even at {result.body_pt:g} pt: "
+                    f"{over_mm:.0f} mm too long; shorten the text",
+                )
+            )
+            return None
+        if result.shrunk_from(self.theme.body_pt):
+            self.problems.append(
+                Problem(
+                    source,
+                    1,
+                    WARNING,
+                    f"'{title}' fits its booklet page only when set smaller "
+                    f"({result.body_pt:.1f} pt instead of {self.theme.body_pt:g} pt)",
+                )
+            )
+        scale = booklet_scale(self.theme, result.body_pt, accent, self.deck.language)
+        return Page(kind, layout, result.flowables, scale)
+
+    def flowing_pages(self, kind: str) -> list[Page]:
+        """A layout that continues over as many pages as its text needs."""
+        layout = self.layout(kind)
+        items, scale = self.build(layout, self.theme.body_pt, self.theme.ink)
+        box = flow_box(layout, self.theme)
+        chunks = paginate(items, box.width_pt, box.height_pt) or [[]]
+        return [Page(kind, layout, chunk, scale) for chunk in chunks]
+
+
+def plan_booklet(
+    deck: Deck, env: jinja2.Environment, theme: BookletTheme
+) -> tuple[list[Page], list[Problem]]:
+    """Every page of the booklet, numbered, with the problems found on the way."""
+    planner = Planner(deck, env, theme)
+    source = deck.source.path
+    pages: list[Page] = []
+    cover = planner.fitted_page("cover", theme.ink, source, deck.title)
+    if cover:
+        pages.append(cover)
+    pages += planner.flowing_pages("intro")
+    pages += planner.flowing_pages("contents")
+    for section, view in zip(deck.sections, planner.context["sections"]):
+        divider = planner.fitted_page("divider", section.colour, section.source.path, section.title, section=view)
+        if divider:
+            divider.section = section
+            divider.anchors.append(f"section-{section.number}")
+            divider.outline.append((section.title, f"section-{section.number}", 0))
+            pages.append(divider)
+        for technique, t_view in zip(section.techniques, view.techniques):
+            page = planner.fitted_page(
+                "technique",
+                section.colour,
+                technique.source.path,
+                technique.title,
+                section=view,
+                technique=t_view,
+            )
+            if page:
+                page.section, page.technique = section, technique
+                key = f"technique-{technique.number}"
+                page.anchors.append(key)
+                page.outline.append((technique.title, key, 1))
+                pages.append(page)
+    back = planner.fitted_page("back", theme.ink, source, deck.title)
+    notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
+    for index in range(notes_needed):
+        notes = planner.fitted_page("notes", theme.ink, source, "Notes")
+        if notes:
+            if index == 0:
+                notes.anchors.append("notes")
+            pages.append(notes)
+    if back:
+        pages.append(back)
+    for number, page in enumerate(pages, start=1):
+        page.number = number
+        for anchor in page.anchors:
+            planner.page_of[anchor] = number
+    return pages, planner.problems
+
+
+def fitted_booklet(deck: Deck, env: jinja2.Environment, paper: str) -> tuple[list[Page], list[Problem]]:
+    pages, problems = plan_booklet(deck, env, booklet_theme(paper))
+    if any(p.level == ERROR for p in problems):
+        raise ContentError(problems)
+    return pages, problems
+
+
+# -- drawing ---------------------------------------------------------------------
+
+
+def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
+    """Draw one page with its trim's bottom-left corner at the origin.
+
+    Colour that reaches an edge runs ``bleed_mm`` past it; the page box (or
+    the form's box, in the imposed file) decides how much of that shows.
+    """
+    layout, bleed = page.layout, theme.bleed_mm
+    motif = layout.furniture.get("motif")
+    if motif is not None:
+        draw_motif(canvas, motif, theme)
+    if "panel" in layout.furniture:
+        draw_panel(canvas, layout.furniture["panel"], theme)
+    if layout.band:
+        draw_band(canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme))
+    if "tab" in layout.furniture:
+        draw_tab(canvas, layout.furniture["tab"], page, theme)
+    box = flow_box(layout, theme)
+    draw_stack(
+        canvas,
+        page.flowables,
+        mm_to_pt(text_left_mm(page, theme)),
+        box.top_pt,
+        box.width_pt,
+        box.bottom_pt,
+    )
+    if layout.attributes.get("folio", "yes") != "no":
+        draw_folio(canvas, page, theme)
+
+
+def draw_motif(canvas, element, theme: BookletTheme) -> None:
+    """Stripes in the section colours across the top (or bottom) of the page."""
+    colours = element.get("colours", "").split() or [theme.ink]
+    height = mm_to_pt(float(element.get("height_mm", "40")))
+    bleed = mm_to_pt(theme.bleed_mm)
+    width = mm_to_pt(theme.width_mm)
+    page_height = mm_to_pt(theme.height_mm)
+    at_top = element.get("at", "top") == "top"
+    y = page_height - height if at_top else -bleed
+    stripe_height = height + bleed
+    stripe = width / len(colours)
+    for index, colour in enumerate(colours):
+        x = index * stripe
+        left = x - (bleed if index == 0 else 0)
+        right = x + stripe + (bleed if index == len(colours) - 1 else 0)
+        canvas.setFillColor(HexColor(colour))
+        canvas.rect(left, y, right - left, stripe_height, stroke=0, fill=1)
+
+
+def draw_panel(canvas, element, theme: BookletTheme) -> None:
+    """A section divider: the top of the page in the section's colour, its number big."""
+    colour = element.get("colour", theme.ink)
+    text = HexColor(text_colour_on(colour))
+    width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+    bleed = mm_to_pt(theme.bleed_mm)
+    bottom = height * (1 - theme.panel_height_ratio)
+    canvas.saveState()
+    canvas.setFillColor(HexColor(colour))
+    canvas.rect(-bleed, bottom, width + 2 * bleed, height - bottom + bleed, stroke=0, fill=1)
+    canvas.setFillColor(text)
+    left = mm_to_pt(theme.margin_inner_mm)
+    style = styles_for(booklet_scale(theme, theme.body_pt, colour, "en")).display.clone(
+        "panel", fontSize=theme.panel_title_pt, leading=theme.panel_title_pt * 1.15, textColor=text
+    )
+    paragraph = Paragraph(inline_markup(element, "booklet/divider.xml.j2"), style)
+    room = width - left - mm_to_pt(theme.margin_outer_mm)
+    _, title_height = paragraph.wrap(room, height)
+    title_y = bottom + mm_to_pt(theme.band_gap_mm)
+    paragraph.drawOn(canvas, left, title_y)
+    canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
+    canvas.drawString(left, title_y + title_height + theme.panel_number_pt * 0.25, element.get("number", ""))
+    canvas.restoreState()
+
+
+def tab_span_mm(theme: BookletTheme, number: int, count: int) -> tuple[float, float]:
+    """Bottom and top of section ``number``'s thumb tab, from the page's bottom edge.
+
+    Each section's tab sits lower than the one before, so the closed
+    booklet's fore-edge shows one block of colour per section.
+    """
+    room = theme.height_mm - theme.tab_top_mm - theme.tab_bottom_mm
+    height = min(theme.tab_height_mm, room / max(count, 1))
+    top = theme.height_mm - theme.tab_top_mm - (number - 1) * height
+    return top - height, top
+
+
+def draw_tab(canvas, element, page: Page, theme: BookletTheme) -> None:
+    colour = element.get("colour", theme.ink)
+    number = int(element.get("number", "1"))
+    bottom_mm, top_mm = tab_span_mm(theme, number, int(element.get("of", "1")))
+    depth, bleed = mm_to_pt(theme.tab_depth_mm), mm_to_pt(theme.bleed_mm)
+    width = mm_to_pt(theme.width_mm)
+    x = width - depth if page.odd else -bleed
+    canvas.saveState()
+    canvas.setFillColor(HexColor(colour))
+    canvas.rect(x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm), stroke=0, fill=1)
+    canvas.setFillColor(HexColor(text_colour_on(colour)))
+    canvas.setFont(FONT_SEMIBOLD, theme.tab_number_pt)
+    centre_x = width - depth / 2 if page.odd else depth / 2
+    middle = mm_to_pt((bottom_mm + top_mm) / 2)
+    canvas.drawCentredString(centre_x, middle - theme.tab_number_pt * 0.34, str(number))
+    canvas.restoreState()
+
+
+def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
+    """Page number at the outer corner; the running footer beside it, towards the spine."""
+    y = mm_to_pt(theme.folio_from_edge_mm)
+    width = mm_to_pt(theme.width_mm)
+    inner, outer = mm_to_pt(theme.margin_inner_mm), mm_to_pt(theme.margin_outer_mm)
+    number = str(page.number)
+    gap = theme.folio_pt * 1.5
+    number_width = stringWidth(number, FONT_SEMIBOLD, theme.folio_pt)
+    canvas.saveState()
+    canvas.setFillColor(HexColor(theme.ink))
+    canvas.setFont(FONT_SEMIBOLD, theme.folio_pt)
+    if page.odd:
+        canvas.drawRightString(width - outer, y, number)
+    else:
+        canvas.drawString(outer, y, number)
+    if page.layout.footer:
+        style = styles_for(page.scale).footer.clone(
+            "running", alignment=TA_RIGHT if page.odd else TA_LEFT
+        )
+        running = Paragraph(page.layout.footer, style)
+        room = width - inner - outer - number_width - gap
+        _, height = running.wrap(room, mm_to_pt(theme.folio_from_edge_mm))
+        x = inner if page.odd else outer + number_width + gap
+        # drawOn places the paragraph's bottom; lift it so the baselines line up
+        running.drawOn(canvas, x, y - (style.leading - style.fontSize) - style.fontSize * 0.0)
+    canvas.restoreState()
+
+
+# -- the two files ------------------------------------------------------------------
+
+
+def booklet_pdfs(deck: Deck, pages: list[Page], options: BookletOptions) -> BookletResult:
+    theme = booklet_theme(options.paper)
+    return BookletResult(
+        reading=reading_pdf(deck, pages, theme, options.print_shop),
+        imposed=imposed_pdf(deck, pages, theme, options),
+        pages=len(pages),
+        sheets=len(pages) // 4,
+        paper=options.paper,
+        duplex=options.duplex,
+    )
+
+
+def reading_pdf(deck: Deck, pages: list[Page], theme: BookletTheme, print_shop: bool) -> bytes:
+    """Pages in reading order: trim size, or with bleed and page boxes for a print shop."""
+    bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
+    width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+    size = (width + 2 * bleed, height + 2 * bleed)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, deck, "booklet", size)
+    canvas.cards_links = True  # contents entries link to their pages
+    if print_shop:
+        canvas.setTrimBox((bleed, bleed, bleed + width, bleed + height))
+        canvas.setBleedBox((0, 0, size[0], size[1]))
+    for page in pages:
+        for anchor in page.anchors:
+            canvas.bookmarkPage(anchor, fit="Fit")
+        for title, key, level in page.outline:
+            canvas.addOutlineEntry(title, key, level=level, closed=False)
+        canvas.saveState()
+        canvas.translate(bleed, bleed)
+        draw_page(canvas, page, theme)
+        canvas.restoreState()
+        canvas.showPage()
+    canvas.showOutline()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def imposed_pdf(deck: Deck, pages: list[Page], theme: BookletTheme, options: BookletOptions) -> bytes:
+    """Two pages per landscape sheet side, in saddle order, for duplex printing.
+
+    With ``duplex='long'`` every back side is turned 180°, for printers that
+    can only flip on the long edge.
+    """
+    sheet_w, sheet_h = (mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True))
+    page_w, page_h = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+    left_x = (sheet_w - 2 * page_w) / 2
+    bottom_y = (sheet_h - page_h) / 2
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, deck, "booklet for saddle stitching", (sheet_w, sheet_h))
+    canvas.setViewerPreference(
+        "Duplex", PDFName("DuplexFlipShortEdge" if options.duplex == "short" else "DuplexFlipLongEdge")
+    )
+    for page in pages:
+        # the form's box is the trim: bleed never reaches the facing page
+        canvas.beginForm(f"page{page.number}", 0, 0, page_w, page_h)
+        draw_page(canvas, page, theme)
+        canvas.endForm()
+    for index, (left, right) in enumerate(saddle_order(len(pages))):
+        back = index % 2 == 1
+        canvas.saveState()
+        if back and options.duplex == "long":
+            canvas.translate(sheet_w, sheet_h)
+            canvas.rotate(180)
+        for number, x in ((left, left_x), (right, left_x + page_w)):
+            canvas.saveState()
+            canvas.translate(x, bottom_y)
+            canvas.doForm(f"page{number}")
+            canvas.restoreState()
+        canvas.restoreState()
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
