@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 import jinja2
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
-from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
@@ -30,7 +29,15 @@ from cards.model import Deck, Section, Technique
 from cards.pdf import new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
 from cards.templating import deck_view, labels_view, render, section_view, technique_view
-from cards.theme import BOOKLET_PAGES_MM, FONT_REGULAR, FONT_SEMIBOLD, PAPERS_MM, BookletTheme, mm_to_pt
+from cards.theme import (
+    BOOKLET_PAGES_MM,
+    FONT_REGULAR,
+    FONT_SEMIBOLD,
+    PAPERS_MM,
+    BookletTheme,
+    mm_to_pt,
+    paint,
+)
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
@@ -316,19 +323,19 @@ def draw_motif(canvas, element, theme: BookletTheme) -> None:
         x = index * stripe
         left = x - (bleed if index == 0 else 0)
         right = x + stripe + (bleed if index == len(colours) - 1 else 0)
-        canvas.setFillColor(HexColor(colour))
+        canvas.setFillColor(paint(colour))
         canvas.rect(left, y, right - left, stripe_height, stroke=0, fill=1)
 
 
 def draw_panel(canvas, element, theme: BookletTheme) -> None:
     """A section divider: the top of the page in the section's colour, its number big."""
     colour = element.get("colour", theme.ink)
-    text = HexColor(text_colour_on(colour))
+    text = paint(text_colour_on(colour))
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     bleed = mm_to_pt(theme.bleed_mm)
     bottom = height * (1 - theme.panel_height_ratio)
     canvas.saveState()
-    canvas.setFillColor(HexColor(colour))
+    canvas.setFillColor(paint(colour))
     canvas.rect(-bleed, bottom, width + 2 * bleed, height - bottom + bleed, stroke=0, fill=1)
     canvas.setFillColor(text)
     left = mm_to_pt(theme.margin_inner_mm)
@@ -365,9 +372,9 @@ def draw_tab(canvas, element, page: Page, theme: BookletTheme) -> None:
     width = mm_to_pt(theme.width_mm)
     x = width - depth if page.odd else -bleed
     canvas.saveState()
-    canvas.setFillColor(HexColor(colour))
+    canvas.setFillColor(paint(colour))
     canvas.rect(x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm), stroke=0, fill=1)
-    canvas.setFillColor(HexColor(text_colour_on(colour)))
+    canvas.setFillColor(paint(text_colour_on(colour)))
     canvas.setFont(FONT_SEMIBOLD, theme.tab_number_pt)
     centre_x = width - depth / 2 if page.odd else depth / 2
     middle = mm_to_pt((bottom_mm + top_mm) / 2)
@@ -384,7 +391,7 @@ def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
     gap = theme.folio_pt * 1.5
     number_width = stringWidth(number, FONT_SEMIBOLD, theme.folio_pt)
     canvas.saveState()
-    canvas.setFillColor(HexColor(theme.ink))
+    canvas.setFillColor(paint(theme.ink))
     canvas.setFont(FONT_SEMIBOLD, theme.folio_pt)
     if page.odd:
         canvas.drawRightString(width - outer, y, number)

@@ -8,7 +8,7 @@ atomically, so a failed build never leaves a half-written or missing file.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from cards.model import Deck
@@ -16,6 +16,7 @@ from cards.problems import ERROR, ContentError, Problem
 
 DEFAULT_DECK = Path("content") / "foot-massage"
 FORMATS = ("cards", "booklet", "all")
+LARGE_PRINT_SIZES = ("pocket", "a7", "a6")
 
 
 def default_deck() -> Path:
@@ -34,8 +35,17 @@ class BuildSettings:
     paper: str = "a4"
     guides: bool = False
     templates: Path | None = None
-    duplex: str = "short"
+    duplex: str | None = None  # None: each format's usual flip (cards long, booklet short)
     print_shop: bool = False
+    card_size: str = "pocket"
+    backs: bool = False
+    fold: bool = False
+    cmyk: bool = False
+    back_offset_mm: tuple[float, float] = (0.0, 0.0)
+    sections: tuple[str, ...] = ()
+    only: tuple[str, ...] = ()
+    copies: int = 1
+    large_print: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,8 +66,10 @@ def load(deck_path: Path) -> tuple[Deck, list[Problem]]:
     return load_deck(deck_path)
 
 
-def check(deck_path: Path, templates: Path | None = None) -> list[Problem]:
-    """Every problem in the deck, including cards that will not fit; raises nothing."""
+def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> list[Problem]:
+    """Every problem in the deck, including text that will not fit a card or a
+    booklet page; raises nothing."""
+    from cards.booklet import booklet_theme, plan_booklet
     from cards.cardsheet import prepare_cards
     from cards.templating import environment
     from cards.theme import CardTheme
@@ -66,11 +78,18 @@ def check(deck_path: Path, templates: Path | None = None) -> list[Problem]:
         deck, problems = load(deck_path)
     except ContentError as exc:
         return exc.problems
-    try:
-        _, fit_problems = prepare_cards(deck, environment(templates), CardTheme())
-    except ContentError as exc:
-        fit_problems = exc.problems
-    return sorted(problems + fit_problems, key=lambda p: (str(p.path), p.line))
+    env = environment(templates)
+    found = list(problems)
+    for layout in (
+        lambda: prepare_cards(deck, env, CardTheme())[1],
+        lambda: plan_booklet(deck, env, booklet_theme(paper))[1],
+    ):
+        try:
+            found += layout()
+        except ContentError as exc:
+            found += exc.problems
+    unique = list(dict.fromkeys(found))  # a broken template is reported once
+    return sorted(unique, key=lambda p: (str(p.path), p.line))
 
 
 def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
@@ -90,30 +109,106 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     return report
 
 
+def select(deck: Deck, sections: tuple[str, ...], only: tuple[str, ...]) -> Deck:
+    """The deck cut down to some sections and/or techniques (by folder and file stem).
+
+    Cards keep their numbers in the whole deck, so "6 / 13" still finds its
+    place in the full set.
+    """
+    if not sections and not only:
+        return deck
+    known_sections = {s.slug for s in deck.sections}
+    known_techniques = {t.slug for t in deck.techniques}
+    problems = [
+        Problem(deck.source.path.parent, 1, ERROR, f"no section '{slug}' (sections: {', '.join(sorted(known_sections))})")
+        for slug in sections
+        if slug not in known_sections
+    ] + [
+        Problem(deck.source.path.parent, 1, ERROR, f"no technique '{slug}' (techniques are named by file, e.g. {sorted(known_techniques)[0]})")
+        for slug in only
+        if slug not in known_techniques
+    ]
+    if problems:
+        raise ContentError(problems)
+    kept = []
+    for section in deck.sections:
+        techniques = tuple(
+            t
+            for t in section.techniques
+            if (not sections or section.slug in sections) and (not only or t.slug in only)
+        )
+        if techniques:
+            kept.append(replace(section, techniques=techniques))
+    return replace(deck, sections=tuple(kept), full_count=deck.technique_count)
+
+
+def card_theme(settings: BuildSettings, size: str | None = None):
+    from cards.geometry import parse_size_mm
+    from cards.theme import CARD_SIZES_MM, CardTheme
+
+    name = size or settings.card_size
+    width_mm, height_mm = CARD_SIZES_MM.get(name) or parse_size_mm(name)
+    theme = CardTheme(cmyk=settings.cmyk)
+    if settings.large_print:
+        theme = theme.large_print()
+    return replace(theme, width_mm=width_mm, height_mm=height_mm) if settings.large_print else theme.scaled(width_mm, height_mm)
+
+
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
-    from cards.cardsheet import CardOptions, cards_pdf, prepare_cards
+    from cards.cardsheet import DUPLEX_SETTING, CardOptions, cards_pdf, prepare_cards
     from cards.templating import environment
-    from cards.theme import CardTheme, SheetTheme
+    from cards.theme import SheetTheme
 
     started = time.perf_counter()
-    theme = CardTheme()
-    cards, problems = prepare_cards(deck, environment(settings.templates), theme)
+    subset = select(deck, settings.sections, settings.only)
+    env = environment(settings.templates)
+    backs = settings.backs or settings.fold
+    theme, cards, problems = None, [], []
+    sizes = [settings.card_size]
+    if settings.large_print and settings.card_size == "pocket":
+        sizes = list(LARGE_PRINT_SIZES)  # the first size that holds every card at 12 pt
+    for size in sizes:
+        theme = card_theme(settings, size)
+        cards, problems = prepare_cards(subset, env, theme, backs)
+        if not any(p.level == ERROR for p in problems):
+            break
     if any(p.level == ERROR for p in problems):
         raise ContentError(report.warnings + problems)
     report.warnings.extend(problems)
-    result = cards_pdf(deck, cards, CardOptions(settings.paper, settings.guides), theme, SheetTheme())
-    path = settings.out_dir / f"{deck.slug}-cards.pdf"
-    orientation = " landscape" if result.landscape else ""
-    seconds = time.perf_counter() - started
-    summary = (
-        f"{result.cards} cards · {result.sheets} {result.paper.upper() if result.paper == 'a4' else result.paper.title()}"
-        f"{orientation} sheet{'s' if result.sheets != 1 else ''} · {result.per_sheet} per sheet · {seconds:.1f} s"
+    duplex = settings.duplex or "long"
+    options = CardOptions(
+        paper=settings.paper,
+        guides=settings.guides,
+        backs=backs,
+        duplex=duplex,
+        fold=settings.fold,
+        print_shop=settings.print_shop,
+        back_offset_mm=settings.back_offset_mm,
+        copies=settings.copies,
     )
-    return path, result.data, summary
+    result = cards_pdf(subset, cards, options, theme, SheetTheme())
+    path = settings.out_dir / f"{deck.slug}-cards.pdf"
+    seconds = time.perf_counter() - started
+    size = f"{theme.width_mm:g} × {theme.height_mm:g} mm"
+    noun = "fold-over card" if settings.fold else "card"
+    parts = [f"{result.cards} {noun}{'s' if result.cards != 1 else ''} ({size})"]
+    if settings.print_shop:
+        parts.append(f"{result.pages} pages with 3 mm bleed" + (", fronts and backs" if backs else ""))
+    else:
+        paper = "A4" if result.paper == "a4" else "Letter"
+        orientation = " landscape" if result.landscape else ""
+        parts.append(f"{result.sheets} {paper}{orientation} sheet{'s' if result.sheets != 1 else ''}")
+        parts.append(f"{result.per_sheet} per sheet")
+        if backs and not settings.fold:
+            parts.append(f"backs follow each sheet: print two-sided, {DUPLEX_SETTING[duplex]}")
+    if settings.cmyk:
+        parts.append("CMYK")
+    parts.append(f"{seconds:.1f} s")
+    return path, result.data, " · ".join(parts)
 
 
 def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[tuple[Path, bytes, str]]:
-    from cards.booklet import DUPLEX_SETTING, BookletOptions, booklet_pdfs, plan_booklet, booklet_theme
+    from cards.booklet import DUPLEX_SETTING, BookletOptions, booklet_pdfs, booklet_theme, plan_booklet
     from cards.templating import environment
 
     started = time.perf_counter()
@@ -121,7 +216,8 @@ def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[t
     if any(p.level == ERROR for p in problems):
         raise ContentError(report.warnings + problems)
     report.warnings.extend(problems)
-    options = BookletOptions(settings.paper, settings.duplex, settings.print_shop)
+    duplex = settings.duplex or "short"
+    options = BookletOptions(settings.paper, duplex, settings.print_shop)
     result = booklet_pdfs(deck, pages, options)
     seconds = time.perf_counter() - started
     size = "A5" if settings.paper == "a4" else "half-letter"
@@ -135,6 +231,6 @@ def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[t
             imposed,
             result.imposed,
             f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''} · print "
-            f"{DUPLEX_SETTING[settings.duplex]}, fold, staple",
+            f"{DUPLEX_SETTING[duplex]}, fold, staple",
         ),
     ]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
@@ -16,7 +15,7 @@ from cards.colour import text_colour_on
 from cards.fit import Fitted, Overflow, draw_stack, fit
 from cards.geometry import Bleed
 from cards.markup import Band, Layout, TypeScale, flowables, styles_for
-from cards.theme import FONT_SEMIBOLD, CardTheme, mm_to_pt
+from cards.theme import FONT_SEMIBOLD, CardTheme, mm_to_pt, paint
 
 
 @dataclass(frozen=True)
@@ -27,11 +26,15 @@ class ContentBox:
     height_pt: float
 
 
-def content_box(theme: CardTheme) -> ContentBox:
-    """Below the band, above the footer, inside the safe area."""
+def content_box(theme: CardTheme, layout: Layout) -> ContentBox:
+    """Inside the safe area, below the band and above the footer when there are any."""
     safe = mm_to_pt(theme.safe_mm)
-    top = mm_to_pt(theme.height_mm - theme.band_height_mm - theme.band_gap_mm)
-    bottom = safe + theme.footer_pt * 1.2 + mm_to_pt(theme.footer_gap_mm)
+    top = mm_to_pt(theme.height_mm) - safe
+    if layout.band:
+        top = mm_to_pt(theme.height_mm - theme.band_height_mm - theme.band_gap_mm)
+    bottom = safe
+    if layout.footer:
+        bottom += theme.footer_pt * 1.2 + mm_to_pt(theme.footer_gap_mm)
     return ContentBox(safe, top, mm_to_pt(theme.width_mm) - 2 * safe, top - bottom)
 
 
@@ -54,6 +57,7 @@ def type_scale(theme: CardTheme, body_pt: float, accent: str, language: str) -> 
         grey=theme.grey,
         accent=accent,
         language=language,
+        cmyk=theme.cmyk,
     )
 
 
@@ -69,7 +73,7 @@ def fit_card(
     layout: Layout, theme: CardTheme, language: str, template: str
 ) -> FittedCard | Overflow:
     accent = layout.band.colour if layout.band else theme.ink
-    box = content_box(theme)
+    box = content_box(theme, layout)
 
     def build(body_pt: float) -> list:
         styles = styles_for(type_scale(theme, body_pt, accent, language))
@@ -83,15 +87,38 @@ def fit_card(
 
 def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     """Draw at the current origin (the card's bottom-left trim corner)."""
+    fill = card.layout.furniture.get("fill")
+    if fill is not None:
+        draw_fill(canvas, fill.get("colour", theme.ink), theme, bleed)
     if card.layout.band:
         draw_band(canvas, card.layout.band, theme, bleed)
-    box = content_box(theme)
-    draw_stack(canvas, card.fitted.flowables, box.x_pt, box.top_pt, box.width_pt)
+    box = content_box(theme, card.layout)
+    top = box.top_pt
+    if card.layout.attributes.get("valign") == "middle":
+        top -= (box.height_pt - card.fitted.height_pt) / 2
+    draw_stack(canvas, card.fitted.flowables, box.x_pt, top, box.width_pt)
     if card.layout.footer:
         styles = styles_for(card.scale)
         footer = Paragraph(card.layout.footer, styles.footer)
         _, height = footer.wrap(box.width_pt, 1e6)
         footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
+
+
+def draw_fill(canvas, colour: str, theme: CardTheme, bleed: Bleed) -> None:
+    """The whole card in one colour (a card back), bleeding where it may."""
+    left, right = mm_to_pt(bleed.left_mm), mm_to_pt(bleed.right_mm)
+    top, bottom = mm_to_pt(bleed.top_mm), mm_to_pt(bleed.bottom_mm)
+    canvas.saveState()
+    canvas.setFillColor(paint(colour, theme.cmyk))
+    canvas.rect(
+        -left,
+        -bottom,
+        mm_to_pt(theme.width_mm) + left + right,
+        mm_to_pt(theme.height_mm) + top + bottom,
+        stroke=0,
+        fill=1,
+    )
+    canvas.restoreState()
 
 
 def draw_band(
@@ -105,8 +132,9 @@ def draw_band(
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     band_pt = mm_to_pt(theme.band_height_mm)
     left, right, top = mm_to_pt(bleed.left_mm), mm_to_pt(bleed.right_mm), mm_to_pt(bleed.top_mm)
-    colour = HexColor(band.colour)
-    text = HexColor(text_colour_on(band.colour))
+    cmyk = getattr(theme, "cmyk", False)
+    colour = paint(band.colour, cmyk)
+    text = paint(text_colour_on(band.colour), cmyk)
     canvas.saveState()
     canvas.setFillColor(colour)
     canvas.rect(-left, height - band_pt, width + left + right, band_pt + top, stroke=0, fill=1)

@@ -1,22 +1,37 @@
-"""The cards PDF: every technique on its own card, imposed on sheets with crop marks.
+"""The cards PDF: every technique on its own card, imposed for the printer at hand.
 
-``prepare_cards`` renders and fits every card (and is what ``cards check``
-runs, so a card that will not fit is found before printing); ``cards_pdf``
-imposes the fitted cards and returns the file's bytes.
+``prepare_cards`` renders and fits every card front (and back, when asked);
+``cards check`` runs it too, so a card that will not fit is found before
+printing. ``cards_pdf`` then lays the fitted cards out in one of three ways:
+
+- sheets (the default): as many cards as fit, crop marks in the margin; with
+  backs, each sheet of fronts is followed by its sheet of backs, every back
+  in the slot behind its front for the chosen duplex flip;
+- fold-over: front and back side by side, a dashed fold line between them;
+- print shop: one card per page, trim plus bleed, with TrimBox and BleedBox.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import jinja2
-from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cards.card import FittedCard, draw_card, fit_card
 from cards.fit import Overflow
-from cards.geometry import Grid, best_grid, crop_marks, sheets_needed, slot_bleed
+from cards.geometry import (
+    Bleed,
+    Grid,
+    best_grid,
+    crop_marks,
+    fold_halves,
+    mirror_slot,
+    sheets_needed,
+    slot_bleed,
+)
 from cards.labels import labels_for
 from cards.markup import parse_layout
 from cards.model import Deck
@@ -33,16 +48,32 @@ from cards.theme import (
     CardTheme,
     SheetTheme,
     mm_to_pt,
+    paint,
     register_fonts,
 )
 
 FRONT_TEMPLATE = "card/front.xml.j2"
+BACK_TEMPLATE = "card/back.xml.j2"
+DUPLEX_SETTING = {"long": "flip on long edge", "short": "flip on short edge"}
+FOLD_DASH_PT = (3, 2)
 
 
 @dataclass(frozen=True)
 class CardOptions:
     paper: str = "a4"
     guides: bool = False
+    backs: bool = False
+    duplex: str = "long"
+    fold: bool = False
+    print_shop: bool = False
+    back_offset_mm: tuple[float, float] = (0.0, 0.0)
+    copies: int = 1
+
+
+@dataclass(frozen=True)
+class PreparedCard:
+    front: FittedCard
+    back: FittedCard | None = None
 
 
 @dataclass(frozen=True)
@@ -53,54 +84,68 @@ class CardsResult:
     per_sheet: int
     paper: str
     landscape: bool
+    pages: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+# -- preparing -------------------------------------------------------------------
 
 
 def prepare_cards(
-    deck: Deck, env: jinja2.Environment, theme: CardTheme
-) -> tuple[list[FittedCard], list[Problem]]:
+    deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool = False
+) -> tuple[list[PreparedCard], list[Problem]]:
     """Render and fit every card; errors for cards that cannot fit, warnings for shrunk ones."""
     register_fonts()
     cards, problems = [], []
     deck_context, labels = deck_view(deck), labels_view(deck)
+    front_path = template_path(env, FRONT_TEMPLATE)
+    back_path = template_path(env, BACK_TEMPLATE) if backs else ""
     for section in deck.sections:
         section_context = section_view(section)
         for technique in section.techniques:
-            xml = render(
-                env,
-                FRONT_TEMPLATE,
+            context = dict(
                 deck=deck_context,
                 section=section_context,
                 technique=technique_view(technique),
                 labels=labels,
             )
-            layout = parse_layout(xml, template_path(env, FRONT_TEMPLATE))
-            result = fit_card(layout, theme, deck.language, FRONT_TEMPLATE)
-            path = technique.source.path
-            if isinstance(result, Overflow):
-                over_mm = (result.needed_pt - result.available_pt) / mm_to_pt(1)
-                problems.append(
-                    Problem(
-                        path,
-                        1,
-                        ERROR,
-                        f"'{technique.title}' does not fit its card even at "
-                        f"{result.body_pt:g} pt: {over_mm:.0f} mm too long; shorten the text "
-                        "or split it into two techniques",
-                    )
-                )
-                continue
-            if result.fitted.shrunk_from(theme.body_pt):
-                problems.append(
-                    Problem(
-                        path,
-                        1,
-                        WARNING,
-                        f"'{technique.title}' fits only when set smaller "
-                        f"({result.fitted.body_pt:.1f} pt instead of {theme.body_pt:g} pt)",
-                    )
-                )
-            cards.append(result)
+            front = fitted(env, FRONT_TEMPLATE, front_path, context, theme, deck, technique, problems)
+            back = None
+            if backs:
+                back = fitted(env, BACK_TEMPLATE, back_path, context, theme, deck, technique, problems, "back")
+            if front and (back or not backs):
+                cards.append(PreparedCard(front, back))
     return cards, problems
+
+
+def fitted(env, name, path, context, theme, deck, technique, problems, side="card") -> FittedCard | None:
+    layout = parse_layout(render(env, name, **context), path)
+    result = fit_card(layout, theme, deck.language, name)
+    where = technique.source.path
+    if isinstance(result, Overflow):
+        over_mm = (result.needed_pt - result.available_pt) / mm_to_pt(1)
+        problems.append(
+            Problem(
+                where,
+                1,
+                ERROR,
+                f"'{technique.title}' does not fit its {side} ({theme.width_mm:g} × "
+                f"{theme.height_mm:g} mm) even at {result.body_pt:g} pt: {over_mm:.0f} mm too "
+                "long; shorten the text or split it into two techniques",
+            )
+        )
+        return None
+    if result.fitted.shrunk_from(theme.body_pt):
+        problems.append(
+            Problem(
+                where,
+                1,
+                WARNING,
+                f"'{technique.title}' fits only when set smaller "
+                f"({result.fitted.body_pt:.1f} pt instead of {theme.body_pt:g} pt)",
+            )
+        )
+    return result
 
 
 def template_path(env: jinja2.Environment, name: str) -> str:
@@ -111,76 +156,173 @@ def template_path(env: jinja2.Environment, name: str) -> str:
         return name
 
 
-def fitted_cards(deck: Deck, env: jinja2.Environment, theme: CardTheme) -> list[FittedCard]:
-    cards, problems = prepare_cards(deck, env, theme)
-    if any(p.level == ERROR for p in problems):
-        raise ContentError(problems)
-    return cards
+# -- laying out --------------------------------------------------------------------
 
 
-def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme) -> Grid:
-    return best_grid(
-        PAPERS_MM[paper],
-        (theme.width_mm, theme.height_mm),
-        sheet.card_margin_mm,
-        2 * theme.bleed_mm,
-    )
+def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = False) -> Grid:
+    """The grid of cards (or of fold-over pairs, twice as wide) on the paper."""
+    width = theme.width_mm * (2 if fold else 1)
+    return best_grid(PAPERS_MM[paper], (width, theme.height_mm), sheet.card_margin_mm, 2 * theme.bleed_mm)
 
 
 def cards_pdf(
     deck: Deck,
-    cards: list[FittedCard],
+    cards: list[PreparedCard],
     options: CardOptions,
     theme: CardTheme,
     sheet: SheetTheme,
 ) -> CardsResult:
-    layout = card_grid(options.paper, theme, sheet)
+    cards = [card for card in cards for _ in range(options.copies)]
+    if options.print_shop:
+        return print_shop_pdf(deck, cards, options, theme)
+    layout = card_grid(options.paper, theme, sheet, options.fold)
     if layout.per_sheet == 0:
+        what = "fold-over pair" if options.fold else "card"
+        size = f"{theme.width_mm * (2 if options.fold else 1):g} × {theme.height_mm:g} mm"
         raise ContentError(
-            [Problem(deck.source.path, 1, ERROR, f"a {theme.width_mm:g} × {theme.height_mm:g} mm card does not fit on {options.paper} paper")]
+            [Problem(deck.source.path, 1, ERROR, f"a {size} {what} does not fit on {options.paper} paper")]
         )
     page_pt = (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm))
     buffer = io.BytesIO()
-    canvas = new_canvas(buffer, deck, "cards", page_pt)
+    canvas = new_canvas(buffer, deck, "cards", page_pt, cmyk=theme.cmyk)
+    if options.backs and not options.fold:
+        canvas.setViewerPreference(
+            "Duplex", PDFName("DuplexFlipLongEdge" if options.duplex == "long" else "DuplexFlipShortEdge")
+        )
     total = sheets_needed(len(cards), layout.per_sheet)
-    marks = define_crop_marks(canvas, layout, sheet)
+    marks = define_crop_marks(canvas, layout, sheet, theme, options.fold)
     labels = labels_for(deck.language)
+    pages = 0
     for number in range(total):
         on_sheet = cards[number * layout.per_sheet : (number + 1) * layout.per_sheet]
-        for index, card in enumerate(on_sheet):
-            box = layout.slot(index)
-            bleed = slot_bleed(layout, index, len(on_sheet), theme.bleed_mm)
-            canvas.saveState()
-            canvas.translate(mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
-            draw_card(canvas, card, theme, bleed)
-            if options.guides:
-                draw_guides(canvas, theme)
-            canvas.restoreState()
+        if options.fold:
+            draw_fold_sheet(canvas, on_sheet, layout, theme, options)
+        else:
+            draw_front_sheet(canvas, on_sheet, layout, theme, options)
         canvas.doForm(marks)
-        draw_sheet_footer(canvas, deck, layout, sheet, labels, number + 1, total)
+        draw_sheet_footer(canvas, deck, layout, sheet, theme, labels, number + 1, total)
         canvas.showPage()
+        pages += 1
+        if options.backs and not options.fold:
+            draw_back_sheet(canvas, on_sheet, layout, theme, options)
+            canvas.showPage()
+            pages += 1
     canvas.save()
     return CardsResult(
-        buffer.getvalue(), len(cards), total, layout.per_sheet, options.paper, layout.landscape
+        buffer.getvalue(), len(cards), total, layout.per_sheet, options.paper, layout.landscape, pages
     )
 
 
-def define_crop_marks(canvas, layout: Grid, sheet: SheetTheme) -> str:
-    """Crop marks are the same on every sheet: drawn once as a form, placed on each."""
+def draw_front_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
+    for index, card in enumerate(on_sheet):
+        place(canvas, card.front, layout.slot(index), theme, slot_bleed(layout, index, len(on_sheet), theme.bleed_mm), options.guides)
+
+
+def draw_back_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
+    """Each back in the slot behind its front, shifted by the printer's measured offset."""
+    slots = {mirror_slot(layout, index, options.duplex): card for index, card in enumerate(on_sheet)}
+    dx_mm, dy_mm = options.back_offset_mm
+    canvas.saveState()
+    canvas.translate(mm_to_pt(dx_mm), mm_to_pt(dy_mm))
+    for index, card in slots.items():
+        if card.back:
+            bleed = slot_bleed(layout, index, set(slots), theme.bleed_mm)
+            place(canvas, card.back, layout.slot(index), theme, bleed, options.guides)
+    canvas.restoreState()
+
+
+def draw_fold_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
+    """Front and back side by side; the colour bleeds everywhere but across the fold."""
+    for index, card in enumerate(on_sheet):
+        outer = slot_bleed(layout, index, len(on_sheet), theme.bleed_mm)
+        front_box, back_box = fold_halves(layout.slot(index))
+        place(canvas, card.front, front_box, theme, Bleed(outer.left_mm, 0, outer.top_mm, outer.bottom_mm), options.guides)
+        if card.back:
+            place(canvas, card.back, back_box, theme, Bleed(0, outer.right_mm, outer.top_mm, outer.bottom_mm), options.guides)
+        draw_fold_line(canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, theme)
+
+
+def place(canvas, card: FittedCard, box, theme: CardTheme, bleed: Bleed, guides: bool) -> None:
+    canvas.saveState()
+    canvas.translate(mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
+    draw_card(canvas, card, theme, bleed)
+    if guides:
+        draw_guides(canvas, theme)
+    canvas.restoreState()
+
+
+def draw_fold_line(canvas, x_mm: float, bottom_mm: float, top_mm: float, theme: CardTheme) -> None:
+    canvas.saveState()
+    canvas.setStrokeColor(paint(theme.grey, theme.cmyk))
+    canvas.setLineWidth(0.4)
+    canvas.setDash(*FOLD_DASH_PT)
+    canvas.line(mm_to_pt(x_mm), mm_to_pt(bottom_mm), mm_to_pt(x_mm), mm_to_pt(top_mm))
+    canvas.restoreState()
+
+
+def print_shop_pdf(deck: Deck, cards: list[PreparedCard], options: CardOptions, theme: CardTheme) -> CardsResult:
+    """One card per page: trim plus bleed on every side, fronts and backs alternating."""
+    bleed_mm = theme.bleed_mm
+    width, height = mm_to_pt(theme.width_mm + 2 * bleed_mm), mm_to_pt(theme.height_mm + 2 * bleed_mm)
+    buffer = io.BytesIO()
+    canvas = new_canvas(buffer, deck, "cards for print", (width, height), cmyk=theme.cmyk)
+    bleed_pt = mm_to_pt(bleed_mm)
+    canvas.setTrimBox((bleed_pt, bleed_pt, width - bleed_pt, height - bleed_pt))
+    canvas.setBleedBox((0, 0, width, height))
+    full = Bleed(bleed_mm, bleed_mm, bleed_mm, bleed_mm)
+    pages = 0
+    for card in cards:
+        for side in (card.front, card.back if options.backs else None):
+            if side is None:
+                continue
+            canvas.saveState()
+            canvas.translate(bleed_pt, bleed_pt)
+            draw_card(canvas, side, theme, full)
+            if options.guides:
+                draw_guides(canvas, theme)
+            canvas.restoreState()
+            canvas.showPage()
+            pages += 1
+    canvas.save()
+    return CardsResult(buffer.getvalue(), len(cards), 0, 1, options.paper, False, pages)
+
+
+# -- sheet furniture ------------------------------------------------------------------
+
+
+def define_crop_marks(canvas, layout: Grid, sheet: SheetTheme, theme: CardTheme, fold: bool) -> str:
+    """Crop marks are the same on every sheet: drawn once as a form, placed on each.
+
+    For fold-over pairs the fold lines get dashed marks of their own.
+    """
     name = "cropmarks"
     canvas.beginForm(name)
-    canvas.setStrokeColor(HexColor(REGISTRATION))
+    canvas.setStrokeColor(paint(REGISTRATION, theme.cmyk))
     canvas.setLineWidth(sheet.mark_width_pt)
+    folds = {round(layout.slot(c).x_mm + layout.card_width_mm / 2, 6) for c in range(layout.columns)} if fold else set()
     for line in crop_marks(layout, sheet.mark_offset_mm, sheet.mark_length_mm):
-        canvas.line(
-            mm_to_pt(line.x1_mm), mm_to_pt(line.y1_mm), mm_to_pt(line.x2_mm), mm_to_pt(line.y2_mm)
-        )
+        canvas.line(mm_to_pt(line.x1_mm), mm_to_pt(line.y1_mm), mm_to_pt(line.x2_mm), mm_to_pt(line.y2_mm))
+    top = layout.bottom_mm + layout.block_height_mm
+    canvas.setDash(*FOLD_DASH_PT)
+    for x in sorted(folds):
+        for y1, y2 in (
+            (top + sheet.mark_offset_mm, top + sheet.mark_offset_mm + sheet.mark_length_mm),
+            (layout.bottom_mm - sheet.mark_offset_mm, layout.bottom_mm - sheet.mark_offset_mm - sheet.mark_length_mm),
+        ):
+            canvas.line(mm_to_pt(x), mm_to_pt(y1), mm_to_pt(x), mm_to_pt(y2))
     canvas.endForm()
     return name
 
 
 def draw_sheet_footer(
-    canvas, deck: Deck, layout: Grid, sheet: SheetTheme, labels: dict[str, str], number: int, total: int
+    canvas,
+    deck: Deck,
+    layout: Grid,
+    sheet: SheetTheme,
+    theme: CardTheme,
+    labels: dict[str, str],
+    number: int,
+    total: int,
 ) -> None:
     """Deck title, sheet number and the print-at-100 % reminder, in the margin.
 
@@ -189,11 +331,13 @@ def draw_sheet_footer(
     carries a scale bar: a ruler tells whether the printer scaled the page.
     """
     gap_mm = 2.0
-    columns = [layout.slot(c) for c in range(layout.columns)]
+    edges = sorted({round(x, 6) for box in layout.slots() for x in (box.x_mm, box.right_mm)})
+    if layout.columns == 1 or len(edges) < 2:
+        edges = [layout.left_mm, layout.left_mm + layout.block_width_mm]
     bottom_mm = sheet.printer_margin_mm + 0.8
     top_mm = layout.sheet_height_mm - sheet.printer_margin_mm - 0.8 - sheet.footer_pt / mm_to_pt(1)
-    segments = [(box.x_mm + gap_mm, box.right_mm - gap_mm, bottom_mm) for box in columns]
-    segments += [(box.x_mm + gap_mm, box.right_mm - gap_mm, top_mm) for box in columns]
+    spans = [(a + gap_mm, b - gap_mm) for a, b in zip(edges, edges[1:]) if b - a > 2 * gap_mm]
+    segments = [(a, b, bottom_mm) for a, b in spans] + [(a, b, top_mm) for a, b in spans]
     pieces: list[tuple[str, float]] = []
     if number == 1:
         label_mm = stringWidth(scale_label(sheet), FONT_REGULAR, sheet.footer_pt) / mm_to_pt(1)
@@ -204,8 +348,8 @@ def draw_sheet_footer(
     ):
         pieces.append((text, stringWidth(text, FONT_REGULAR, sheet.footer_pt) / mm_to_pt(1)))
     canvas.saveState()
-    canvas.setFillColor(HexColor(CardTheme.grey))
-    canvas.setStrokeColor(HexColor(CardTheme.grey))
+    canvas.setFillColor(paint(theme.grey, theme.cmyk))
+    canvas.setStrokeColor(paint(theme.grey, theme.cmyk))
     canvas.setFont(FONT_REGULAR, sheet.footer_pt)
     next_free = 0
     for piece, width_mm in pieces:
@@ -245,5 +389,5 @@ def draw_guides(canvas, theme: CardTheme) -> None:
     canvas.setLineWidth(0.4)
     canvas.setDash(2, 2)
     for colour, inset in ((GUIDE_BLEED, -bleed), (GUIDE_TRIM, 0), (GUIDE_SAFE, safe)):
-        canvas.setStrokeColor(HexColor(colour))
+        canvas.setStrokeColor(paint(colour, theme.cmyk))
         canvas.rect(inset, inset, width - 2 * inset, height - 2 * inset, stroke=1, fill=0)

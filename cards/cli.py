@@ -56,10 +56,56 @@ def _run(action, debug: bool):
         ) from None
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class CardsGroup(click.Group):
+    """Usage mistakes in one line (`cards: error: ...`), not click's three."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx else ""
+            click.echo(f"cards: error: {exc.format_message()}{hint}", err=True)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=CardsGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cards")
 def main() -> None:
     """Turn a folder of Markdown into print-ready pocket cards and A5 booklets."""
+
+
+def _card_size(ctx, param, value: str) -> str:
+    from cards.geometry import parse_size_mm
+    from cards.theme import CARD_SIZES_MM
+
+    if value in CARD_SIZES_MM:
+        return value
+    try:
+        parse_size_mm(value)
+    except ValueError as exc:
+        presets = ", ".join(CARD_SIZES_MM)
+        raise click.BadParameter(f"{exc}; or one of {presets}") from None
+    return value
+
+
+def _offset(ctx, param, value: str | None) -> tuple[float, float]:
+    from cards.geometry import parse_offset_mm
+
+    if value is None:
+        return (0.0, 0.0)
+    try:
+        return parse_offset_mm(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @main.command()
@@ -70,28 +116,65 @@ def main() -> None:
 )
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(), help="Where to write; created if missing.")
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Sheet size of the printable files.")
-@click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
 @click.option(
-    "--duplex", type=click.Choice(["short", "long"]), default="short", show_default=True,
-    help="How your printer flips the booklet sheets: 'long' turns every back side 180°.",
+    "--card-size", default="pocket", show_default=True, callback=_card_size,
+    help="pocket (63x88), a7 (74x105), a6 (105x148), index (3x5 in), business (85x55) or WxH in mm, e.g. 70x100.",
 )
-@click.option("--print-shop", is_flag=True, help="Booklet pages with 3 mm bleed and trim boxes, for a print shop.")
+@click.option("--backs", is_flag=True, help="Double-sided cards: a sheet of backs after each sheet of fronts.")
+@click.option(
+    "--duplex", type=click.Choice(["long", "short"]), default=None,
+    help="How your printer turns the sheet over. Cards default to long, the booklet to short; 'long' turns the booklet's backs 180°.",
+)
+@click.option("--back-offset", metavar="XxY", callback=_offset, help="Move the backs by X and Y mm to match your printer (see 'cards calibrate').")
+@click.option("--fold", is_flag=True, help="Front and back side by side, to cut out, fold and glue (no duplex needed).")
+@click.option("--print-shop", is_flag=True, help="One card or page per page with 3 mm bleed, TrimBox and BleedBox; no crop marks.")
+@click.option("--cmyk", is_flag=True, help="Write the cards' colours as CMYK, text in 100 % black.")
+@click.option("--section", "sections", multiple=True, metavar="SLUG", help="Only this section's cards (its folder name); repeatable.")
+@click.option("--only", multiple=True, metavar="SLUG", help="Only this technique (its file name without .md); repeatable.")
+@click.option("--copies", type=click.IntRange(1, 100), default=1, show_default=True, help="Print each card this many times.")
+@click.option("--large-print", is_flag=True, help="Body text of at least 12 pt; picks a card size that holds it.")
+@click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 def build(
-    deck: str | None, format_: str, out_dir: str, paper: str, guides: bool, duplex: str,
-    print_shop: bool, debug: bool,
+    deck: str | None, format_: str, out_dir: str, paper: str, card_size: str, backs: bool,
+    duplex: str | None, back_offset: tuple[float, float], fold: bool, print_shop: bool, cmyk: bool,
+    sections: tuple[str, ...], only: tuple[str, ...], copies: int, large_print: bool, guides: bool,
+    debug: bool,
 ) -> None:
     """Write the PDFs of DECK into OUT (default: content/foot-massage)."""
     from cards.build import BuildSettings, build as build_deck
 
+    if fold and print_shop:
+        raise click.UsageError("--fold is for printing at home; a print shop takes --print-shop with --backs")
+    if back_offset != (0.0, 0.0) and not backs:
+        raise click.UsageError("--back-offset moves the backs: add --backs")
+    if large_print and card_size == "business":
+        raise click.UsageError("--large-print needs a card taller than a business card")
     settings = BuildSettings(
         out_dir=Path(out_dir), format=format_, paper=paper, guides=guides, duplex=duplex,
-        print_shop=print_shop,
+        print_shop=print_shop, card_size=card_size, backs=backs, fold=fold, cmyk=cmyk,
+        back_offset_mm=back_offset, sections=sections, only=only, copies=copies,
+        large_print=large_print,
     )
     report = _run(lambda: build_deck(_deck_argument(deck), settings), debug)
     _print_problems(report.warnings)
     for written in report.written:
         click.echo(f"{written.path}  {written.summary}")
+
+
+@main.command()
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path())
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True)
+@click.option("--debug", is_flag=True, hidden=True)
+def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
+    """Write a two-sided test sheet that measures how far your printer shifts the back."""
+    from cards.calibrate import calibration_pdf
+    from cards.output import write_atomic
+
+    path = Path(out_dir) / "duplex-calibration.pdf"
+    _run(lambda: write_atomic(path, calibration_pdf(paper, duplex)), debug)
+    click.echo(f"{path}  print two-sided, flip on {duplex} edge; then read the offset as it says")
 
 
 @main.command()

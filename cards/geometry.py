@@ -141,16 +141,19 @@ class Bleed:
     bottom_mm: float
 
 
-def slot_bleed(layout: Grid, index: int, occupied: int, bleed_mm: float) -> Bleed:
+def slot_bleed(layout: Grid, index: int, occupied: int | set[int], bleed_mm: float) -> Bleed:
     """How far the colour of slot ``index`` may run past each trim edge.
 
     Full bleed at the outside of the block and beside empty slots; between two
     cards, half the gutter, so one card's colour never reaches its neighbour.
+    ``occupied`` is the set of filled slots, or their count when they are the
+    first ones.
     """
     row, column = divmod(index, layout.columns)
+    filled = set(range(occupied)) if isinstance(occupied, int) else occupied
 
     def side(neighbour: int | None, gap_mm: float) -> float:
-        if neighbour is None or neighbour >= occupied:
+        if neighbour is None or neighbour not in filled:
             return bleed_mm
         return min(bleed_mm, gap_mm / 2)
 
@@ -216,3 +219,62 @@ def saddle_order(pages: int) -> list[tuple[int, int]]:
 
 def padded_page_count(pages: int) -> int:
     return max(4, math.ceil(pages / 4) * 4)
+
+
+def mirror_slot(layout: Grid, index: int, duplex: str) -> int:
+    """The slot on the back of a sheet that lies behind slot ``index`` of its front.
+
+    Turning a sheet over its long edge mirrors it across the axis parallel to
+    that edge: left-right on a portrait sheet, top-bottom on a landscape one.
+    The short edge does the opposite.
+    """
+    row, column = divmod(index, layout.columns)
+    flip_left_right = (duplex == "long") != layout.landscape
+    if flip_left_right:
+        column = layout.columns - 1 - column
+    else:
+        row = layout.rows - 1 - row
+    return row * layout.columns + column
+
+
+def mirror_point(sheet_mm: tuple[float, float], x_mm: float, y_mm: float, duplex: str) -> tuple[float, float]:
+    """The point on the back of a sheet behind (x, y) on its front."""
+    width, height = sheet_mm
+    landscape = width > height
+    if (duplex == "long") != landscape:
+        return width - x_mm, y_mm
+    return x_mm, height - y_mm
+
+
+def fold_halves(pair: Box) -> tuple[Box, Box]:
+    """A fold-over pair cut out as one piece: front on the left, back on the right."""
+    half = pair.width_mm / 2
+    front = Box(pair.x_mm, pair.y_mm, half, pair.height_mm)
+    back = Box(pair.x_mm + half, pair.y_mm, half, pair.height_mm)
+    return front, back
+
+
+def parse_size_mm(text: str) -> tuple[float, float]:
+    """``70x100`` (or ``70×100``) in millimetres; ValueError when it is not that."""
+    parts = text.lower().replace("×", "x").split("x")
+    if len(parts) != 2:
+        raise ValueError(f"expected WIDTHxHEIGHT in millimetres, such as 70x100 (got {text!r})")
+    try:
+        width, height = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"expected WIDTHxHEIGHT in millimetres, such as 70x100 (got {text!r})") from None
+    if not (20 <= width <= 400 and 20 <= height <= 400):
+        raise ValueError(f"card sides must be between 20 and 400 mm (got {text!r})")
+    return width, height
+
+
+def parse_offset_mm(text: str) -> tuple[float, float]:
+    """``0.5x-1`` in millimetres: how far to move the backs right and up."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        x_mm, y_mm = (float(p) for p in parts)
+    except ValueError:
+        raise ValueError(f"expected XxY in millimetres, such as 0.5x-1 (got {text!r})") from None
+    if abs(x_mm) > 10 or abs(y_mm) > 10:
+        raise ValueError(f"a back offset over 10 mm is not a printer's drift (got {text!r})")
+    return x_mm, y_mm

@@ -19,18 +19,18 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import pyphen
-from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from cards.colour import text_colour_on
+from cards.colour import HEX_COLOUR, text_colour_on
 from cards.problems import ERROR, ContentError, Problem
 from cards.theme import (
     FONT_ITALIC,
     FONT_REGULAR,
     FONT_SEMIBOLD,
     FONT_SEMIBOLD_ITALIC,
+    paint,
     register_fonts,
 )
 
@@ -39,7 +39,8 @@ BLOCK_TAGS = {
     "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
     "display", "subtitle", "byline", "key", "entry", "rules",
 }  # fmt: skip
-FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif"}
+FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif", "fill"}
+ALIGNMENTS = {"left": 0, "centre": 1, "center": 1, "right": 2}
 META_TAGS = {"hold", "repeat", "pressure"}
 PRESSURE_DOTS = {"gentle": 1, "medium": 2, "firm": 3}
 
@@ -180,6 +181,7 @@ class TypeScale:
     display_pt: float = 30.0
     subtitle_pt: float = 13.0
     entry_pt: float = 10.5
+    cmyk: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,7 +208,7 @@ def hyphenation_language(language: str) -> str:
 @lru_cache(maxsize=256)
 def styles_for(scale: TypeScale) -> Styles:
     register_fonts()
-    ink, grey, accent = HexColor(scale.ink), HexColor(scale.grey), HexColor(scale.accent)
+    ink, grey, accent = (paint(c, scale.cmyk) for c in (scale.ink, scale.grey, scale.accent))
     hyphens = hyphenation_language(scale.language)
     leading = scale.body_pt * scale.body_leading
     body = ParagraphStyle(
@@ -314,11 +316,13 @@ def flowables(
                 out.append(row)
         elif tag in ("para", "note", "heading"):
             style = {"para": styles.body, "note": styles.note, "heading": styles.heading}[tag]
+            style = overridden(style, element, styles.scale, template)
             out.append(Paragraph(inline_markup(element, template, tag == "note"), style))
         elif tag in ("steps", "bullets"):
             out.extend(list_items(element, styles, template))
         elif tag in ("display", "subtitle", "byline"):
             style = {"display": styles.display, "subtitle": styles.subtitle, "byline": styles.byline}[tag]
+            style = overridden(style, element, styles.scale, template)
             out.append(Paragraph(inline_markup(element, template), style))
         elif tag == "key":
             out.append(ColourKey(element.get("colour", "#000000"), element.get("number", ""), plain_text(element), styles))
@@ -329,6 +333,27 @@ def flowables(
         elif tag == "space":
             out.append(Spacer(1, float(element.get("pt", styles.scale.paragraph_gap_pt))))
     return out
+
+
+def overridden(style: ParagraphStyle, element: ET.Element, scale: TypeScale, template: str) -> ParagraphStyle:
+    """A text block's style with the element's ``align``, ``colour`` and ``size`` applied."""
+    changes: dict[str, object] = {}
+    if "align" in element.attrib:
+        if element.get("align") not in ALIGNMENTS:
+            raise markup_error(template, f"align must be left, centre or right, not {element.get('align')!r}")
+        changes["alignment"] = ALIGNMENTS[element.get("align", "left")]
+    if "colour" in element.attrib:
+        if not HEX_COLOUR.match(element.get("colour", "")):
+            raise markup_error(template, f"colour must be #RRGGBB, not {element.get('colour')!r}")
+        changes["textColor"] = paint(element.get("colour", ""), scale.cmyk)
+    if "size" in element.attrib:
+        try:
+            size = float(element.get("size", ""))
+        except ValueError:
+            raise markup_error(template, f"size must be a number of points, not {element.get('size')!r}") from None
+        changes["fontSize"] = size
+        changes["leading"] = size * style.leading / style.fontSize
+    return style.clone(f"{style.name}-custom", **changes) if changes else style
 
 
 def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowable]:
@@ -408,7 +433,7 @@ class MetaRow(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         scale = self.styles.scale
-        accent, ink = HexColor(scale.accent), HexColor(scale.ink)
+        accent, ink = paint(scale.accent, scale.cmyk), paint(scale.ink, scale.cmyk)
         for item, x, line in self.placed:
             baseline = self.height - (line + 1) * self.line_pt + (self.line_pt - scale.meta_pt) / 2 + 0.15 * scale.meta_pt
             middle = baseline + scale.meta_pt * 0.33
@@ -467,12 +492,12 @@ class ColourKey(Flowable):
     def draw(self) -> None:
         canvas, size = self.canv, self.size_pt
         swatch = self.height
-        canvas.setFillColor(HexColor(self.colour))
+        canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk))
         canvas.rect(0, 0, swatch, swatch, stroke=0, fill=1)
-        canvas.setFillColor(HexColor(text_colour_on(self.colour)))
+        canvas.setFillColor(paint(text_colour_on(self.colour), self.styles.scale.cmyk))
         canvas.setFont(FONT_SEMIBOLD, size * 0.9)
         canvas.drawCentredString(swatch / 2, swatch / 2 - size * 0.31, self.number)
-        canvas.setFillColor(HexColor(self.styles.scale.ink))
+        canvas.setFillColor(paint(self.styles.scale.ink, self.styles.scale.cmyk))
         canvas.setFont(FONT_REGULAR, size)
         canvas.drawString(swatch + size * 0.7, swatch / 2 - size * 0.34, self.text)
 
@@ -509,11 +534,11 @@ class ContentsEntry(Flowable):
             return
         baseline = self.height * 0.28
         indent = size * 1.6
-        ink = HexColor(scale.ink)
+        ink = paint(scale.ink, scale.cmyk)
         if self.level == 1 and self.colour:
-            canvas.setFillColor(HexColor(self.colour))
+            canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk))
             canvas.rect(0, baseline - size * 0.15, size * 1.1, size * 1.1, stroke=0, fill=1)
-            canvas.setFillColor(HexColor(text_colour_on(self.colour)))
+            canvas.setFillColor(paint(text_colour_on(self.colour), self.styles.scale.cmyk))
             canvas.setFont(FONT_SEMIBOLD, size * 0.75)
             canvas.drawCentredString(size * 0.55, baseline + size * 0.1, self.number)
         x = indent if self.level == 1 else indent + size * 0.6
@@ -523,7 +548,7 @@ class ContentsEntry(Flowable):
         text = self.text
         while text and stringWidth(text, self.font, size) > room:
             text = text[:-2] + "…"
-        canvas.setFillColor(HexColor(self.colour) if self.level == 1 and self.colour else ink)
+        canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk) if self.level == 1 and self.colour else ink)
         canvas.setFont(self.font, size)
         canvas.drawString(x, baseline, text)
         end = x + stringWidth(text, self.font, size) + size * 0.4
@@ -536,7 +561,7 @@ class ContentsEntry(Flowable):
             leader = canvas.beginText(leader_end - dots * pitch, baseline)
             leader.setFont(FONT_REGULAR, size)
             leader.setCharSpace(pitch - dot_width)
-            leader.setFillColor(HexColor(scale.grey))
+            leader.setFillColor(paint(scale.grey, scale.cmyk))
             leader.textOut("." * dots)
             canvas.drawText(leader)
             canvas.restoreState()
@@ -561,7 +586,7 @@ class Rules(Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.setStrokeColor(HexColor(self.styles.scale.grey))
+        canvas.setStrokeColor(paint(self.styles.scale.grey, self.styles.scale.cmyk))
         canvas.setLineWidth(0.3)
         y = self.height - self.gap_pt
         while y >= 0:

@@ -70,6 +70,7 @@ class Deck:
     author: str | None = None
     language: str = "en"
     newest_mtime: float = 0.0
+    full_count: int = 0  # techniques in the whole deck, when this is a selection of it
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
@@ -78,4 +79,5 @@ class Deck:
 
     @property
     def technique_count(self) -> int:
-        return sum(len(s.techniques) for s in self.sections)
+        """How many techniques the whole deck has: cards say "6 / 13" even in a subset."""
+        return self.full_count or sum(len(s.techniques) for s in self.sections)

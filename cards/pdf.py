@@ -38,7 +38,7 @@ def _timestamp(epoch: int) -> TimeStamp:
 
 
 def new_canvas(
-    buffer: io.BytesIO, deck: Deck, what: str, page_size_pt: tuple[float, float]
+    buffer: io.BytesIO, deck: Deck, what: str, page_size_pt: tuple[float, float], cmyk: bool = False
 ) -> Canvas:
     # invariant: no random file ID and no clock, so the same deck gives the same bytes.
     # initialFontName: ReportLab otherwise opens every page in Helvetica, which
@@ -51,6 +51,8 @@ def new_canvas(
         lang=deck.language,
         pageCompression=1,
         initialFontName=FONT_REGULAR,
+        # with --cmyk, any RGB colour that slipped through is an error, not a silent mix
+        enforceColorSpace="cmyk" if cmyk else None,
     )
     canvas._doc._timeStamp = _timestamp(build_epoch(deck))
     canvas.setTitle(f"{deck.title} — {what}")

@@ -77,6 +77,13 @@ REGISTRATION = "#000000"
 # -- the card -----------------------------------------------------------------
 
 POCKET_MM = (63.0, 88.0)
+CARD_SIZES_MM = {
+    "pocket": POCKET_MM,
+    "a7": (74.0, 105.0),
+    "a6": (105.0, 148.0),
+    "index": (76.2, 127.0),  # 3 x 5 in
+    "business": (85.0, 55.0),
+}
 
 
 @dataclass(frozen=True)
@@ -114,11 +121,16 @@ class CardTheme:
 
     ink: str = INK
     grey: str = GREY_TEXT
+    cmyk: bool = False
 
     def scaled(self, width_mm: float, height_mm: float) -> CardTheme:
-        """The theme for another card size: type follows the shorter side."""
+        """The theme for another card size: type follows the shorter side.
+
+        Never smaller than the pocket card's: a smaller card holds less text
+        rather than smaller text.
+        """
         factor = min(width_mm, height_mm) / min(POCKET_MM)
-        factor = max(0.85, min(factor, 1.8))
+        factor = max(1.0, min(factor, 1.8))
         sized = {
             name: getattr(self, name) * factor
             for name in self.__dataclass_fields__
@@ -126,6 +138,37 @@ class CardTheme:
         }
         return replace(self, width_mm=width_mm, height_mm=height_mm, **sized)
 
+    def large_print(self) -> CardTheme:
+        """Body text of at least 12 pt, for readers with low vision; it never shrinks."""
+        factor = 12.0 / self.body_pt
+        sized = {
+            name: getattr(self, name) * factor
+            for name in self.__dataclass_fields__
+            if name.endswith("_pt") or name in ("band_height_mm", "band_disc_mm")
+        }
+        sized["body_min_pt"] = 12.0
+        return replace(self, **sized)
+
+
+def paint(colour: str, cmyk: bool = False):
+    """A ReportLab colour for ``#RRGGBB``: RGB, or CMYK for print shops.
+
+    In CMYK, neutral greys and the ink go to black only (text in 100 % K) so
+    small type never depends on the registration of four plates.
+    """
+    from reportlab.lib.colors import CMYKColor, HexColor
+
+    if not cmyk:
+        return HexColor(colour)
+    if colour.upper() in (INK, "#000000"):
+        return CMYKColor(0, 0, 0, 1)
+    r, g, b = (int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    if r == g == b:
+        return CMYKColor(0, 0, 0, 1 - r)
+    black = 1 - max(r, g, b)
+    return CMYKColor(
+        (1 - r - black) / (1 - black), (1 - g - black) / (1 - black), (1 - b - black) / (1 - black), black
+    )
 
 # -- the booklet ----------------------------------------------------------------
 
