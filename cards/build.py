@@ -78,8 +78,10 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
         deck, problems = load(deck_path)
     except ContentError as exc:
         return exc.problems
+    from cards.glyphs import missing_characters
+
     env = environment(templates)
-    found = list(problems)
+    found = list(problems) + missing_characters(deck)
     for layout in (
         lambda: prepare_cards(deck, env, CardTheme())[1],
         lambda: plan_booklet(deck, env, booklet_theme(paper))[1],
@@ -96,8 +98,10 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     """Write the requested PDFs; raises ContentError or OutputError, writing nothing then."""
     from cards.output import write_atomic
 
+    from cards.glyphs import missing_characters
+
     deck, warnings = load(deck_path)
-    report = BuildReport(warnings=list(warnings))
+    report = BuildReport(warnings=list(warnings) + missing_characters(deck))
     pending: list[tuple[Path, bytes, str]] = []
     if settings.format in ("cards", "all"):
         pending.append(_cards(deck, settings, report))

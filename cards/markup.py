@@ -12,6 +12,7 @@ Elements: see templates/README.md, which documents the same list.
 from __future__ import annotations
 
 import math
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -40,6 +41,7 @@ BLOCK_TAGS = {
     "display", "subtitle", "byline", "key", "entry", "rules",
 }  # fmt: skip
 FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif", "fill"}
+LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 ALIGNMENTS = {"left": 0, "centre": 1, "center": 1, "right": 2}
 META_TAGS = {"hold", "repeat", "pressure"}
 PRESSURE_DOTS = {"gentle": 1, "medium": 2, "firm": 3}
@@ -80,6 +82,11 @@ def parse_layout(xml_text: str, template: str) -> Layout:
         raise MarkupError(
             [Problem(Path(template), 1, ERROR, f"layout markup is not well-formed at its line {line}: {exc}")]
         ) from None
+    for element in root.iter():
+        element.text = printable(element.text)
+        element.tail = printable(element.tail)
+        for name, value in element.attrib.items():
+            element.set(name, printable(value) or "")
     layout = Layout(root.tag, dict(root.attrib))
     for element in root:
         if element.tag == "band":
@@ -97,6 +104,28 @@ def parse_layout(xml_text: str, template: str) -> Layout:
         else:
             raise markup_error(template, f"unknown element <{element.tag}>")
     return layout
+
+
+def printable(text: str | None) -> str | None:
+    """Text with every character the font lacks written as its code point.
+
+    An empty box would hide the problem; ``[U+1F9B6]`` shows it, and the
+    build warns about the file it came from.
+    """
+    if not text:
+        return text
+    coverage = register_fonts()[FONT_REGULAR]
+    if all(ord(c) in coverage or c in "\n\t\r" for c in text):
+        return text
+    out = []
+    for char in text:
+        if ord(char) in coverage or char in "\n\t\r":
+            out.append(char)
+        elif char.isspace():
+            out.append(" ")
+        else:
+            out.append(f"[U+{ord(char):04X}]")
+    return "".join(out)
 
 
 def plain_text(element: ET.Element) -> str:
@@ -130,7 +159,7 @@ def _text_run(text: str, italic: bool) -> str:
     coverage = register_fonts()[FONT_ITALIC]
     out, run, upright = [], [], False
     for char in text:
-        lacks = ord(char) not in coverage and not char.isspace()
+        lacks = ord(char) not in coverage and char != " "
         if lacks != upright and run:
             out.append(_wrap_upright("".join(run), upright))
             run = []
@@ -142,12 +171,8 @@ def _text_run(text: str, italic: bool) -> str:
 
 
 def _collapse(text: str) -> str:
-    """Runs of whitespace become one space, as in HTML."""
-    if not text.strip():
-        return " " if text else ""
-    lead = " " if text[:1].isspace() else ""
-    tail = " " if text[-1:].isspace() else ""
-    return lead + " ".join(text.split()) + tail
+    """Runs of layout whitespace become one space, as in HTML; no-break spaces stay."""
+    return LAYOUT_SPACE.sub(" ", text)
 
 
 def _wrap_upright(text: str, upright: bool) -> str:
