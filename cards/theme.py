@@ -98,26 +98,26 @@ class CardTheme:
     band_label_pt: float = 7.5
     band_label_min_pt: float = 5.0
     band_tracking_pt: float = 0.6
-    band_gap_mm: float = 3.0  # band to title
+    band_gap_mm: float = 2.5  # band to title
 
     title_pt: float = 12.5
     title_leading: float = 1.12
-    title_gap_pt: float = 2.5
+    title_gap_pt: float = 2.0
 
     meta_pt: float = 7.25
     meta_icon_pt: float = 7.0
-    meta_item_gap_pt: float = 7.0
-    meta_gap_pt: float = 6.0
+    meta_item_gap_pt: float = 6.0
+    meta_gap_pt: float = 4.5
 
     body_pt: float = 9.0
     body_min_pt: float = 7.5
     body_leading: float = 1.25
-    step_gap_pt: float = 3.5  # scaled with the body size
+    step_gap_pt: float = 3.0  # scaled with the body size
     step_indent_pt: float = 11.0
     paragraph_gap_pt: float = 4.0
 
     footer_pt: float = 6.5
-    footer_gap_mm: float = 2.0  # last body line to footer
+    footer_gap_mm: float = 1.5  # last body line to footer
 
     ink: str = INK
     grey: str = GREY_TEXT
