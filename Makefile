@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all pdfs test clean
+.PHONY: all pdfs test bench clean
 
 all: pdfs
 
@@ -20,6 +20,11 @@ pdfs: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Not part of `make test`: timings on shared machines are noisy. Writes
+# benchmarks/results.md; tests/test_bench.py runs a small smoke version.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py --sizes 13,1000,5000 --runs 5 --out benchmarks/results.md
 
 clean:
 	rm -rf $(VENV) out/*.pdf

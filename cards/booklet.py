@@ -12,7 +12,8 @@ out again, and bleed cannot spill onto the facing page.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 
 import jinja2
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -24,7 +25,15 @@ from cards.card import draw_band
 from cards.colour import text_colour_on
 from cards.fit import Overflow, draw_stack, fit, paginate
 from cards.geometry import Bleed, padded_page_count, saddle_order
-from cards.markup import Layout, TypeScale, flowables, inline_markup, parse_layout, styles_for
+from cards.markup import (
+    Layout,
+    TypeScale,
+    define_icons,
+    flowables,
+    inline_markup,
+    parse_layout,
+    styles_for,
+)
 from cards.model import Deck, Section, Technique
 from cards.pdf import new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
@@ -58,15 +67,18 @@ class BookletOptions:
 
 @dataclass
 class Page:
+    """One page: planned (``pending`` says how to lay it out) or laid out."""
+
     kind: str
-    layout: Layout
-    flowables: list[Flowable]
-    scale: TypeScale
+    layout: Layout | None
+    flowables: list[Flowable] | None
+    scale: TypeScale | None
     section: Section | None = None
     technique: Technique | None = None
     anchors: list[str] = field(default_factory=list)
     outline: list[tuple[str, str, int]] = field(default_factory=list)
     number: int = 0
+    pending: dict | None = None
 
     @property
     def odd(self) -> bool:
@@ -173,9 +185,20 @@ class Planner:
         scale = booklet_scale(self.theme, body_pt, accent, self.deck.language)
         return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
 
-    def fitted_page(self, kind: str, accent: str, source, title: str, **extra) -> Page | None:
-        """A page that must hold all its text: set smaller if need be, else an error."""
-        layout = self.layout(kind, **extra)
+    def fitted_page(self, kind: str, accent: str, source, title: str, **extra) -> Page:
+        """A page that must hold all its text: set smaller if need be, else an error.
+
+        The page is planned now and laid out only when ``lay_out`` is called,
+        just before it is drawn.
+        """
+        return Page(kind, None, None, None, pending=dict(accent=accent, source=source, title=title, extra=extra))
+
+    def lay_out(self, page: Page) -> Page:
+        """Fill in a planned page's layout; a page whose text cannot fit stays empty."""
+        if page.pending is None:
+            return page
+        accent, source, title = page.pending["accent"], page.pending["source"], page.pending["title"]
+        layout = self.layout(page.kind, **page.pending["extra"])
         box = flow_box(layout, self.theme)
         result = fit(
             lambda size: self.build(layout, size, accent)[0],
@@ -195,19 +218,21 @@ class Planner:
                     f"{over_mm:.0f} mm too long; shorten the text",
                 )
             )
-            return None
-        if result.shrunk_from(self.theme.body_pt):
-            self.problems.append(
-                Problem(
-                    source,
-                    1,
-                    WARNING,
-                    f"'{title}' fits its booklet page only when set smaller "
-                    f"({result.body_pt:.1f} pt instead of {self.theme.body_pt:g} pt)",
+            flows, body_pt = [], self.theme.body_pt
+        else:
+            if result.shrunk_from(self.theme.body_pt):
+                self.problems.append(
+                    Problem(
+                        source,
+                        1,
+                        WARNING,
+                        f"'{title}' fits its booklet page only when set smaller "
+                        f"({result.body_pt:.1f} pt instead of {self.theme.body_pt:g} pt)",
+                    )
                 )
-            )
-        scale = booklet_scale(self.theme, result.body_pt, accent, self.deck.language)
-        return Page(kind, layout, result.flowables, scale)
+            flows, body_pt = result.flowables, result.body_pt
+        scale = booklet_scale(self.theme, body_pt, accent, self.deck.language)
+        return replace(page, layout=layout, flowables=flows, scale=scale, pending=None)
 
     def flowing_pages(self, kind: str) -> list[Page]:
         """A layout that continues over as many pages as its text needs."""
@@ -218,25 +243,37 @@ class Planner:
         return [Page(kind, layout, chunk, scale) for chunk in chunks]
 
 
-def plan_booklet(
-    deck: Deck, env: jinja2.Environment, theme: BookletTheme
-) -> tuple[list[Page], list[Problem]]:
-    """Every page of the booklet, numbered, with the problems found on the way."""
+@dataclass
+class Booklet:
+    """The numbered page plan; ``pages()`` lays each page out as it is needed."""
+
+    plan: list[Page]
+    planner: Planner
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.planner.problems
+
+    def pages(self) -> Iterator[Page]:
+        for page in self.plan:
+            yield self.planner.lay_out(page)
+
+
+def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Booklet:
+    """Every page of the booklet, numbered. Technique pages are fitted later,
+    one at a time, as ``Booklet.pages()`` is walked: every one of them is one
+    page whatever its text, so the numbering (and the contents) stand before."""
     planner = Planner(deck, env, theme)
     source = deck.source.path
-    pages: list[Page] = []
-    cover = planner.fitted_page("cover", theme.ink, source, deck.title)
-    if cover:
-        pages.append(cover)
+    pages: list[Page] = [planner.fitted_page("cover", theme.ink, source, deck.title)]
     pages += planner.flowing_pages("intro")
     pages += planner.flowing_pages("contents")
     for section, view in zip(deck.sections, planner.context["sections"]):
         divider = planner.fitted_page("divider", section.colour, section.source.path, section.title, section=view)
-        if divider:
-            divider.section = section
-            divider.anchors.append(f"section-{section.number}")
-            divider.outline.append((section.title, f"section-{section.number}", 0))
-            pages.append(divider)
+        divider.section = section
+        divider.anchors.append(f"section-{section.number}")
+        divider.outline.append((section.title, f"section-{section.number}", 0))
+        pages.append(divider)
         for technique, t_view in zip(section.techniques, view.techniques):
             page = planner.fitted_page(
                 "technique",
@@ -246,34 +283,31 @@ def plan_booklet(
                 section=view,
                 technique=t_view,
             )
-            if page:
-                page.section, page.technique = section, technique
-                key = f"technique-{technique.number}"
-                page.anchors.append(key)
-                page.outline.append((technique.title, key, 1))
-                pages.append(page)
-    back = planner.fitted_page("back", theme.ink, source, deck.title)
+            page.section, page.technique = section, technique
+            key = f"technique-{technique.number}"
+            page.anchors.append(key)
+            page.outline.append((technique.title, key, 1))
+            pages.append(page)
     notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
     for index in range(notes_needed):
         notes = planner.fitted_page("notes", theme.ink, source, "Notes")
-        if notes:
-            if index == 0:
-                notes.anchors.append("notes")
-            pages.append(notes)
-    if back:
-        pages.append(back)
+        if index == 0:
+            notes.anchors.append("notes")
+        pages.append(notes)
+    pages.append(planner.fitted_page("back", theme.ink, source, deck.title))
     for number, page in enumerate(pages, start=1):
         page.number = number
         for anchor in page.anchors:
             planner.page_of[anchor] = number
-    return pages, planner.problems
+    return Booklet(pages, planner)
 
 
-def fitted_booklet(deck: Deck, env: jinja2.Environment, paper: str) -> tuple[list[Page], list[Problem]]:
-    pages, problems = plan_booklet(deck, env, booklet_theme(paper))
-    if any(p.level == ERROR for p in problems):
-        raise ContentError(problems)
-    return pages, problems
+def booklet_problems(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> list[Problem]:
+    """Lay out every page without drawing, for ``cards check``."""
+    booklet = plan_booklet(deck, env, theme)
+    for _ in booklet.pages():
+        pass
+    return booklet.problems
 
 
 # -- drawing ---------------------------------------------------------------------
@@ -413,76 +447,103 @@ def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
 # -- the two files ------------------------------------------------------------------
 
 
-def booklet_pdfs(deck: Deck, pages: list[Page], options: BookletOptions) -> BookletResult:
+def booklet_pdfs(deck: Deck, booklet: Booklet, options: BookletOptions) -> BookletResult:
+    """Both files in one pass over the pages: each page is laid out once, drawn
+    onto its own page of the reading-order file and into a form of the imposed
+    file, then let go."""
     theme = booklet_theme(options.paper)
+    count = len(booklet.plan)
+    reading = ReadingFile(deck, theme, options.print_shop)
+    imposed = ImposedFile(deck, theme, options)
+    for page in booklet.pages():
+        reading.add(page)
+        imposed.add(page)
     return BookletResult(
-        reading=reading_pdf(deck, pages, theme, options.print_shop),
-        imposed=imposed_pdf(deck, pages, theme, options),
-        pages=len(pages),
-        sheets=len(pages) // 4,
+        reading=reading.finish(),
+        imposed=imposed.finish(count),
+        pages=count,
+        sheets=count // 4,
         paper=options.paper,
         duplex=options.duplex,
     )
 
 
-def reading_pdf(deck: Deck, pages: list[Page], theme: BookletTheme, print_shop: bool) -> bytes:
+class ReadingFile:
     """Pages in reading order: trim size, or with bleed and page boxes for a print shop."""
-    bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
-    width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
-    size = (width + 2 * bleed, height + 2 * bleed)
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, deck, "booklet", size)
-    canvas.cards_links = True  # contents entries link to their pages
-    if print_shop:
-        canvas.setTrimBox((bleed, bleed, bleed + width, bleed + height))
-        canvas.setBleedBox((0, 0, size[0], size[1]))
-    for page in pages:
+
+    def __init__(self, deck: Deck, theme: BookletTheme, print_shop: bool):
+        self.theme = theme
+        self.bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
+        width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+        size = (width + 2 * self.bleed, height + 2 * self.bleed)
+        self.buffer = io.BytesIO()
+        self.canvas = new_canvas(self.buffer, deck, "booklet", size)
+        self.canvas.cards_links = True  # contents entries link to their pages
+        define_icons(self.canvas)
+        if print_shop:
+            b = self.bleed
+            self.canvas.setTrimBox((b, b, b + width, b + height))
+            self.canvas.setBleedBox((0, 0, size[0], size[1]))
+
+    def add(self, page: Page) -> None:
+        canvas = self.canvas
         for anchor in page.anchors:
             canvas.bookmarkPage(anchor, fit="Fit")
         for title, key, level in page.outline:
             canvas.addOutlineEntry(title, key, level=level, closed=False)
         canvas.saveState()
-        canvas.translate(bleed, bleed)
-        draw_page(canvas, page, theme)
+        canvas.translate(self.bleed, self.bleed)
+        draw_page(canvas, page, self.theme)
         canvas.restoreState()
         canvas.showPage()
-    canvas.showOutline()
-    canvas.save()
-    return buffer.getvalue()
+
+    def finish(self) -> bytes:
+        self.canvas.showOutline()
+        self.canvas.save()
+        return self.buffer.getvalue()
 
 
-def imposed_pdf(deck: Deck, pages: list[Page], theme: BookletTheme, options: BookletOptions) -> bytes:
+class ImposedFile:
     """Two pages per landscape sheet side, in saddle order, for duplex printing.
 
-    With ``duplex='long'`` every back side is turned 180°, for printers that
-    can only flip on the long edge.
+    Each page becomes a form whose box is its trim, so bleed never reaches
+    the facing page; the sheets place the forms once all exist. With
+    ``duplex='long'`` every back side is turned 180°, for printers that can
+    only flip on the long edge.
     """
-    sheet_w, sheet_h = (mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True))
-    page_w, page_h = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
-    left_x = (sheet_w - 2 * page_w) / 2
-    bottom_y = (sheet_h - page_h) / 2
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, deck, "booklet for saddle stitching", (sheet_w, sheet_h))
-    canvas.setViewerPreference(
-        "Duplex", PDFName("DuplexFlipShortEdge" if options.duplex == "short" else "DuplexFlipLongEdge")
-    )
-    for page in pages:
-        # the form's box is the trim: bleed never reaches the facing page
-        canvas.beginForm(f"page{page.number}", 0, 0, page_w, page_h)
-        draw_page(canvas, page, theme)
-        canvas.endForm()
-    for index, (left, right) in enumerate(saddle_order(len(pages))):
-        back = index % 2 == 1
-        canvas.saveState()
-        if back and options.duplex == "long":
-            canvas.translate(sheet_w, sheet_h)
-            canvas.rotate(180)
-        for number, x in ((left, left_x), (right, left_x + page_w)):
+
+    def __init__(self, deck: Deck, theme: BookletTheme, options: BookletOptions):
+        self.theme, self.options = theme, options
+        self.sheet_w, self.sheet_h = (mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True))
+        self.page_w, self.page_h = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+        self.buffer = io.BytesIO()
+        self.canvas = new_canvas(self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h))
+        self.canvas.setViewerPreference(
+            "Duplex", PDFName("DuplexFlipShortEdge" if options.duplex == "short" else "DuplexFlipLongEdge")
+        )
+        define_icons(self.canvas)
+
+    def add(self, page: Page) -> None:
+        self.canvas.beginForm(f"page{page.number}", 0, 0, self.page_w, self.page_h)
+        draw_page(self.canvas, page, self.theme)
+        self.canvas.endForm()
+
+    def finish(self, count: int) -> bytes:
+        canvas = self.canvas
+        left_x = (self.sheet_w - 2 * self.page_w) / 2
+        bottom_y = (self.sheet_h - self.page_h) / 2
+        for index, (left, right) in enumerate(saddle_order(count)):
+            back = index % 2 == 1
             canvas.saveState()
-            canvas.translate(x, bottom_y)
-            canvas.doForm(f"page{number}")
+            if back and self.options.duplex == "long":
+                canvas.translate(self.sheet_w, self.sheet_h)
+                canvas.rotate(180)
+            for number, x in ((left, left_x), (right, left_x + self.page_w)):
+                canvas.saveState()
+                canvas.translate(x, bottom_y)
+                canvas.doForm(f"page{number}")
+                canvas.restoreState()
             canvas.restoreState()
-        canvas.restoreState()
-        canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+            canvas.showPage()
+        canvas.save()
+        return self.buffer.getvalue()

@@ -69,7 +69,7 @@ def load(deck_path: Path) -> tuple[Deck, list[Problem]]:
 def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> list[Problem]:
     """Every problem in the deck, including text that will not fit a card or a
     booklet page; raises nothing."""
-    from cards.booklet import booklet_theme, plan_booklet
+    from cards.booklet import booklet_problems, booklet_theme
     from cards.cardsheet import prepare_cards
     from cards.templating import environment
     from cards.theme import CardTheme
@@ -84,7 +84,7 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
     found = list(problems) + missing_characters(deck)
     for layout in (
         lambda: prepare_cards(deck, env, CardTheme())[1],
-        lambda: plan_booklet(deck, env, booklet_theme(paper))[1],
+        lambda: booklet_problems(deck, env, booklet_theme(paper)),
     ):
         try:
             found += layout()
@@ -158,8 +158,20 @@ def card_theme(settings: BuildSettings, size: str | None = None):
     return replace(theme, width_mm=width_mm, height_mm=height_mm) if settings.large_print else theme.scaled(width_mm, height_mm)
 
 
+def large_print_theme(deck: Deck, env, settings: BuildSettings, backs: bool, report: BuildReport):
+    """The first card size whose cards all hold 12 pt text; else the errors for the largest."""
+    from cards.cardsheet import prepare_cards
+
+    for size in LARGE_PRINT_SIZES:
+        theme = card_theme(settings, size)
+        _, problems = prepare_cards(deck, env, theme, backs)
+        if not any(p.level == ERROR for p in problems):
+            return theme
+    raise ContentError(report.warnings + problems)
+
+
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
-    from cards.cardsheet import DUPLEX_SETTING, CardOptions, cards_pdf, prepare_cards
+    from cards.cardsheet import DUPLEX_SETTING, CardOptions, cards_pdf, iter_cards
     from cards.templating import environment
     from cards.theme import SheetTheme
 
@@ -167,18 +179,9 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     subset = select(deck, settings.sections, settings.only)
     env = environment(settings.templates)
     backs = settings.backs or settings.fold
-    theme, cards, problems = None, [], []
-    sizes = [settings.card_size]
+    theme = card_theme(settings)
     if settings.large_print and settings.card_size == "pocket":
-        sizes = list(LARGE_PRINT_SIZES)  # the first size that holds every card at 12 pt
-    for size in sizes:
-        theme = card_theme(settings, size)
-        cards, problems = prepare_cards(subset, env, theme, backs)
-        if not any(p.level == ERROR for p in problems):
-            break
-    if any(p.level == ERROR for p in problems):
-        raise ContentError(report.warnings + problems)
-    report.warnings.extend(problems)
+        theme = large_print_theme(subset, env, settings, backs, report)
     duplex = settings.duplex or "long"
     options = CardOptions(
         paper=settings.paper,
@@ -190,7 +193,13 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         back_offset_mm=settings.back_offset_mm,
         copies=settings.copies,
     )
-    result = cards_pdf(subset, cards, options, theme, SheetTheme())
+    problems: list[Problem] = []
+    # cards are fitted as they are drawn; a card that does not fit fails the
+    # build once all are seen, and the drawn file is thrown away
+    result = cards_pdf(subset, iter_cards(subset, env, theme, backs, problems), options, theme, SheetTheme())
+    if any(p.level == ERROR for p in problems):
+        raise ContentError(report.warnings + problems)
+    report.warnings.extend(problems)
     path = settings.out_dir / f"{deck.slug}-cards.pdf"
     seconds = time.perf_counter() - started
     size = f"{theme.width_mm:g} × {theme.height_mm:g} mm"
@@ -216,13 +225,13 @@ def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[t
     from cards.templating import environment
 
     started = time.perf_counter()
-    pages, problems = plan_booklet(deck, environment(settings.templates), booklet_theme(settings.paper))
-    if any(p.level == ERROR for p in problems):
-        raise ContentError(report.warnings + problems)
-    report.warnings.extend(problems)
+    booklet = plan_booklet(deck, environment(settings.templates), booklet_theme(settings.paper))
     duplex = settings.duplex or "short"
     options = BookletOptions(settings.paper, duplex, settings.print_shop)
-    result = booklet_pdfs(deck, pages, options)
+    result = booklet_pdfs(deck, booklet, options)
+    if any(p.level == ERROR for p in booklet.problems):
+        raise ContentError(report.warnings + booklet.problems)
+    report.warnings.extend(booklet.problems)
     seconds = time.perf_counter() - started
     size = "A5" if settings.paper == "a4" else "half-letter"
     paper = "A4" if settings.paper == "a4" else "Letter"

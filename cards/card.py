@@ -96,7 +96,7 @@ def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     top = box.top_pt
     if card.layout.attributes.get("valign") == "middle":
         top -= (box.height_pt - card.fitted.height_pt) / 2
-    draw_stack(canvas, card.fitted.flowables, box.x_pt, top, box.width_pt)
+    draw_stack(canvas, card.fitted.flowables, box.x_pt, top, box.width_pt, wrapped=True)
     if card.layout.footer:
         styles = styles_for(card.scale)
         footer = Paragraph(card.layout.footer, styles.footer)

@@ -14,6 +14,8 @@ printing. ``cards_pdf`` then lays the fitted cards out in one of three ways:
 from __future__ import annotations
 
 import io
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import jinja2
@@ -33,7 +35,7 @@ from cards.geometry import (
     slot_bleed,
 )
 from cards.labels import labels_for
-from cards.markup import parse_layout
+from cards.markup import define_icons, parse_layout
 from cards.model import Deck
 from cards.pdf import new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
@@ -95,8 +97,20 @@ def prepare_cards(
     deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool = False
 ) -> tuple[list[PreparedCard], list[Problem]]:
     """Render and fit every card; errors for cards that cannot fit, warnings for shrunk ones."""
+    problems: list[Problem] = []
+    cards = list(iter_cards(deck, env, theme, backs, problems))
+    return cards, problems
+
+
+def iter_cards(
+    deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool, problems: list[Problem]
+) -> Iterator[PreparedCard]:
+    """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.
+
+    Drawing consumes them as they come, so a 5,000-card deck never holds
+    more than a sheet of laid-out cards in memory.
+    """
     register_fonts()
-    cards, problems = [], []
     deck_context, labels = deck_view(deck), labels_view(deck)
     front_path = template_path(env, FRONT_TEMPLATE)
     back_path = template_path(env, BACK_TEMPLATE) if backs else ""
@@ -114,8 +128,7 @@ def prepare_cards(
             if backs:
                 back = fitted(env, BACK_TEMPLATE, back_path, context, theme, deck, technique, problems, "back")
             if front and (back or not backs):
-                cards.append(PreparedCard(front, back))
-    return cards, problems
+                yield PreparedCard(front, back)
 
 
 def fitted(env, name, path, context, theme, deck, technique, problems, side="card") -> FittedCard | None:
@@ -167,14 +180,16 @@ def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = Fals
 
 def cards_pdf(
     deck: Deck,
-    cards: list[PreparedCard],
+    cards: Iterable[PreparedCard],
     options: CardOptions,
     theme: CardTheme,
     sheet: SheetTheme,
 ) -> CardsResult:
-    cards = [card for card in cards for _ in range(options.copies)]
+    """Draw the cards as they come; ``deck`` tells how many there will be."""
+    count = deck_card_count(deck) * options.copies
+    cards = (card for card in cards for _ in range(options.copies))
     if options.print_shop:
-        return print_shop_pdf(deck, cards, options, theme)
+        return print_shop_pdf(deck, cards, count, options, theme)
     layout = card_grid(options.paper, theme, sheet, options.fold)
     if layout.per_sheet == 0:
         what = "fold-over pair" if options.fold else "card"
@@ -189,12 +204,14 @@ def cards_pdf(
         canvas.setViewerPreference(
             "Duplex", PDFName("DuplexFlipLongEdge" if options.duplex == "long" else "DuplexFlipShortEdge")
         )
-    total = sheets_needed(len(cards), layout.per_sheet)
+    total = sheets_needed(count, layout.per_sheet)
     marks = define_crop_marks(canvas, layout, sheet, theme, options.fold)
+    define_icons(canvas)
     labels = labels_for(deck.language)
-    pages = 0
+    pages = drawn = 0
     for number in range(total):
-        on_sheet = cards[number * layout.per_sheet : (number + 1) * layout.per_sheet]
+        on_sheet = list(itertools.islice(cards, layout.per_sheet))
+        drawn += len(on_sheet)
         if options.fold:
             draw_fold_sheet(canvas, on_sheet, layout, theme, options)
         else:
@@ -209,8 +226,13 @@ def cards_pdf(
             pages += 1
     canvas.save()
     return CardsResult(
-        buffer.getvalue(), len(cards), total, layout.per_sheet, options.paper, layout.landscape, pages
+        buffer.getvalue(), drawn, total, layout.per_sheet, options.paper, layout.landscape, pages
     )
+
+
+def deck_card_count(deck: Deck) -> int:
+    """Cards in this deck (or selection), as opposed to ``technique_count``, the whole deck's."""
+    return sum(len(section.techniques) for section in deck.sections)
 
 
 def draw_front_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
@@ -260,7 +282,9 @@ def draw_fold_line(canvas, x_mm: float, bottom_mm: float, top_mm: float, theme: 
     canvas.restoreState()
 
 
-def print_shop_pdf(deck: Deck, cards: list[PreparedCard], options: CardOptions, theme: CardTheme) -> CardsResult:
+def print_shop_pdf(
+    deck: Deck, cards: Iterable[PreparedCard], count: int, options: CardOptions, theme: CardTheme
+) -> CardsResult:
     """One card per page: trim plus bleed on every side, fronts and backs alternating."""
     bleed_mm = theme.bleed_mm
     width, height = mm_to_pt(theme.width_mm + 2 * bleed_mm), mm_to_pt(theme.height_mm + 2 * bleed_mm)
@@ -270,8 +294,10 @@ def print_shop_pdf(deck: Deck, cards: list[PreparedCard], options: CardOptions, 
     canvas.setTrimBox((bleed_pt, bleed_pt, width - bleed_pt, height - bleed_pt))
     canvas.setBleedBox((0, 0, width, height))
     full = Bleed(bleed_mm, bleed_mm, bleed_mm, bleed_mm)
-    pages = 0
+    define_icons(canvas)
+    pages = drawn = 0
     for card in cards:
+        drawn += 1
         for side in (card.front, card.back if options.backs else None):
             if side is None:
                 continue
@@ -284,7 +310,7 @@ def print_shop_pdf(deck: Deck, cards: list[PreparedCard], options: CardOptions, 
             canvas.showPage()
             pages += 1
     canvas.save()
-    return CardsResult(buffer.getvalue(), len(cards), 0, 1, options.paper, False, pages)
+    return CardsResult(buffer.getvalue(), drawn, 0, 1, options.paper, False, pages)
 
 
 # -- sheet furniture ------------------------------------------------------------------

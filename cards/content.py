@@ -27,6 +27,8 @@ from cards.model import Block, Deck, Section, Source, Technique
 from cards.problems import ERROR, WARNING, ContentError, Problem, has_errors
 
 INDEX = "_index.md"
+# libyaml's loader when PyYAML was built with it: same safe rules, several times faster
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 MAX_FILE_BYTES = 1_000_000
 PRESSURES = ("gentle", "medium", "firm")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -118,8 +120,13 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
         return None
     yaml_text = "\n".join(lines[1:end])
     try:
-        node = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(yaml_text)
+        # one parse gives both the values and the line of every key
+        loader = FAST_LOADER(yaml_text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 2 if mark else 1

@@ -12,11 +12,13 @@ from typing import Callable
 
 from reportlab.platypus import Flowable
 
-PRECISION_PT = 0.05
+PRECISION_PT = 0.1
 
 
 @dataclass(frozen=True)
 class Fitted:
+    """Flowables that fit, already wrapped to the column: drawing them needs no new layout."""
+
     flowables: list[Flowable]
     body_pt: float
     height_pt: float
@@ -49,13 +51,26 @@ def stacked_height(flowables: list[Flowable], width_pt: float, height_pt: float 
 
 
 def draw_stack(
-    canvas, flowables: list[Flowable], x_pt: float, top_pt: float, width_pt: float, bottom_pt: float = -1e6
+    canvas,
+    flowables: list[Flowable],
+    x_pt: float,
+    top_pt: float,
+    width_pt: float,
+    bottom_pt: float = -1e6,
+    wrapped: bool = False,
 ) -> float:
-    """Draw flowables top-down from ``top_pt``; returns the y where the last one ends."""
+    """Draw flowables top-down from ``top_pt``; returns the y where the last one ends.
+
+    ``wrapped`` says they were wrapped to ``width_pt`` when measured (by
+    ``fit``), so their heights stand and paragraphs are not broken again.
+    """
     y, previous_after = top_pt, 0.0
     for index, flowable in enumerate(flowables):
         gap = max(flowable.getSpaceBefore() if index else 0.0, previous_after)
-        _, height = flowable.wrap(width_pt, max(0.0, y - gap - bottom_pt))
+        if wrapped:
+            height = flowable.height
+        else:
+            _, height = flowable.wrap(width_pt, max(0.0, y - gap - bottom_pt))
         y -= gap + height
         flowable.drawOn(canvas, x_pt, y)
         previous_after = flowable.getSpaceAfter()
@@ -69,26 +84,43 @@ def fit(
     normal_pt: float,
     floor_pt: float,
 ) -> Fitted | Overflow:
-    """The largest body size in [floor, normal] whose flowables fit the box."""
+    """The largest body size in [floor, normal] whose flowables fit the box.
+
+    Most text fits at the normal size: one layout. Otherwise the first probe
+    is an estimate (height grows about with the square of the type size),
+    then bisection between the largest size known to fit and the smallest
+    known not to, down to ``PRECISION_PT``.
+    """
     flows = build(normal_pt)
     needed = stacked_height(flows, width_pt, height_pt)
     if needed <= height_pt:
         return Fitted(flows, normal_pt, needed)
-    smallest = build(floor_pt)
-    smallest_needed = stacked_height(smallest, width_pt, height_pt)
-    if smallest_needed > height_pt:
-        return Overflow(smallest_needed, height_pt, floor_pt)
-    low, high = floor_pt, normal_pt  # low fits, high does not
-    best = Fitted(smallest, floor_pt, smallest_needed)
-    while high - low > PRECISION_PT:
-        middle = (low + high) / 2
-        flows = build(middle)
-        needed = stacked_height(flows, width_pt, height_pt)
-        if needed <= height_pt:
-            low, best = middle, Fitted(flows, middle, needed)
+    too_big, best = normal_pt, None
+    estimate = normal_pt * (height_pt / needed) ** 0.5 if needed != float("inf") else floor_pt
+    size = _clamp(_round_down(estimate), floor_pt, normal_pt - PRECISION_PT)
+    while True:
+        flows = build(size)
+        used = stacked_height(flows, width_pt, height_pt)
+        if used <= height_pt:
+            best = Fitted(flows, size, used)
+        elif size <= floor_pt:
+            return Overflow(used, height_pt, floor_pt)
         else:
-            high = middle
-    return best
+            too_big = size
+        low = best.body_pt if best else floor_pt
+        size = _clamp(_round_down((low + too_big) / 2), floor_pt, too_big)
+        if best and size <= best.body_pt + 1e-9:
+            return best
+        if not best and too_big - floor_pt <= PRECISION_PT + 1e-9:
+            size = floor_pt  # the last size left to try
+
+
+def _clamp(value: float, low: float, high: float) -> float:
+    return max(low, min(high, value))
+
+
+def _round_down(size_pt: float) -> float:
+    return int(size_pt / PRECISION_PT + 1e-9) * PRECISION_PT
 
 
 def paginate(flowables: list[Flowable], width_pt: float, height_pt: float) -> list[list[Flowable]]:

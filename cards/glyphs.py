@@ -21,7 +21,7 @@ def missing_characters(deck: Deck) -> list[Problem]:
         for t in section.techniques:
             items.append((t.source.path, [t.title, t.hold or "", t.repeat or ""], t.body))
     for path, texts, blocks in items:
-        missing = sorted({c for c in "".join(texts) + _block_text(blocks) if _lacks(c, coverage)})
+        missing = sorted(c for c in set("".join(texts) + _block_text(blocks)) - coverage if _lacks(c, coverage))
         if missing:
             names = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
             problems.append(
@@ -34,5 +34,5 @@ def _block_text(blocks: tuple[Block, ...]) -> str:
     return "".join(item for block in blocks for item in block.items)
 
 
-def _lacks(char: str, coverage: frozenset[int]) -> bool:
-    return ord(char) not in coverage and not char.isspace()
+def _lacks(char: str, coverage: frozenset[str]) -> bool:
+    return char not in coverage and not char.isspace()

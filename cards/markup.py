@@ -115,11 +115,11 @@ def printable(text: str | None) -> str | None:
     if not text:
         return text
     coverage = register_fonts()[FONT_REGULAR]
-    if all(ord(c) in coverage or c in "\n\t\r" for c in text):
+    if coverage.issuperset(text):
         return text
     out = []
     for char in text:
-        if ord(char) in coverage or char in "\n\t\r":
+        if char in coverage or char in "\n\t\r":
             out.append(char)
         elif char.isspace():
             out.append(" ")
@@ -157,9 +157,11 @@ def _text_run(text: str, italic: bool) -> str:
     if not italic or not text:
         return escape(text)
     coverage = register_fonts()[FONT_ITALIC]
+    if coverage.issuperset(text):
+        return escape(text)
     out, run, upright = [], [], False
     for char in text:
-        lacks = ord(char) not in coverage and char != " "
+        lacks = char not in coverage and char != " "
         if lacks != upright and run:
             out.append(_wrap_upright("".join(run), upright))
             run = []
@@ -465,12 +467,40 @@ class MetaRow(Flowable):
             canvas.saveState()
             canvas.setStrokeColor(accent)
             canvas.setFillColor(accent)
-            canvas.setLineWidth(self.icon_pt * 0.1)
-            draw_icon(canvas, item, x, middle, self.icon_pt)
+            if getattr(canvas, "cards_icons", False):
+                # drawn once per file as a form; it takes the colour set here
+                canvas.translate(x, middle)
+                canvas.scale(self.icon_pt / ICON_UNIT, self.icon_pt / ICON_UNIT)
+                canvas.doForm(icon_name(item))
+            else:
+                canvas.setLineWidth(self.icon_pt * 0.1)
+                draw_icon(canvas, item, x, middle, self.icon_pt)
             canvas.restoreState()
             canvas.setFillColor(ink)
             canvas.setFont(FONT_REGULAR, scale.meta_pt)
             canvas.drawString(x + self._icon_width(item), baseline, item.text)
+
+
+ICON_UNIT = 10.0  # icons are drawn once at this size and scaled where placed
+
+
+def icon_name(item: MetaItem) -> str:
+    return f"icon-{item.kind}-{item.level}" if item.kind == "pressure" else f"icon-{item.kind}"
+
+
+def define_icons(canvas) -> None:
+    """Draw each meta icon once into a form of the file, so every card reuses it.
+
+    The forms set no colour: each use takes the section colour in force.
+    Must run before the first page is drawn.
+    """
+    icons = [MetaItem("hold", ""), MetaItem("repeat", "")] + [MetaItem("pressure", "", n) for n in range(4)]
+    for item in icons:
+        canvas.beginForm(icon_name(item), -ICON_UNIT, -ICON_UNIT, 4 * ICON_UNIT, ICON_UNIT)
+        canvas.setLineWidth(ICON_UNIT * 0.1)
+        draw_icon(canvas, item, 0, 0, ICON_UNIT)
+        canvas.endForm()
+    canvas.cards_icons = True
 
 
 def draw_icon(canvas, item: MetaItem, x: float, middle: float, size: float) -> None:

@@ -40,7 +40,7 @@ FONT_FILES = {
 
 
 @lru_cache(maxsize=1)
-def register_fonts() -> dict[str, frozenset[int]]:
+def register_fonts() -> dict[str, frozenset[str]]:
     """Register the family with ReportLab once per process; returns each face's characters.
 
     TrueType fonts are embedded as subsets, so only the glyphs used are stored.
@@ -53,7 +53,7 @@ def register_fonts() -> dict[str, frozenset[int]]:
     for name, filename in FONT_FILES.items():
         font = TTFont(name, f"{font_source_sans_pro.font_directory}/{filename}")
         pdfmetrics.registerFont(font)
-        coverage[name] = frozenset(font.face.charToGlyph)
+        coverage[name] = frozenset(map(chr, font.face.charToGlyph))
     pdfmetrics.registerFontFamily(
         FONT_FAMILY,
         normal=FONT_REGULAR,
