@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all pdfs test bench clean
+.PHONY: all pdfs test bench docs clean
 
 all: pdfs
 
@@ -25,6 +25,10 @@ test: $(STAMP)
 # benchmarks/results.md; tests/test_bench.py runs a small smoke version.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 13,1000,5000 --runs 5 --out benchmarks/results.md
+
+# The README's pictures, rendered from the real output; commit the result.
+docs: $(STAMP)
+	$(BIN)/python docs/make_pictures.py
 
 clean:
 	rm -rf $(VENV) out/*.pdf

@@ -8,6 +8,7 @@ atomically, so a failed build never leaves a half-written or missing file.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -46,6 +47,9 @@ class BuildSettings:
     only: tuple[str, ...] = ()
     copies: int = 1
     large_print: bool = False
+    # how the caller shows progress: wraps an iterable of `length` items
+    progress: Callable[[Iterable, int, str], Iterable] | None = field(default=None, compare=False)
+    log: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
         return exc.problems
     from cards.glyphs import missing_characters
 
-    env = environment(templates)
+    env = environment(templates, deck.templates)
     found = list(problems) + missing_characters(deck)
     for layout in (
         lambda: prepare_cards(deck, env, CardTheme())[1],
@@ -100,8 +104,15 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
 
     from cards.glyphs import missing_characters
 
+    started = time.perf_counter()
     deck, warnings = load(deck_path)
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
+    if settings.log:
+        where = f"; layouts from {settings.templates or deck.templates}" if settings.templates or deck.templates else ""
+        settings.log(
+            f"read {deck_path}: {len(deck.sections)} sections, {deck.technique_count} techniques "
+            f"in {time.perf_counter() - started:.2f} s{where}"
+        )
     pending: list[tuple[Path, bytes, str]] = []
     if settings.format in ("cards", "all"):
         pending.append(_cards(deck, settings, report))
@@ -110,7 +121,17 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     for path, data, summary in pending:
         write_atomic(path, data)
         report.written.append(Written(path, summary))
+        if settings.log:
+            settings.log(f"wrote {path}: {len(data):,} bytes")
     return report
+
+
+def watched_paths(deck_path: Path, *template_dirs: Path | None) -> list[Path]:
+    """What `--watch` follows: the deck and every layout folder in use."""
+    from cards.templating import data_dir
+
+    paths = [deck_path, *(p for p in template_dirs if p), data_dir("templates")]
+    return list(dict.fromkeys(p for p in paths if p.exists()))
 
 
 def select(deck: Deck, sections: tuple[str, ...], only: tuple[str, ...]) -> Deck:
@@ -177,7 +198,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
 
     started = time.perf_counter()
     subset = select(deck, settings.sections, settings.only)
-    env = environment(settings.templates)
+    env = environment(settings.templates, deck.templates)
     backs = settings.backs or settings.fold
     theme = card_theme(settings)
     if settings.large_print and settings.card_size == "pocket":
@@ -196,7 +217,10 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     problems: list[Problem] = []
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
-    result = cards_pdf(subset, iter_cards(subset, env, theme, backs, problems), options, theme, SheetTheme())
+    cards = iter_cards(subset, env, theme, backs, problems)
+    if settings.progress:
+        cards = settings.progress(cards, sum(len(s.techniques) for s in subset.sections), "cards")
+    result = cards_pdf(subset, cards, options, theme, SheetTheme())
     if any(p.level == ERROR for p in problems):
         raise ContentError(report.warnings + problems)
     report.warnings.extend(problems)
@@ -225,7 +249,7 @@ def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[t
     from cards.templating import environment
 
     started = time.perf_counter()
-    booklet = plan_booklet(deck, environment(settings.templates), booklet_theme(settings.paper))
+    booklet = plan_booklet(deck, environment(settings.templates, deck.templates), booklet_theme(settings.paper))
     duplex = settings.duplex or "short"
     options = BookletOptions(settings.paper, duplex, settings.print_shop)
     result = booklet_pdfs(deck, booklet, options)

@@ -7,6 +7,7 @@ with 1; no traceback reaches the user unless --debug asks for one.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -21,9 +22,35 @@ def _deck_argument(deck: str | None) -> Path:
     return Path(deck) if deck else default_deck()
 
 
+def colour_wanted() -> bool:
+    """Colours only on a terminal, and never when NO_COLOR is set (no-color.org)."""
+    return "NO_COLOR" not in os.environ and sys.stderr.isatty()
+
+
+LEVEL_COLOURS = {"error": "red", "warning": "yellow"}
+
+
 def _print_problems(problems) -> None:
+    colour = colour_wanted()
     for problem in problems:
-        click.echo(problem.format(), err=True)
+        line = problem.format()
+        if colour:
+            marker = f": {problem.level}: "
+            styled = click.style(problem.level, fg=LEVEL_COLOURS[problem.level], bold=True)
+            line = line.replace(marker, f": {styled}: ", 1)
+        click.echo(line, err=True, color=colour)
+
+
+def _progress(items, length: int, label: str):
+    """A progress bar on stderr for long builds, only where someone is watching."""
+    if length <= PROGRESS_FROM or not sys.stderr.isatty():
+        yield from items
+        return
+    with click.progressbar(items, length=length, label=label, file=sys.stderr, color=colour_wanted()) as bar:
+        yield from bar
+
+
+PROGRESS_FROM = 50
 
 
 class Fail(click.ClickException):
@@ -134,15 +161,29 @@ def _offset(ctx, param, value: str | None) -> tuple[float, float]:
 @click.option("--copies", type=click.IntRange(1, 100), default=1, show_default=True, help="Print each card this many times.")
 @click.option("--large-print", is_flag=True, help="Body text of at least 12 pt; picks a card size that holds it.")
 @click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
+@click.option(
+    "--templates", "templates", type=click.Path(file_okay=False, exists=True),
+    help="A folder of your own layouts; a file there replaces the built-in one of the same name.",
+)
+@click.option("--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops).")
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say what is read and how long each step takes.")
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 def build(
     deck: str | None, format_: str, out_dir: str, paper: str, card_size: str, backs: bool,
     duplex: str | None, back_offset: tuple[float, float], fold: bool, print_shop: bool, cmyk: bool,
     sections: tuple[str, ...], only: tuple[str, ...], copies: int, large_print: bool, guides: bool,
-    debug: bool,
+    templates: str | None, watch: bool, quiet: bool, verbose: bool, debug: bool,
 ) -> None:
-    """Write the PDFs of DECK into OUT (default: content/foot-massage)."""
-    from cards.build import BuildSettings, build as build_deck
+    """Write the PDFs of DECK into OUT (default: content/foot-massage).
+
+    \b
+    Examples:
+      cards build                         cards and booklet of the default deck
+      cards build content/my-deck -f cards --backs
+      cards build --paper letter --watch  rebuild on every save
+    """
+    from cards.build import BuildSettings
 
     if fold and print_shop:
         raise click.UsageError("--fold is for printing at home; a print shop takes --print-shop with --backs")
@@ -150,16 +191,110 @@ def build(
         raise click.UsageError("--back-offset moves the backs: add --backs")
     if large_print and card_size == "business":
         raise click.UsageError("--large-print needs a card taller than a business card")
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot go together")
     settings = BuildSettings(
         out_dir=Path(out_dir), format=format_, paper=paper, guides=guides, duplex=duplex,
         print_shop=print_shop, card_size=card_size, backs=backs, fold=fold, cmyk=cmyk,
         back_offset_mm=back_offset, sections=sections, only=only, copies=copies,
-        large_print=large_print,
+        large_print=large_print, templates=Path(templates) if templates else None,
+        progress=_progress, log=(lambda line: click.echo(line, err=True)) if verbose else None,
     )
-    report = _run(lambda: build_deck(_deck_argument(deck), settings), debug)
+    deck_path = _deck_argument(deck)
+    if watch:
+        _watch(deck_path, settings, quiet, debug)
+        return
+    _build_once(deck_path, settings, quiet, debug)
+
+
+def _build_once(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
+    from cards.build import build as build_deck
+
+    report = _run(lambda: build_deck(deck_path, settings), debug)
+    if quiet:
+        return
     _print_problems(report.warnings)
     for written in report.written:
         click.echo(f"{written.path}  {written.summary}")
+
+
+def _watch(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
+    """Build, then build again after every change to the deck or the layouts."""
+    from watchfiles import watch
+
+    from cards.build import load, watched_paths
+
+    def once() -> None:
+        try:
+            _build_once(deck_path, settings, quiet, debug)
+        except click.ClickException as exc:
+            exc.show()  # errors are shown; the watch goes on
+
+    once()
+    out = settings.out_dir.resolve()
+
+    def relevant(change, path: str) -> bool:
+        name = Path(path).name
+        return not Path(path).resolve().is_relative_to(out) and not name.startswith(".") and not name.endswith("~")
+
+    try:
+        deck = load(deck_path)[0]
+    except Exception:
+        deck = None
+    paths = watched_paths(deck_path, settings.templates, deck.templates if deck else None)
+    click.echo(f"watching {', '.join(str(p) for p in paths)}; Ctrl-C to stop", err=True)
+    try:
+        for _ in watch(*paths, watch_filter=relevant, debounce=300, step=50):
+            once()
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped watching", err=True)
+
+
+@main.command(name="new")
+@click.argument("path", type=click.Path())
+def new(path: str) -> None:
+    """Start a deck in PATH: one section, two techniques showing every field."""
+    from cards.scaffold import ScaffoldError, new_deck
+
+    try:
+        files = new_deck(Path(path))
+    except ScaffoldError as exc:
+        raise Fail(f"error: {exc}") from None
+    except OSError as exc:
+        raise Fail(f"error: {path}: cannot write here: {exc.strerror or exc}") from None
+    for file in files:
+        click.echo(f"created {file}")
+    click.echo(
+        "\nNext:\n"
+        f"  cards check {path}      find mistakes\n"
+        f"  cards build {path}      write the PDFs into out/\n"
+        f"  cards preview {path}    see the first pages as pictures\n"
+        f"  cards build {path} --watch   rebuild on every save"
+    )
+
+
+@main.command()
+@click.argument("deck", required=False, type=click.Path())
+@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path())
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
+@click.option("--templates", type=click.Path(file_okay=False, exists=True), help="A folder of your own layouts.")
+@click.option("--open", "open_", is_flag=True, help="Open the cards PDF in your PDF viewer too.")
+@click.option("--debug", is_flag=True, hidden=True)
+def preview(deck: str | None, out_dir: str, paper: str, templates: str | None, open_: bool, debug: bool) -> None:
+    """Build DECK, then write PNG pictures of the first cards sheet and booklet pages into OUT/preview/."""
+    from cards.build import BuildSettings, build as build_deck
+    from cards.preview import previews
+
+    settings = BuildSettings(out_dir=Path(out_dir), paper=paper, templates=Path(templates) if templates else None)
+    deck_path = _deck_argument(deck)
+    report = _run(lambda: build_deck(deck_path, settings), debug)
+    _print_problems(report.warnings)
+    slug = report.written[0].path.name.rsplit("-cards.pdf", 1)[0] if report.written else deck_path.name
+    for path in _run(lambda: previews(Path(out_dir), slug), debug):
+        click.echo(str(path))
+    if open_:
+        click.launch(str(Path(out_dir) / f"{slug}-cards.pdf"))
 
 
 @main.command()
@@ -179,13 +314,14 @@ def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
 
 @main.command()
 @click.argument("deck", required=False, type=click.Path())
+@click.option("--templates", type=click.Path(file_okay=False, exists=True), help="A folder of your own layouts.")
 @click.option("--debug", is_flag=True, hidden=True)
-def check(deck: str | None, debug: bool) -> None:
+def check(deck: str | None, templates: str | None, debug: bool) -> None:
     """Validate DECK and report every problem; exit 1 if any is an error."""
     from cards.build import check as check_deck
     from cards.problems import has_errors
 
-    problems = _run(lambda: check_deck(_deck_argument(deck)), debug)
+    problems = _run(lambda: check_deck(_deck_argument(deck), Path(templates) if templates else None), debug)
     _print_problems(problems)
     errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors

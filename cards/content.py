@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape
 import yaml
 from markdown_it import MarkdownIt
 
+from cards.labels import LABELS
 from cards.colour import AA_CONTRAST, HEX_COLOUR, PALETTE, best_text_contrast
 from cards.model import Block, Deck, Section, Source, Technique
 from cards.problems import ERROR, WARNING, ContentError, Problem, has_errors
@@ -128,9 +129,14 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        # an unclosed [ { or quote is found where the text ends; the mistake is
+        # where it opened, so that is the line to point at
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        mark = context_mark if context and context_mark else getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark else 1
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if context and context_mark:
+            reason = f"{reason} ({context} that starts here)"
         problems.error(path, line, f"front matter is not valid YAML: {reason}")
         return None
     if data is None:
@@ -207,11 +213,27 @@ def language_value(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def labels_value(value: Any) -> tuple[Any, str | None]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+        return None, "must be a mapping of label names to words, such as  hold: Halten"
+    words = {}
+    for name, word in value.items():
+        text, message = text_value(word)
+        if message:
+            return None, f"'{name}' {message}"
+        words[name] = text
+    return words, None
+
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+
 DECK_FIELDS = (
     Field("title", text_value, required=True),
     Field("subtitle", text_value),
     Field("author", text_value),
     Field("language", language_value),
+    Field("templates", text_value),
+    Field("labels", labels_value),
 )
 SECTION_FIELDS = (
     Field("title", text_value, required=True),
@@ -225,6 +247,7 @@ TECHNIQUE_FIELDS = (
     Field("pressure", pressure_value),
     Field("weight", int_value),
     Field("draft", bool_value),
+    Field("image", text_value),
 )
 
 
@@ -386,8 +409,30 @@ def visible(name: str) -> bool:
     return not name.startswith((".", "_"))
 
 
+def deck_path(
+    doc: Document, name: str, value: str, deck_root: Path, problems: Problems, want_dir: bool = False
+) -> Path | None:
+    """A path written in a file, resolved beside it and kept inside the deck folder."""
+    line = doc.field_lines.get(name, 1)
+    target = (doc.path.parent / value).resolve()
+    if not target.is_relative_to(deck_root.resolve()):
+        problems.error(doc.path, line, f"{name} '{value}' is outside the deck folder; keep it inside")
+        return None
+    if want_dir and not target.is_dir():
+        problems.error(doc.path, line, f"{name} folder '{value}' not found")
+        return None
+    if not want_dir:
+        if target.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.error(doc.path, line, f"{name} must be a PNG, JPEG or SVG file (got '{value}')")
+            return None
+        if not target.is_file():
+            problems.error(doc.path, line, f"{name} '{value}' not found beside {doc.path.name}")
+            return None
+    return target
+
+
 def load_technique(
-    path: Path, md: MarkdownIt, problems: Problems
+    path: Path, md: MarkdownIt, problems: Problems, deck_root: Path | None = None
 ) -> tuple[Technique, int | None] | None:
     doc = read_document(path, problems)
     if doc is None:
@@ -395,6 +440,9 @@ def load_technique(
     values = check_fields(doc, TECHNIQUE_FIELDS, problems)
     if "title" not in values:
         return None
+    image = None
+    if "image" in values:
+        image = deck_path(doc, "image", values["image"], deck_root or path.parent, problems)
     body = markdown_blocks(doc, md, problems)
     if not body:
         problems.warning(path, doc.body_line, "the technique has no text below its front matter")
@@ -408,6 +456,7 @@ def load_technique(
         pressure=values.get("pressure"),
         weight=values.get("weight"),
         draft=values.get("draft", False),
+        image=image,
     )
     return technique, technique.weight
 
@@ -430,7 +479,7 @@ def load_section(
         for p in folder.rglob("*.md")
         if p.is_file() and all(visible(part) for part in p.relative_to(folder).parts)
     )
-    loaded = [t for p in files if (t := load_technique(p, md, problems))]
+    loaded = [t for p in files if (t := load_technique(p, md, problems, folder.parent))]
     loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
     techniques = [t for t, _ in loaded if not t.draft]
     if values is None:
@@ -458,6 +507,15 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
         if doc:
             deck_values = check_fields(doc, DECK_FIELDS, problems)
             md = markdown_parser(deck_values.get("language", "en"))
+            if "templates" in deck_values:
+                deck_values["templates"] = deck_path(
+                    doc, "templates", deck_values["templates"], folder, problems, want_dir=True
+                )
+            for name in deck_values.get("labels", {}):
+                if name not in LABELS["en"]:
+                    near = difflib.get_close_matches(name, list(LABELS["en"]), n=1)
+                    hint = f"; did you mean '{near[0]}'?" if near else ""
+                    problems.warning(deck_index, doc.field_lines.get("labels", 1), f"unknown label '{name}'{hint}")
             deck_intro = markdown_blocks(doc, md, problems)
             if "title" in deck_values:
                 deck_values["title"] = typographic(md, deck_values["title"])
@@ -470,7 +528,10 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
 
     sections = []
     raw_sections = []
+    layouts = deck_values.get("templates")
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name)):
+        if layouts and sub.resolve() == layouts:
+            continue  # the deck's own layouts, not a section
         loaded = load_section(sub, md, problems)
         if loaded:
             raw_sections.append((sub, *loaded))
@@ -512,6 +573,8 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
         author=deck_values.get("author"),
         language=deck_values.get("language", "en"),
         newest_mtime=newest,
+        templates=deck_values.get("templates"),
+        labels=deck_values.get("labels", {}),
     )
     return deck, problems.items
 

@@ -38,7 +38,7 @@ from cards.theme import (
 INLINE_TAGS = {"b", "i", "br"}
 BLOCK_TAGS = {
     "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
-    "display", "subtitle", "byline", "key", "entry", "rules",
+    "display", "subtitle", "byline", "key", "entry", "rules", "figure",
 }  # fmt: skip
 FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif", "fill"}
 LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -357,6 +357,9 @@ def flowables(
             out.append(ContentsEntry(element, plain_text(element), styles, page_of))
         elif tag == "rules":
             out.append(Rules(styles))
+        elif tag == "figure":
+            inner = flowables([e for e in element if e.tag in BLOCK_TAGS], styles, template, page_of)
+            out.append(figure(element, inner, template))
         elif tag == "space":
             out.append(Spacer(1, float(element.get("pt", styles.scale.paragraph_gap_pt))))
     return out
@@ -381,6 +384,80 @@ def overridden(style: ParagraphStyle, element: ET.Element, scale: TypeScale, tem
         changes["fontSize"] = size
         changes["leading"] = size * style.leading / style.fontSize
     return style.clone(f"{style.name}-custom", **changes) if changes else style
+
+
+def figure(element: ET.Element, inner: list[Flowable], template: str) -> Flowable:
+    """An image (PNG, JPEG or SVG) beside the blocks inside ``<figure>``."""
+    source = element.get("src", "")
+    try:
+        width_pt = float(element.get("width_mm", "20")) * 72 / 25.4
+    except ValueError:
+        raise markup_error(template, f"<figure width_mm> must be a number, not {element.get('width_mm')!r}") from None
+    side = element.get("side", "right")
+    if side not in ("left", "right"):
+        raise markup_error(template, f"<figure side> must be left or right, not {side!r}")
+    return Figure(load_image(source, width_pt), inner, side, gap_pt=width_pt * 0.15)
+
+
+class Figure(Flowable):
+    """A picture in a column of its own beside a stack of text blocks."""
+
+    def __init__(self, picture: Flowable, inner: list[Flowable], side: str, gap_pt: float):
+        super().__init__()
+        self.picture, self.inner, self.side, self.gap_pt = picture, inner, side, gap_pt
+        self.overflow = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        picture_w, self.picture_h = self.picture.wrap(availWidth, availHeight)
+        self.picture_w = picture_w
+        self.text_w = availWidth - picture_w - self.gap_pt
+        self.placed, total, after = [], 0.0, 0.0
+        self.overflow = self.text_w <= 0
+        for index, flowable in enumerate(self.inner):
+            width, height = flowable.wrap(max(self.text_w, 1), availHeight)
+            self.overflow |= width > self.text_w + 0.01 or getattr(flowable, "overflow", False)
+            gap = max(flowable.getSpaceBefore() if index else 0.0, after)
+            total += gap + height
+            self.placed.append((flowable, total))
+            after = flowable.getSpaceAfter()
+        self.spaceAfter = after
+        self.width, self.height = availWidth, max(total, self.picture_h)
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        text_x = 0.0 if self.side == "right" else self.picture_w + self.gap_pt
+        picture_x = self.text_w + self.gap_pt if self.side == "right" else 0.0
+        self.picture.drawOn(self.canv, picture_x, self.height - self.picture_h)
+        for flowable, bottom in self.placed:
+            flowable.drawOn(self.canv, text_x, self.height - bottom)
+
+
+@lru_cache(maxsize=64)
+def _image_size(source: str) -> tuple[float, float]:
+    from reportlab.lib.utils import ImageReader
+
+    return ImageReader(source).getSize()
+
+
+def load_image(source: str, width_pt: float) -> Flowable:
+    """The picture at ``width_pt`` wide, its proportions kept; a bad file is an error naming it."""
+    try:
+        if source.lower().endswith(".svg"):
+            from svglib.svglib import svg2rlg
+
+            drawing = svg2rlg(source)
+            if drawing is None or not drawing.width:
+                raise ValueError("not a drawing svglib can read")
+            factor = width_pt / drawing.width
+            drawing.scale(factor, factor)
+            drawing.width, drawing.height = width_pt, drawing.height * factor
+            return drawing
+        from reportlab.platypus import Image
+
+        width, height = _image_size(source)
+        return Image(source, width=width_pt, height=width_pt * height / width)
+    except Exception as exc:  # every image library fails in its own way
+        raise ContentError([Problem(Path(source), 1, ERROR, f"cannot read image: {exc}")]) from None
 
 
 def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowable]:

@@ -45,6 +45,7 @@ class Technique:
     pressure: str | None = None
     weight: int | None = None
     draft: bool = False
+    image: Path | None = None  # inside the deck folder, checked by the loader
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,8 @@ class Deck:
     language: str = "en"
     newest_mtime: float = 0.0
     full_count: int = 0  # techniques in the whole deck, when this is a selection of it
-    extra: dict = field(default_factory=dict, compare=False, hash=False)
+    templates: Path | None = None  # the deck's own layouts, if it names a folder
+    labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def techniques(self) -> tuple[Technique, ...]:

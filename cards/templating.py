@@ -30,8 +30,11 @@ def data_dir(name: str) -> Path:
     return installed if installed.is_dir() else PACKAGE_DIR.parent / name
 
 
-def environment(user_templates: Path | None = None) -> jinja2.Environment:
-    folders = [str(user_templates)] if user_templates else []
+def environment(user_templates: Path | None = None, deck_templates: Path | None = None) -> jinja2.Environment:
+    """Layouts from ``--templates``, then the deck's own folder, then the built-ins:
+    a file of the same relative name wins, the rest fall back, as themes do in
+    static-site generators."""
+    folders = [str(p) for p in (user_templates, deck_templates) if p]
     folders.append(str(data_dir("templates")))
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(folders),
@@ -85,6 +88,7 @@ def technique_view(technique: Technique) -> SimpleNamespace:
         hold=technique.hold,
         repeat=technique.repeat,
         pressure=technique.pressure,
+        image=technique.image.as_posix() if technique.image else None,
         body=blocks_view(technique.body),
     )
 
@@ -117,4 +121,5 @@ def deck_view(deck: Deck) -> SimpleNamespace:
 
 
 def labels_view(deck: Deck) -> SimpleNamespace:
-    return SimpleNamespace(**labels_for(deck.language))
+    """The words for the deck's language, with the deck's own ``labels:`` on top."""
+    return SimpleNamespace(**{**labels_for(deck.language), **deck.labels})

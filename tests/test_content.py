@@ -134,8 +134,9 @@ def test_unclosed_front_matter(deck_dir):
 def test_yaml_syntax_error_names_its_line(deck_dir):
     text = "---\ntitle: Alpha\nhold: [5 seconds\npressure: firm\n---\nBody\n"
     name, line, message = only_error(deck_dir(small_deck(**{"01-one/01-alpha.md": text})))
-    assert name == "01-alpha.md" and line == 4
+    assert name == "01-alpha.md" and line == 3  # where the [ opened, never closed
     assert message.startswith("front matter is not valid YAML")
+    assert message.endswith("(while parsing a flow sequence that starts here)")
 
 
 def test_stray_colon_in_a_value(deck_dir):
