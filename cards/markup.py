@@ -483,7 +483,8 @@ def meta_row(element: ET.Element, styles: Styles, template: str) -> MetaRow:
             raise markup_error(template, f"<meta> holds hold, repeat and pressure, not <{child.tag}>")
         text = plain_text(child)
         level = PRESSURE_DOTS.get(child.get("level", ""), 0) if child.tag == "pressure" else 0
-        items.append(MetaItem(child.tag, text, level))
+        label = child.get("label", "") if element.get("labels") == "yes" else ""
+        items.append(MetaItem(child.tag, text, level, label))
     return MetaRow(items, styles)
 
 
@@ -492,6 +493,7 @@ class MetaItem:
     kind: str  # hold, repeat or pressure
     text: str
     level: int = 0
+    label: str = ""  # printed before the text with <meta labels="yes">
 
 
 class MetaRow(Flowable):
@@ -515,8 +517,13 @@ class MetaRow(Flowable):
     def _icon_width(self, item: MetaItem) -> float:
         return self.icon_pt * (2.6 if item.kind == "pressure" else 1.0) + self.icon_pt * 0.4
 
+    def _label_width(self, item: MetaItem) -> float:
+        if not item.label:
+            return 0.0
+        return stringWidth(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt) + self.icon_pt * 0.4
+
     def _text_width(self, item: MetaItem) -> float:
-        return stringWidth(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
+        return self._label_width(item) + stringWidth(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.placed, x, line = [], 0.0, 0
@@ -553,9 +560,15 @@ class MetaRow(Flowable):
                 canvas.setLineWidth(self.icon_pt * 0.1)
                 draw_icon(canvas, item, x, middle, self.icon_pt)
             canvas.restoreState()
+            text_x = x + self._icon_width(item)
+            if item.label:
+                canvas.setFillColor(paint(scale.grey, scale.cmyk))
+                canvas.setFont(FONT_SEMIBOLD, scale.meta_pt)
+                canvas.drawString(text_x, baseline, item.label)
+                text_x += self._label_width(item)
             canvas.setFillColor(ink)
             canvas.setFont(FONT_REGULAR, scale.meta_pt)
-            canvas.drawString(x + self._icon_width(item), baseline, item.text)
+            canvas.drawString(text_x, baseline, item.text)
 
 
 ICON_UNIT = 10.0  # icons are drawn once at this size and scaled where placed

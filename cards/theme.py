@@ -209,24 +209,24 @@ class BookletTheme:
     folio_pt: float = 8.5
     folio_from_edge_mm: float = 10.0  # page number and running footer baseline
 
-    title_pt: float = 19.0
+    title_pt: float = 20.0
     title_leading: float = 1.12
-    title_gap_pt: float = 5.0
+    title_gap_pt: float = 7.0
     display_pt: float = 34.0
     subtitle_pt: float = 13.0
     entry_pt: float = 10.5
 
     meta_pt: float = 9.5
     meta_icon_pt: float = 9.0
-    meta_item_gap_pt: float = 12.0
-    meta_gap_pt: float = 12.0
+    meta_item_gap_pt: float = 14.0
+    meta_gap_pt: float = 14.0
 
     body_pt: float = 11.0
     body_min_pt: float = 8.5
-    body_leading: float = 1.38
-    step_gap_pt: float = 3.5
-    step_indent_pt: float = 11.0
-    paragraph_gap_pt: float = 5.0
+    body_leading: float = 1.45
+    step_gap_pt: float = 5.0
+    step_indent_pt: float = 13.0
+    paragraph_gap_pt: float = 6.0
     footer_pt: float = 8.0
 
     ink: str = INK
