@@ -12,6 +12,7 @@ out again, and bleed cannot spill onto the facing page.
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import unescape
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -330,13 +331,14 @@ def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
     if "tab" in layout.furniture:
         draw_tab(canvas, layout.furniture["tab"], page, theme)
     box = flow_box(layout, theme)
-    draw_stack(
+    draw_stack(  # laid out at this width already, by fit or paginate
         canvas,
         page.flowables,
         mm_to_pt(text_left_mm(page, theme)),
         box.top_pt,
         box.width_pt,
         box.bottom_pt,
+        wrapped=True,
     )
     if layout.attributes.get("folio", "yes") != "no":
         draw_folio(canvas, page, theme)
@@ -416,6 +418,13 @@ def draw_tab(canvas, element, page: Page, theme: BookletTheme) -> None:
     canvas.restoreState()
 
 
+def plain_footer(markup: str) -> str | None:
+    """The footer as plain text when it has no inline tags, else None."""
+    if "<" in markup:
+        return None
+    return unescape(markup)
+
+
 def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
     """Page number at the outer corner; the running footer beside it, towards the spine."""
     y = mm_to_pt(theme.folio_from_edge_mm)
@@ -432,15 +441,26 @@ def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
     else:
         canvas.drawString(outer, y, number)
     if page.layout.footer:
-        style = styles_for(page.scale).footer.clone(
-            "running", alignment=TA_RIGHT if page.odd else TA_LEFT
-        )
-        running = Paragraph(page.layout.footer, style)
         room = width - inner - outer - number_width - gap
-        _, height = running.wrap(room, mm_to_pt(theme.folio_from_edge_mm))
-        x = inner if page.odd else outer + number_width + gap
-        # drawOn places the paragraph's bottom; lift it so the baselines line up
-        running.drawOn(canvas, x, y - (style.leading - style.fontSize) - style.fontSize * 0.0)
+        x_right, x_left = width - outer - number_width - gap, outer + number_width + gap
+        plain = plain_footer(page.layout.footer)
+        if plain is not None and stringWidth(plain, FONT_REGULAR, theme.footer_pt) <= room:
+            # the usual case, a plain line: no paragraph to lay out, twice per page
+            canvas.setFillColor(paint(theme.grey))
+            canvas.setFont(FONT_REGULAR, theme.footer_pt)
+            if page.odd:
+                canvas.drawRightString(x_right, y, plain)
+            else:
+                canvas.drawString(x_left, y, plain)
+        else:
+            style = styles_for(page.scale).footer.clone(
+                "running", alignment=TA_RIGHT if page.odd else TA_LEFT
+            )
+            running = Paragraph(page.layout.footer, style)
+            running.wrap(room, mm_to_pt(theme.folio_from_edge_mm))
+            x = inner if page.odd else x_left
+            # drawOn places the paragraph's bottom; lift it so the baselines line up
+            running.drawOn(canvas, x, y - (style.leading - style.fontSize))
     canvas.restoreState()
 
 

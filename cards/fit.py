@@ -124,27 +124,36 @@ def _round_down(size_pt: float) -> float:
 
 
 def paginate(flowables: list[Flowable], width_pt: float, height_pt: float) -> list[list[Flowable]]:
-    """Split a flow of flowables into pages of the given box, splitting paragraphs."""
+    """Split a flow of flowables into pages of the given box, splitting paragraphs.
+
+    Every flowable is wrapped once, at the column width, so drawing needs no
+    new layout.
+    """
     pages: list[list[Flowable]] = [[]]
+    used, after = 0.0, 0.0
     queue = list(flowables)
     while queue:
         flowable = queue.pop(0)
         current = pages[-1]
-        used = stacked_height(current, width_pt, height_pt)
-        gap = max(flowable.getSpaceBefore(), current[-1].getSpaceAfter()) if current else 0.0
+        gap = max(flowable.getSpaceBefore(), after) if current else 0.0
         room = height_pt - used - gap
         _, height = flowable.wrap(width_pt, max(room, 0.0))
         if height <= room:
             current.append(flowable)
+            used, after = used + gap + height, flowable.getSpaceAfter()
             continue
         parts = flowable.split(width_pt, room) if room > 0 else []
         if len(parts) > 1:
+            _, first = parts[0].wrap(width_pt, room)
             current.append(parts[0])
+            used, after = used + gap + first, parts[0].getSpaceAfter()
             queue[:0] = parts[1:]
         elif current:
             pages.append([])
+            used, after = 0.0, 0.0
             queue.insert(0, flowable)
         else:  # taller than a whole page and cannot split: give it a page of its own
             current.append(flowable)
             pages.append([])
+            used, after = 0.0, 0.0
     return [page for page in pages if page]
