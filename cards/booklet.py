@@ -34,6 +34,7 @@ from cards.markup import (
     inline_markup,
     parse_layout,
     styles_for,
+    type_scale,
 )
 from cards.model import Deck, Section, Technique
 from cards.pdf import new_canvas
@@ -100,31 +101,6 @@ def booklet_theme(paper: str) -> BookletTheme:
     return BookletTheme().sized(*BOOKLET_PAGES_MM[paper])
 
 
-def booklet_scale(theme: BookletTheme, body_pt: float, accent: str, language: str) -> TypeScale:
-    return TypeScale(
-        title_pt=theme.title_pt,
-        title_leading=theme.title_leading,
-        meta_pt=theme.meta_pt,
-        meta_icon_pt=theme.meta_icon_pt,
-        meta_item_gap_pt=theme.meta_item_gap_pt,
-        meta_gap_pt=theme.meta_gap_pt,
-        title_gap_pt=theme.title_gap_pt,
-        body_pt=body_pt,
-        body_leading=theme.body_leading,
-        step_gap_pt=theme.step_gap_pt,
-        step_indent_pt=theme.step_indent_pt,
-        paragraph_gap_pt=theme.paragraph_gap_pt,
-        footer_pt=theme.footer_pt,
-        ink=theme.ink,
-        grey=theme.grey,
-        accent=accent,
-        language=language,
-        display_pt=theme.display_pt,
-        subtitle_pt=theme.subtitle_pt,
-        entry_pt=theme.entry_pt,
-    )
-
-
 # -- geometry of one page ------------------------------------------------------
 
 
@@ -183,7 +159,7 @@ class Planner:
         return parse_layout(xml, path)
 
     def build(self, layout: Layout, body_pt: float, accent: str) -> tuple[list[Flowable], TypeScale]:
-        scale = booklet_scale(self.theme, body_pt, accent, self.deck.language)
+        scale = type_scale(self.theme, body_pt, accent, self.deck.language)
         return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
 
     def fitted_page(self, kind: str, accent: str, source, title: str, **extra) -> Page:
@@ -232,7 +208,7 @@ class Planner:
                     )
                 )
             flows, body_pt = result.flowables, result.body_pt
-        scale = booklet_scale(self.theme, body_pt, accent, self.deck.language)
+        scale = type_scale(self.theme, body_pt, accent, self.deck.language)
         return replace(page, layout=layout, flowables=flows, scale=scale, pending=None)
 
     def flowing_pages(self, kind: str) -> list[Page]:
@@ -375,7 +351,7 @@ def draw_panel(canvas, element, theme: BookletTheme) -> None:
     canvas.rect(-bleed, bottom, width + 2 * bleed, height - bottom + bleed, stroke=0, fill=1)
     canvas.setFillColor(text)
     left = mm_to_pt(theme.margin_inner_mm)
-    style = styles_for(booklet_scale(theme, theme.body_pt, colour, "en")).display.clone(
+    style = styles_for(type_scale(theme, theme.body_pt, colour, "en")).display.clone(
         "panel", fontSize=theme.panel_title_pt, leading=theme.panel_title_pt * 1.15, textColor=text
     )
     paragraph = Paragraph(inline_markup(element, "booklet/divider.xml.j2"), style)

@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph
 from cards.colour import text_colour_on
 from cards.fit import Fitted, Overflow, draw_stack, fit
 from cards.geometry import Bleed
-from cards.markup import Band, Layout, TypeScale, flowables, styles_for
+from cards.markup import Band, Layout, TypeScale, flowables, styles_for, type_scale
 from cards.theme import FONT_SEMIBOLD, CardTheme, mm_to_pt, paint
 
 
@@ -36,29 +36,6 @@ def content_box(theme: CardTheme, layout: Layout) -> ContentBox:
     if layout.footer:
         bottom += theme.footer_pt * 1.2 + mm_to_pt(theme.footer_gap_mm)
     return ContentBox(safe, top, mm_to_pt(theme.width_mm) - 2 * safe, top - bottom)
-
-
-def type_scale(theme: CardTheme, body_pt: float, accent: str, language: str) -> TypeScale:
-    return TypeScale(
-        title_pt=theme.title_pt,
-        title_leading=theme.title_leading,
-        meta_pt=theme.meta_pt,
-        meta_icon_pt=theme.meta_icon_pt,
-        meta_item_gap_pt=theme.meta_item_gap_pt,
-        meta_gap_pt=theme.meta_gap_pt,
-        title_gap_pt=theme.title_gap_pt,
-        body_pt=body_pt,
-        body_leading=theme.body_leading,
-        step_gap_pt=theme.step_gap_pt,
-        step_indent_pt=theme.step_indent_pt,
-        paragraph_gap_pt=theme.paragraph_gap_pt,
-        footer_pt=theme.footer_pt,
-        ink=theme.ink,
-        grey=theme.grey,
-        accent=accent,
-        language=language,
-        cmyk=theme.cmyk,
-    )
 
 
 @dataclass(frozen=True)

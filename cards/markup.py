@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -209,6 +209,17 @@ class TypeScale:
     subtitle_pt: float = 13.0
     entry_pt: float = 10.5
     cmyk: bool = False
+
+
+def type_scale(theme, body_pt: float, accent: str, language: str) -> TypeScale:
+    """The sizes a layout uses, read from a card or booklet theme (same field names)."""
+    own = {"body_pt": body_pt, "accent": accent, "language": language}
+    taken = {
+        f.name: getattr(theme, f.name)
+        for f in fields(TypeScale)
+        if f.name not in own and hasattr(theme, f.name)
+    }
+    return TypeScale(**own, **taken)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,7 @@ REGISTRATION = "#000000"
 # -- the card -----------------------------------------------------------------
 
 POCKET_MM = (63.0, 88.0)
+LARGE_PRINT_BODY_PT = 12.0
 CARD_SIZES_MM = {
     "pocket": POCKET_MM,
     "a7": (74.0, 105.0),
@@ -131,23 +132,21 @@ class CardTheme:
         """
         factor = min(width_mm, height_mm) / min(POCKET_MM)
         factor = max(1.0, min(factor, 1.8))
-        sized = {
-            name: getattr(self, name) * factor
-            for name in self.__dataclass_fields__
-            if name.endswith("_pt") or name in ("band_height_mm", "band_disc_mm")
-        }
-        return replace(self, width_mm=width_mm, height_mm=height_mm, **sized)
+        return replace(self, width_mm=width_mm, height_mm=height_mm, **self._type_times(factor))
 
     def large_print(self) -> CardTheme:
         """Body text of at least 12 pt, for readers with low vision; it never shrinks."""
-        factor = 12.0 / self.body_pt
-        sized = {
+        sized = self._type_times(LARGE_PRINT_BODY_PT / self.body_pt)
+        sized["body_min_pt"] = LARGE_PRINT_BODY_PT
+        return replace(self, **sized)
+
+    def _type_times(self, factor: float) -> dict[str, float]:
+        """Every type size, and the band that holds type, multiplied by ``factor``."""
+        return {
             name: getattr(self, name) * factor
             for name in self.__dataclass_fields__
             if name.endswith("_pt") or name in ("band_height_mm", "band_disc_mm")
         }
-        sized["body_min_pt"] = 12.0
-        return replace(self, **sized)
 
 
 def paint(colour: str, cmyk: bool = False):
