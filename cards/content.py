@@ -137,6 +137,8 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if context and context_mark:
             reason = f"{reason} ({context} that starts here)"
+        elif "mapping values are not allowed" in reason:
+            reason += "; a value that holds ': ' must be in quotes"
         problems.error(path, line, f"front matter is not valid YAML: {reason}")
         return None
     if data is None:
@@ -182,21 +184,28 @@ def text_value(value: Any) -> tuple[Any, str | None]:
 
 
 def int_value(value: Any) -> tuple[Any, str | None]:
+    if isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*", value):
+        return int(value), None  # weight: "2" means 2
     if isinstance(value, bool) or not isinstance(value, int):
-        return None, f"must be a whole number (got {value!r})"
+        return None, f"must be a whole number (got {_shown(value)})"
     return value, None
+
+
+def _shown(value: Any) -> str:
+    return "nothing" if value is None else repr(value)
 
 
 def bool_value(value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, bool):
-        return None, f"must be true or false (got {value!r})"
+        return None, f"must be true or false (got {_shown(value)})"
     return value, None
 
 
 def pressure_value(value: Any) -> tuple[Any, str | None]:
-    if value not in PRESSURES:
-        return None, f"must be one of {', '.join(PRESSURES)} (got {value!r})"
-    return value, None
+    word = value.strip().lower() if isinstance(value, str) else value
+    if word not in PRESSURES:  # "Firm" is firm; "hard" is a mistake
+        return None, f"must be one of {', '.join(PRESSURES)} (got {_shown(value)})"
+    return word, None
 
 
 def colour_value(value: Any) -> tuple[Any, str | None]:
@@ -226,6 +235,7 @@ def labels_value(value: Any) -> tuple[Any, str | None]:
 
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
+NEAR_MARKDOWN = (".markdown", ".mdown", ".mkd", ".txt", ".md.txt")
 
 DECK_FIELDS = (
     Field("title", text_value, required=True),
@@ -313,6 +323,8 @@ def render_inline(children: list, report: Callable[[str], None]) -> str:
         elif kind in ("em_open", "em_close"):
             out.append("<i>" if kind.endswith("open") else "</i>")
         elif kind == "html_inline":
+            if token.content.startswith("<!--"):
+                continue  # an author's comment, not for print
             report("raw HTML is not supported; shown as text")
             out.append(escape(token.content))
         elif kind == "image":
@@ -373,6 +385,9 @@ def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[
             )
             i = j + 1
             continue
+        if kind == "html_block" and token.content.lstrip().startswith("<!--"):
+            i += 1
+            continue  # an author's comment, not for print
         if kind in ("fence", "code_block", "html_block"):
             if kind == "html_block":
                 report("raw HTML is not supported; shown as text")
@@ -479,6 +494,9 @@ def load_section(
         for p in folder.rglob("*.md")
         if p.is_file() and all(visible(part) for part in p.relative_to(folder).parts)
     )
+    for other in sorted(folder.rglob("*")):
+        if other.suffix.lower() in NEAR_MARKDOWN and visible(other.name) and other.is_file():
+            problems.warning(other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md")
     loaded = [t for p in files if (t := load_technique(p, md, problems, folder.parent))]
     loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
     techniques = [t for t, _ in loaded if not t.draft]

@@ -143,6 +143,7 @@ def test_stray_colon_in_a_value(deck_dir):
     text = "---\ntitle: Alpha: the first: one\n---\nBody\n"
     name, line, message = only_error(deck_dir(small_deck(**{"01-one/01-alpha.md": text})))
     assert (name, line) == ("01-alpha.md", 2) and "not valid YAML" in message
+    assert message.endswith("a value that holds ': ' must be in quotes")
 
 
 def test_front_matter_that_is_not_a_mapping(deck_dir):
@@ -283,3 +284,32 @@ def test_default_deck_is_clean():
     assert [len(s.techniques) for s in deck.sections] == [4, 4, 3, 2]
     titles = [t.title for t in deck.techniques]
     assert len(set(titles)) == 13
+
+
+# -- what people actually type ------------------------------------------------------
+
+
+def test_capitalised_pressure_and_quoted_weight_are_understood(deck_dir):
+    files = small_deck(**{"01-one/01-alpha.md": technique("Alpha", pressure="Firm", weight='"2"')})
+    deck, warnings = load_deck(deck_dir(files))
+    alpha = next(t for t in deck.techniques if t.title == "Alpha")
+    assert (alpha.pressure, alpha.weight, warnings) == ("firm", 2, [])
+
+
+def test_empty_pressure_says_nothing_was_given(deck_dir):
+    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": "---\ntitle: Alpha\npressure:\n---\nBody\n"}))
+    assert only_error(folder)[2] == "pressure must be one of gentle, medium, firm (got nothing)"
+
+
+def test_html_comments_are_the_authors_and_vanish(deck_dir):
+    body = "<!-- check this with Anna -->\n1. Press <!-- softly? --> gently.\n"
+    deck, warnings = load_deck(deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", body)})))
+    assert warnings == []
+    assert deck.techniques[0].body[0].items == ("Press  gently.",)
+
+
+def test_markdown_files_with_another_ending_are_pointed_out(deck_dir):
+    folder = deck_dir(small_deck(**{"01-one/03-gamma.markdown": technique("Delta")}))
+    assert warnings_of(folder) == [
+        ("03-gamma.markdown", 1, "ignored: techniques are .md files; rename it to 03-gamma.md")
+    ]

@@ -82,14 +82,17 @@ def card_numbers(pdf: Path, page: int, pattern: str) -> dict[int, tuple[float, f
     return found
 
 
-@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize(
+    "size, paper", [("pocket", "a4"), ("pocket", "letter"), ("a6", "letter"), ("a7", "a4")]
+)
 @pytest.mark.parametrize("duplex", ["long", "short"])
-def test_each_back_lands_behind_its_front(tmp_path, paper, duplex):
-    pdf = build(DEFAULT_DECK, tmp_path, "--backs", "--paper", paper, "--duplex", duplex)
-    layout = grid("pocket", paper)
+def test_each_back_lands_behind_its_front(tmp_path, size, paper, duplex):
+    pdf = build(DEFAULT_DECK, tmp_path, "--backs", "--paper", paper, "--duplex", duplex, "--card-size", size)
+    layout = grid(size, paper)
     sheet_mm = (layout.sheet_width_mm, layout.sheet_height_mm)
-    assert page_count(pdf) == 4  # fronts, backs, fronts, backs
-    for front_page in (0, 2):  # the second sheet is partial
+    sheets = -(-13 // layout.per_sheet)
+    assert page_count(pdf) == 2 * sheets  # fronts, backs, fronts, backs …
+    for front_page in range(0, 2 * sheets, 2):  # the last sheet is partial
         fronts = card_numbers(pdf, front_page, r"Foot Massage · (\d+) / 13")
         backs = card_numbers(pdf, front_page + 1, r"(\d+) / 13")
         assert sorted(fronts) == sorted(backs) and fronts
