@@ -135,7 +135,23 @@ def main() -> None:
         report = table(rows, cold_default_deck(work))
     print(report)
     if args.out:
-        args.out.write_text(report, encoding="utf-8")
+        write_table(args.out, report)
+
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def write_table(path: Path, report: str) -> None:
+    """Put the table between the markers in ``path``, keeping the notes around it."""
+    block = f"{START}\n{report}{END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + block + after
+    else:
+        text = block + "\n" + text
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ def test_floor_draws_the_same_cards(tmp_path):
 
 
 def test_bench_smoke(tmp_path):
+    notes = tmp_path / "r.md"
+    notes.write_text("# Results\n\n<!-- bench:start -->\nold table\n<!-- bench:end -->\n\nThe profile notes.\n")
     result = subprocess.run(
         [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--sizes", "13,20", "--runs", "1", "--out", str(tmp_path / "r.md")],
         capture_output=True,
@@ -40,8 +42,11 @@ def test_bench_smoke(tmp_path):
         check=True,
         timeout=120,
     )
-    table = (tmp_path / "r.md").read_text()
-    assert table.strip() in result.stdout
+    table = notes.read_text()
+    assert table.startswith("# Results\n\n<!-- bench:start -->\nMachine: ")
+    assert table.endswith("<!-- bench:end -->\n\nThe profile notes.\n")  # the notes are kept
+    assert "old table" not in table
+    assert result.stdout.strip() in table
     for row in ("| 13 | cards |", "| 13 | booklet |", "| 20 | floor |"):
         assert row in table
     assert "cores" in table and "`cards --help`" in table
