@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: all pdfs test bench docs clean
+.PHONY: all pdfs test bench docs lint clean
 
 all: pdfs
 
@@ -25,6 +25,12 @@ test: $(STAMP)
 # benchmarks/results.md; tests/test_bench.py runs a small smoke version.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 13,1000,5000 --runs 5 --out benchmarks/results.md
+
+# Style as STYLE.md asks: ruff clean and ruff formatted.
+lint: $(STAMP)
+	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/ruff check cards tests benchmarks docs
+	$(BIN)/ruff format --check cards tests benchmarks docs
 
 # The README's pictures, rendered from the real output; commit the result.
 docs: $(STAMP)

@@ -52,7 +52,17 @@ def measure(size: int, runs: int, work: Path) -> list[dict]:
     floor_pdf = work / f"floor-{size}.pdf"
     commands = {
         "cards": [sys.executable, "-m", "cards", "build", str(deck), "-f", "cards", "-o", str(out)],
-        "booklet": [sys.executable, "-m", "cards", "build", str(deck), "-f", "booklet", "-o", str(out)],
+        "booklet": [
+            sys.executable,
+            "-m",
+            "cards",
+            "build",
+            str(deck),
+            "-f",
+            "booklet",
+            "-o",
+            str(out),
+        ],
         "floor": [sys.executable, str(HERE / "floor.py"), str(deck), str(floor_pdf)],
     }
     for command in commands.values():
@@ -131,7 +141,11 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        rows = [row for size in map(int, args.sizes.split(",")) for row in measure(size, args.runs, work)]
+        rows = [
+            row
+            for size in map(int, args.sizes.split(","))
+            for row in measure(size, args.runs, work)
+        ]
         report = table(rows, cold_default_deck(work))
     print(report)
     if args.out:

@@ -51,7 +51,9 @@ def main(deck: Path, out: Path) -> None:
     folder = font_source_sans_pro.font_directory
     pdfmetrics.registerFont(TTFont("R", f"{folder}/SourceSansPro-Regular.ttf"))
     pdfmetrics.registerFont(TTFont("S", f"{folder}/SourceSansPro-Semibold.ttf"))
-    canvas = Canvas(str(out), pagesize=(SHEET[0] * MM, SHEET[1] * MM), initialFontName="R", invariant=1)
+    canvas = Canvas(
+        str(out), pagesize=(SHEET[0] * MM, SHEET[1] * MM), initialFontName="R", invariant=1
+    )
     slots = [
         (MARGIN + c * CARD[0], SHEET[1] - MARGIN - (r + 1) * CARD[1] - r * GUTTER_Y)
         for r in range(3)
@@ -71,7 +73,9 @@ def main(deck: Path, out: Path) -> None:
         canvas.rect(x, top - BAND * MM, CARD[0] * MM, BAND * MM, stroke=0, fill=1)
         canvas.setFillColor(HexColor("#FFFFFF"))
         canvas.setFont("S", 7.5)
-        canvas.drawString(x + SAFE * MM, top - BAND * MM / 2 - 2.5, f"{number}  {section['title'].upper()}")
+        canvas.drawString(
+            x + SAFE * MM, top - BAND * MM / 2 - 2.5, f"{number}  {section['title'].upper()}"
+        )
         canvas.setFillColor(HexColor("#1A1A1A"))
         canvas.setFont("S", 12.5)
         cursor = top - (BAND + 3) * MM - 12

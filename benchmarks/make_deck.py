@@ -14,11 +14,46 @@ import random
 import sys
 from pathlib import Path
 
-WORDS = (
-    "press slide hold the heel sole toe ankle thumb gently firmly slowly palm "
-    "knuckle arch foot both hands towards away from along each side of and "
-    "then with your relax breathe warm oil circle knead stroke tendon instep"
-).split()
+WORDS = [
+    "press",
+    "slide",
+    "hold",
+    "the",
+    "heel",
+    "sole",
+    "toe",
+    "ankle",
+    "thumb",
+    "gently",
+    "firmly",
+    "slowly",
+    "palm",
+    "knuckle",
+    "arch",
+    "foot",
+    "both",
+    "hands",
+    "towards",
+    "away",
+    "from",
+    "along",
+    "each",
+    "side",
+    "of",
+    "and",
+    "then",
+    "with",
+    "your",
+    "relax",
+    "breathe",
+    "warm",
+    "oil",
+    "circle",
+    "knead",
+    "stroke",
+    "tendon",
+    "instep",
+]
 PER_SECTION = 12
 COLOURS = ("#2A6CB8", "#9A3B0C", "#1F5230", "#4B1F4E", "#86590A", "#00707A", "#8E1B3E", "#3E4B5E")
 PRESSURES = ("gentle", "medium", "firm")

@@ -12,9 +12,9 @@ out again, and bleed cannot spill onto the facing page.
 from __future__ import annotations
 
 import io
-from xml.sax.saxutils import unescape
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from xml.sax.saxutils import unescape
 
 import jinja2
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -38,8 +38,8 @@ from cards.markup import (
 )
 from cards.model import Deck, Section, Technique
 from cards.pdf import new_canvas
-from cards.problems import ERROR, WARNING, ContentError, Problem
-from cards.templating import deck_view, labels_view, render, section_view, technique_view
+from cards.problems import ERROR, WARNING, Problem
+from cards.templating import deck_view, labels_view, render, section_view
 from cards.theme import (
     BOOKLET_PAGES_MM,
     FONT_REGULAR,
@@ -158,7 +158,9 @@ class Planner:
             path = name
         return parse_layout(xml, path)
 
-    def build(self, layout: Layout, body_pt: float, accent: str) -> tuple[list[Flowable], TypeScale]:
+    def build(
+        self, layout: Layout, body_pt: float, accent: str
+    ) -> tuple[list[Flowable], TypeScale]:
         scale = type_scale(self.theme, body_pt, accent, self.deck.language)
         return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
 
@@ -168,13 +170,23 @@ class Planner:
         The page is planned now and laid out only when ``lay_out`` is called,
         just before it is drawn.
         """
-        return Page(kind, None, None, None, pending=dict(accent=accent, source=source, title=title, extra=extra))
+        return Page(
+            kind,
+            None,
+            None,
+            None,
+            pending={"accent": accent, "source": source, "title": title, "extra": extra},
+        )
 
     def lay_out(self, page: Page) -> Page:
         """Fill in a planned page's layout; a page whose text cannot fit stays empty."""
         if page.pending is None:
             return page
-        accent, source, title = page.pending["accent"], page.pending["source"], page.pending["title"]
+        accent, source, title = (
+            page.pending["accent"],
+            page.pending["source"],
+            page.pending["title"],
+        )
         layout = self.layout(page.kind, **page.pending["extra"])
         box = flow_box(layout, self.theme)
         result = fit(
@@ -246,7 +258,9 @@ def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Bo
     pages += planner.flowing_pages("intro")
     pages += planner.flowing_pages("contents")
     for section, view in zip(deck.sections, planner.context["sections"]):
-        divider = planner.fitted_page("divider", section.colour, section.source.path, section.title, section=view)
+        divider = planner.fitted_page(
+            "divider", section.colour, section.source.path, section.title, section=view
+        )
         divider.section = section
         divider.anchors.append(f"section-{section.number}")
         divider.outline.append((section.title, f"section-{section.number}", 0))
@@ -303,7 +317,9 @@ def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
     if "panel" in layout.furniture:
         draw_panel(canvas, layout.furniture["panel"], theme)
     if layout.band:
-        draw_band(canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme))
+        draw_band(
+            canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme)
+        )
     if "tab" in layout.furniture:
         draw_tab(canvas, layout.furniture["tab"], page, theme)
     box = flow_box(layout, theme)
@@ -360,7 +376,9 @@ def draw_panel(canvas, element, theme: BookletTheme) -> None:
     title_y = bottom + mm_to_pt(theme.band_gap_mm)
     paragraph.drawOn(canvas, left, title_y)
     canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
-    canvas.drawString(left, title_y + title_height + theme.panel_number_pt * 0.25, element.get("number", ""))
+    canvas.drawString(
+        left, title_y + title_height + theme.panel_number_pt * 0.25, element.get("number", "")
+    )
     canvas.restoreState()
 
 
@@ -385,7 +403,9 @@ def draw_tab(canvas, element, page: Page, theme: BookletTheme) -> None:
     x = width - depth if page.odd else -bleed
     canvas.saveState()
     canvas.setFillColor(paint(colour))
-    canvas.rect(x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm), stroke=0, fill=1)
+    canvas.rect(
+        x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm), stroke=0, fill=1
+    )
     canvas.setFillColor(paint(text_colour_on(colour)))
     canvas.setFont(FONT_SEMIBOLD, theme.tab_number_pt)
     centre_x = width - depth / 2 if page.odd else depth / 2
@@ -510,12 +530,17 @@ class ImposedFile:
 
     def __init__(self, deck: Deck, theme: BookletTheme, options: BookletOptions):
         self.theme, self.options = theme, options
-        self.sheet_w, self.sheet_h = (mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True))
+        self.sheet_w, self.sheet_h = (
+            mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True)
+        )
         self.page_w, self.page_h = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
         self.buffer = io.BytesIO()
-        self.canvas = new_canvas(self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h))
+        self.canvas = new_canvas(
+            self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
+        )
         self.canvas.setViewerPreference(
-            "Duplex", PDFName("DuplexFlipShortEdge" if options.duplex == "short" else "DuplexFlipLongEdge")
+            "Duplex",
+            PDFName("DuplexFlipShortEdge" if options.duplex == "short" else "DuplexFlipLongEdge"),
         )
         define_icons(self.canvas)
 

@@ -100,15 +100,18 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
 
 def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     """Write the requested PDFs; raises ContentError or OutputError, writing nothing then."""
-    from cards.output import write_atomic
-
     from cards.glyphs import missing_characters
+    from cards.output import write_atomic
 
     started = time.perf_counter()
     deck, warnings = load(deck_path)
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
     if settings.log:
-        where = f"; layouts from {settings.templates or deck.templates}" if settings.templates or deck.templates else ""
+        where = (
+            f"; layouts from {settings.templates or deck.templates}"
+            if settings.templates or deck.templates
+            else ""
+        )
         settings.log(
             f"read {deck_path}: {len(deck.sections)} sections, {deck.technique_count} techniques "
             f"in {time.perf_counter() - started:.2f} s{where}"
@@ -145,11 +148,21 @@ def select(deck: Deck, sections: tuple[str, ...], only: tuple[str, ...]) -> Deck
     known_sections = {s.slug for s in deck.sections}
     known_techniques = {t.slug for t in deck.techniques}
     problems = [
-        Problem(deck.source.path.parent, 1, ERROR, f"no section '{slug}' (sections: {', '.join(sorted(known_sections))})")
+        Problem(
+            deck.source.path.parent,
+            1,
+            ERROR,
+            f"no section '{slug}' (sections: {', '.join(sorted(known_sections))})",
+        )
         for slug in sections
         if slug not in known_sections
     ] + [
-        Problem(deck.source.path.parent, 1, ERROR, f"no technique '{slug}' (techniques are named by file, e.g. {sorted(known_techniques)[0]})")
+        Problem(
+            deck.source.path.parent,
+            1,
+            ERROR,
+            f"no technique '{slug}' (techniques are named by file, e.g. {min(known_techniques)})",
+        )
         for slug in only
         if slug not in known_techniques
     ]
@@ -176,7 +189,11 @@ def card_theme(settings: BuildSettings, size: str | None = None):
     theme = CardTheme(cmyk=settings.cmyk)
     if settings.large_print:
         theme = theme.large_print()
-    return replace(theme, width_mm=width_mm, height_mm=height_mm) if settings.large_print else theme.scaled(width_mm, height_mm)
+    return (
+        replace(theme, width_mm=width_mm, height_mm=height_mm)
+        if settings.large_print
+        else theme.scaled(width_mm, height_mm)
+    )
 
 
 def large_print_theme(deck: Deck, env, settings: BuildSettings, backs: bool, report: BuildReport):
@@ -230,11 +247,15 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     noun = "fold-over card" if settings.fold else "card"
     parts = [f"{result.cards} {noun}{'s' if result.cards != 1 else ''} ({size})"]
     if settings.print_shop:
-        parts.append(f"{result.pages} pages with 3 mm bleed" + (", fronts and backs" if backs else ""))
+        parts.append(
+            f"{result.pages} pages with 3 mm bleed" + (", fronts and backs" if backs else "")
+        )
     else:
         paper = "A4" if result.paper == "a4" else "Letter"
         orientation = " landscape" if result.landscape else ""
-        parts.append(f"{result.sheets} {paper}{orientation} sheet{'s' if result.sheets != 1 else ''}")
+        parts.append(
+            f"{result.sheets} {paper}{orientation} sheet{'s' if result.sheets != 1 else ''}"
+        )
         parts.append(f"{result.per_sheet} per sheet")
         if backs and not settings.fold:
             parts.append(f"backs follow each sheet: print two-sided, {DUPLEX_SETTING[duplex]}")
@@ -244,12 +265,22 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     return path, result.data, " · ".join(parts)
 
 
-def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[tuple[Path, bytes, str]]:
-    from cards.booklet import DUPLEX_SETTING, BookletOptions, booklet_pdfs, booklet_theme, plan_booklet
+def _booklet(
+    deck: Deck, settings: BuildSettings, report: BuildReport
+) -> list[tuple[Path, bytes, str]]:
+    from cards.booklet import (
+        DUPLEX_SETTING,
+        BookletOptions,
+        booklet_pdfs,
+        booklet_theme,
+        plan_booklet,
+    )
     from cards.templating import environment
 
     started = time.perf_counter()
-    booklet = plan_booklet(deck, environment(settings.templates, deck.templates), booklet_theme(settings.paper))
+    booklet = plan_booklet(
+        deck, environment(settings.templates, deck.templates), booklet_theme(settings.paper)
+    )
     duplex = settings.duplex or "short"
     options = BookletOptions(settings.paper, duplex, settings.print_shop)
     result = booklet_pdfs(deck, booklet, options)
@@ -267,7 +298,9 @@ def _booklet(deck: Deck, settings: BuildSettings, report: BuildReport) -> list[t
         (
             imposed,
             result.imposed,
-            f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''} · print "
-            f"{DUPLEX_SETTING[duplex]}, fold, staple",
+            (
+                f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''} · print "
+                f"{DUPLEX_SETTING[duplex]}, fold, staple"
+            ),
         ),
     ]

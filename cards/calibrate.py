@@ -38,7 +38,12 @@ def calibration_pdf(paper: str, duplex: str) -> bytes:
     register_fonts()
     sheet_mm = PAPERS_MM[paper]
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=tuple(mm_to_pt(v) for v in sheet_mm), invariant=1, initialFontName=FONT_REGULAR)
+    canvas = Canvas(
+        buffer,
+        pagesize=tuple(mm_to_pt(v) for v in sheet_mm),
+        invariant=1,
+        initialFontName=FONT_REGULAR,
+    )
     canvas.setTitle("cards — duplex alignment test")
     canvas.setCreator("cards")
     canvas.setViewerPreference("PrintScaling", PDFName("None"))

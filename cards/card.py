@@ -77,7 +77,7 @@ def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     if card.layout.footer:
         styles = styles_for(card.scale)
         footer = Paragraph(card.layout.footer, styles.footer)
-        _, height = footer.wrap(box.width_pt, 1e6)
+        footer.wrap(box.width_pt, 1e6)
         footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
 
 
@@ -135,7 +135,9 @@ def draw_band(
     tracking = theme.band_tracking_pt
 
     def label_width(size_pt: float) -> float:
-        return stringWidth(label, FONT_SEMIBOLD, size_pt) + tracking * size_pt / theme.band_label_pt * len(label)
+        return stringWidth(
+            label, FONT_SEMIBOLD, size_pt
+        ) + tracking * size_pt / theme.band_label_pt * len(label)
 
     while size > theme.band_label_min_pt and label_width(size) > room:
         size -= 0.25

@@ -117,21 +117,27 @@ def iter_cards(
     for section in deck.sections:
         section_context = section_view(section)
         for technique in section.techniques:
-            context = dict(
-                deck=deck_context,
-                section=section_context,
-                technique=technique_view(technique),
-                labels=labels,
+            context = {
+                "deck": deck_context,
+                "section": section_context,
+                "technique": technique_view(technique),
+                "labels": labels,
+            }
+            front = fitted(
+                env, FRONT_TEMPLATE, front_path, context, theme, deck, technique, problems
             )
-            front = fitted(env, FRONT_TEMPLATE, front_path, context, theme, deck, technique, problems)
             back = None
             if backs:
-                back = fitted(env, BACK_TEMPLATE, back_path, context, theme, deck, technique, problems, "back")
+                back = fitted(
+                    env, BACK_TEMPLATE, back_path, context, theme, deck, technique, problems, "back"
+                )
             if front and (back or not backs):
                 yield PreparedCard(front, back)
 
 
-def fitted(env, name, path, context, theme, deck, technique, problems, side="card") -> FittedCard | None:
+def fitted(
+    env, name, path, context, theme, deck, technique, problems, side="card"
+) -> FittedCard | None:
     layout = parse_layout(render(env, name, **context), path)
     result = fit_card(layout, theme, deck.language, name)
     where = technique.source.path
@@ -175,7 +181,9 @@ def template_path(env: jinja2.Environment, name: str) -> str:
 def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = False) -> Grid:
     """The grid of cards (or of fold-over pairs, twice as wide) on the paper."""
     width = theme.width_mm * (2 if fold else 1)
-    return best_grid(PAPERS_MM[paper], (width, theme.height_mm), sheet.card_margin_mm, 2 * theme.bleed_mm)
+    return best_grid(
+        PAPERS_MM[paper], (width, theme.height_mm), sheet.card_margin_mm, 2 * theme.bleed_mm
+    )
 
 
 def cards_pdf(
@@ -195,14 +203,22 @@ def cards_pdf(
         what = "fold-over pair" if options.fold else "card"
         size = f"{theme.width_mm * (2 if options.fold else 1):g} × {theme.height_mm:g} mm"
         raise ContentError(
-            [Problem(deck.source.path, 1, ERROR, f"a {size} {what} does not fit on {options.paper} paper")]
+            [
+                Problem(
+                    deck.source.path,
+                    1,
+                    ERROR,
+                    f"a {size} {what} does not fit on {options.paper} paper",
+                )
+            ]
         )
     page_pt = (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm))
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, deck, "cards", page_pt, cmyk=theme.cmyk)
     if options.backs and not options.fold:
         canvas.setViewerPreference(
-            "Duplex", PDFName("DuplexFlipLongEdge" if options.duplex == "long" else "DuplexFlipShortEdge")
+            "Duplex",
+            PDFName("DuplexFlipLongEdge" if options.duplex == "long" else "DuplexFlipShortEdge"),
         )
     total = sheets_needed(count, layout.per_sheet)
     marks = define_crop_marks(canvas, layout, sheet, theme, options.fold)
@@ -235,14 +251,25 @@ def deck_card_count(deck: Deck) -> int:
     return sum(len(section.techniques) for section in deck.sections)
 
 
-def draw_front_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
+def draw_front_sheet(
+    canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions
+) -> None:
     for index, card in enumerate(on_sheet):
-        place(canvas, card.front, layout.slot(index), theme, slot_bleed(layout, index, len(on_sheet), theme.bleed_mm), options.guides)
+        place(
+            canvas,
+            card.front,
+            layout.slot(index),
+            theme,
+            slot_bleed(layout, index, len(on_sheet), theme.bleed_mm),
+            options.guides,
+        )
 
 
 def draw_back_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
     """Each back in the slot behind its front, shifted by the printer's measured offset."""
-    slots = {mirror_slot(layout, index, options.duplex): card for index, card in enumerate(on_sheet)}
+    slots = {
+        mirror_slot(layout, index, options.duplex): card for index, card in enumerate(on_sheet)
+    }
     dx_mm, dy_mm = options.back_offset_mm
     canvas.saveState()
     canvas.translate(mm_to_pt(dx_mm), mm_to_pt(dy_mm))
@@ -258,9 +285,23 @@ def draw_fold_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: C
     for index, card in enumerate(on_sheet):
         outer = slot_bleed(layout, index, len(on_sheet), theme.bleed_mm)
         front_box, back_box = fold_halves(layout.slot(index))
-        place(canvas, card.front, front_box, theme, Bleed(outer.left_mm, 0, outer.top_mm, outer.bottom_mm), options.guides)
+        place(
+            canvas,
+            card.front,
+            front_box,
+            theme,
+            Bleed(outer.left_mm, 0, outer.top_mm, outer.bottom_mm),
+            options.guides,
+        )
         if card.back:
-            place(canvas, card.back, back_box, theme, Bleed(0, outer.right_mm, outer.top_mm, outer.bottom_mm), options.guides)
+            place(
+                canvas,
+                card.back,
+                back_box,
+                theme,
+                Bleed(0, outer.right_mm, outer.top_mm, outer.bottom_mm),
+                options.guides,
+            )
         draw_fold_line(canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, theme)
 
 
@@ -287,7 +328,10 @@ def print_shop_pdf(
 ) -> CardsResult:
     """One card per page: trim plus bleed on every side, fronts and backs alternating."""
     bleed_mm = theme.bleed_mm
-    width, height = mm_to_pt(theme.width_mm + 2 * bleed_mm), mm_to_pt(theme.height_mm + 2 * bleed_mm)
+    width, height = (
+        mm_to_pt(theme.width_mm + 2 * bleed_mm),
+        mm_to_pt(theme.height_mm + 2 * bleed_mm),
+    )
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, deck, "cards for print", (width, height), cmyk=theme.cmyk)
     bleed_pt = mm_to_pt(bleed_mm)
@@ -325,15 +369,24 @@ def define_crop_marks(canvas, layout: Grid, sheet: SheetTheme, theme: CardTheme,
     canvas.beginForm(name)
     canvas.setStrokeColor(paint(REGISTRATION, theme.cmyk))
     canvas.setLineWidth(sheet.mark_width_pt)
-    folds = {round(layout.slot(c).x_mm + layout.card_width_mm / 2, 6) for c in range(layout.columns)} if fold else set()
+    folds = (
+        {round(layout.slot(c).x_mm + layout.card_width_mm / 2, 6) for c in range(layout.columns)}
+        if fold
+        else set()
+    )
     for line in crop_marks(layout, sheet.mark_offset_mm, sheet.mark_length_mm):
-        canvas.line(mm_to_pt(line.x1_mm), mm_to_pt(line.y1_mm), mm_to_pt(line.x2_mm), mm_to_pt(line.y2_mm))
+        canvas.line(
+            mm_to_pt(line.x1_mm), mm_to_pt(line.y1_mm), mm_to_pt(line.x2_mm), mm_to_pt(line.y2_mm)
+        )
     top = layout.bottom_mm + layout.block_height_mm
     canvas.setDash(*FOLD_DASH_PT)
     for x in sorted(folds):
         for y1, y2 in (
             (top + sheet.mark_offset_mm, top + sheet.mark_offset_mm + sheet.mark_length_mm),
-            (layout.bottom_mm - sheet.mark_offset_mm, layout.bottom_mm - sheet.mark_offset_mm - sheet.mark_length_mm),
+            (
+                layout.bottom_mm - sheet.mark_offset_mm,
+                layout.bottom_mm - sheet.mark_offset_mm - sheet.mark_length_mm,
+            ),
         ):
             canvas.line(mm_to_pt(x), mm_to_pt(y1), mm_to_pt(x), mm_to_pt(y2))
     canvas.endForm()
@@ -362,7 +415,7 @@ def draw_sheet_footer(
         edges = [layout.left_mm, layout.left_mm + layout.block_width_mm]
     bottom_mm = sheet.printer_margin_mm + 0.8
     top_mm = layout.sheet_height_mm - sheet.printer_margin_mm - 0.8 - sheet.footer_pt / mm_to_pt(1)
-    spans = [(a + gap_mm, b - gap_mm) for a, b in zip(edges, edges[1:]) if b - a > 2 * gap_mm]
+    spans = [(a + gap_mm, b - gap_mm) for a, b in itertools.pairwise(edges) if b - a > 2 * gap_mm]
     segments = [(a, b, bottom_mm) for a, b in spans] + [(a, b, top_mm) for a, b in spans]
     pieces: list[tuple[str, float]] = []
     if number == 1:

@@ -46,7 +46,9 @@ def _progress(items, length: int, label: str):
     if length <= PROGRESS_FROM or not sys.stderr.isatty():
         yield from items
         return
-    with click.progressbar(items, length=length, label=label, file=sys.stderr, color=colour_wanted()) as bar:
+    with click.progressbar(
+        items, length=length, label=label, file=sys.stderr, color=colour_wanted()
+    ) as bar:
         yield from bar
 
 
@@ -138,42 +140,125 @@ def _offset(ctx, param, value: str | None) -> tuple[float, float]:
 @main.command()
 @click.argument("deck", required=False, type=click.Path(file_okay=True, dir_okay=True))
 @click.option(
-    "-f", "--format", "format_", type=click.Choice(["cards", "booklet", "all"]), default="all",
-    show_default=True, help="What to write.",
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(["cards", "booklet", "all"]),
+    default="all",
+    show_default=True,
+    help="What to write.",
 )
-@click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path(), help="Where to write; created if missing.")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True, help="Sheet size of the printable files.")
 @click.option(
-    "--card-size", default="pocket", show_default=True, callback=_card_size,
+    "-o",
+    "--out",
+    "out_dir",
+    default="out",
+    show_default=True,
+    type=click.Path(),
+    help="Where to write; created if missing.",
+)
+@click.option(
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
+    help="Sheet size of the printable files.",
+)
+@click.option(
+    "--card-size",
+    default="pocket",
+    show_default=True,
+    callback=_card_size,
     help="pocket (63x88), a7 (74x105), a6 (105x148), index (3x5 in), business (85x55) or WxH in mm, e.g. 70x100.",
 )
-@click.option("--backs", is_flag=True, help="Double-sided cards: a sheet of backs after each sheet of fronts.")
 @click.option(
-    "--duplex", type=click.Choice(["long", "short"]), default=None,
+    "--backs", is_flag=True, help="Double-sided cards: a sheet of backs after each sheet of fronts."
+)
+@click.option(
+    "--duplex",
+    type=click.Choice(["long", "short"]),
+    default=None,
     help="How your printer turns the sheet over. Cards default to long, the booklet to short; 'long' turns the booklet's backs 180°.",
 )
-@click.option("--back-offset", metavar="XxY", callback=_offset, help="Move the backs by X and Y mm to match your printer (see 'cards calibrate').")
-@click.option("--fold", is_flag=True, help="Front and back side by side, to cut out, fold and glue (no duplex needed).")
-@click.option("--print-shop", is_flag=True, help="One card or page per page with 3 mm bleed, TrimBox and BleedBox; no crop marks.")
+@click.option(
+    "--back-offset",
+    metavar="XxY",
+    callback=_offset,
+    help="Move the backs by X and Y mm to match your printer (see 'cards calibrate').",
+)
+@click.option(
+    "--fold",
+    is_flag=True,
+    help="Front and back side by side, to cut out, fold and glue (no duplex needed).",
+)
+@click.option(
+    "--print-shop",
+    is_flag=True,
+    help="One card or page per page with 3 mm bleed, TrimBox and BleedBox; no crop marks.",
+)
 @click.option("--cmyk", is_flag=True, help="Write the cards' colours as CMYK, text in 100 % black.")
-@click.option("--section", "sections", multiple=True, metavar="SLUG", help="Only this section's cards (its folder name); repeatable.")
-@click.option("--only", multiple=True, metavar="SLUG", help="Only this technique (its file name without .md); repeatable.")
-@click.option("--copies", type=click.IntRange(1, 100), default=1, show_default=True, help="Print each card this many times.")
-@click.option("--large-print", is_flag=True, help="Body text of at least 12 pt; picks a card size that holds it.")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="SLUG",
+    help="Only this section's cards (its folder name); repeatable.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="SLUG",
+    help="Only this technique (its file name without .md); repeatable.",
+)
+@click.option(
+    "--copies",
+    type=click.IntRange(1, 100),
+    default=1,
+    show_default=True,
+    help="Print each card this many times.",
+)
+@click.option(
+    "--large-print",
+    is_flag=True,
+    help="Body text of at least 12 pt; picks a card size that holds it.",
+)
 @click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
 @click.option(
-    "--templates", "templates", type=click.Path(file_okay=False, exists=True),
+    "--templates",
+    "templates",
+    type=click.Path(file_okay=False, exists=True),
     help="A folder of your own layouts; a file there replaces the built-in one of the same name.",
 )
-@click.option("--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops).")
+@click.option(
+    "--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops)."
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
-@click.option("-v", "--verbose", is_flag=True, help="Also say what is read and how long each step takes.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also say what is read and how long each step takes."
+)
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 def build(
-    deck: str | None, format_: str, out_dir: str, paper: str, card_size: str, backs: bool,
-    duplex: str | None, back_offset: tuple[float, float], fold: bool, print_shop: bool, cmyk: bool,
-    sections: tuple[str, ...], only: tuple[str, ...], copies: int, large_print: bool, guides: bool,
-    templates: str | None, watch: bool, quiet: bool, verbose: bool, debug: bool,
+    deck: str | None,
+    format_: str,
+    out_dir: str,
+    paper: str,
+    card_size: str,
+    backs: bool,
+    duplex: str | None,
+    back_offset: tuple[float, float],
+    fold: bool,
+    print_shop: bool,
+    cmyk: bool,
+    sections: tuple[str, ...],
+    only: tuple[str, ...],
+    copies: int,
+    large_print: bool,
+    guides: bool,
+    templates: str | None,
+    watch: bool,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
 ) -> None:
     """Write the PDFs of DECK into OUT (default: content/foot-massage).
 
@@ -186,7 +271,9 @@ def build(
     from cards.build import BuildSettings
 
     if fold and print_shop:
-        raise click.UsageError("--fold is for printing at home; a print shop takes --print-shop with --backs")
+        raise click.UsageError(
+            "--fold is for printing at home; a print shop takes --print-shop with --backs"
+        )
     if back_offset != (0.0, 0.0) and not backs:
         raise click.UsageError("--back-offset moves the backs: add --backs")
     if large_print and card_size == "business":
@@ -194,11 +281,24 @@ def build(
     if quiet and verbose:
         raise click.UsageError("--quiet and --verbose cannot go together")
     settings = BuildSettings(
-        out_dir=Path(out_dir), format=format_, paper=paper, guides=guides, duplex=duplex,
-        print_shop=print_shop, card_size=card_size, backs=backs, fold=fold, cmyk=cmyk,
-        back_offset_mm=back_offset, sections=sections, only=only, copies=copies,
-        large_print=large_print, templates=Path(templates) if templates else None,
-        progress=_progress, log=(lambda line: click.echo(line, err=True)) if verbose else None,
+        out_dir=Path(out_dir),
+        format=format_,
+        paper=paper,
+        guides=guides,
+        duplex=duplex,
+        print_shop=print_shop,
+        card_size=card_size,
+        backs=backs,
+        fold=fold,
+        cmyk=cmyk,
+        back_offset_mm=back_offset,
+        sections=sections,
+        only=only,
+        copies=copies,
+        large_print=large_print,
+        templates=Path(templates) if templates else None,
+        progress=_progress,
+        log=(lambda line: click.echo(line, err=True)) if verbose else None,
     )
     deck_path = _deck_argument(deck)
     if watch:
@@ -235,12 +335,18 @@ def _watch(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
 
     def relevant(change, path: str) -> bool:
         name = Path(path).name
-        return not Path(path).resolve().is_relative_to(out) and not name.startswith(".") and not name.endswith("~")
+        return (
+            not Path(path).resolve().is_relative_to(out)
+            and not name.startswith(".")
+            and not name.endswith("~")
+        )
+
+    from cards.problems import ContentError
 
     try:
         deck = load(deck_path)[0]
-    except Exception:
-        deck = None
+    except ContentError:
+        deck = None  # watch the deck folder anyway: the next save may mend it
     paths = watched_paths(deck_path, settings.templates, deck.templates if deck else None)
     click.echo(f"watching {', '.join(str(p) for p in paths)}; Ctrl-C to stop", err=True)
     try:
@@ -278,19 +384,30 @@ def new(path: str) -> None:
 @click.argument("deck", required=False, type=click.Path())
 @click.option("-o", "--out", "out_dir", default="out", show_default=True, type=click.Path())
 @click.option("--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True)
-@click.option("--templates", type=click.Path(file_okay=False, exists=True), help="A folder of your own layouts.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder of your own layouts.",
+)
 @click.option("--open", "open_", is_flag=True, help="Open the cards PDF in your PDF viewer too.")
 @click.option("--debug", is_flag=True, hidden=True)
-def preview(deck: str | None, out_dir: str, paper: str, templates: str | None, open_: bool, debug: bool) -> None:
+def preview(
+    deck: str | None, out_dir: str, paper: str, templates: str | None, open_: bool, debug: bool
+) -> None:
     """Build DECK, then write PNG pictures of the first cards sheet and booklet pages into OUT/preview/."""
-    from cards.build import BuildSettings, build as build_deck
+    from cards.build import BuildSettings
+    from cards.build import build as build_deck
     from cards.preview import previews
 
-    settings = BuildSettings(out_dir=Path(out_dir), paper=paper, templates=Path(templates) if templates else None)
+    settings = BuildSettings(
+        out_dir=Path(out_dir), paper=paper, templates=Path(templates) if templates else None
+    )
     deck_path = _deck_argument(deck)
     report = _run(lambda: build_deck(deck_path, settings), debug)
     _print_problems(report.warnings)
-    slug = report.written[0].path.name.rsplit("-cards.pdf", 1)[0] if report.written else deck_path.name
+    slug = (
+        report.written[0].path.name.rsplit("-cards.pdf", 1)[0] if report.written else deck_path.name
+    )
     for path in _run(lambda: previews(Path(out_dir), slug), debug):
         click.echo(str(path))
     if open_:
@@ -314,20 +431,32 @@ def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
 
 @main.command()
 @click.argument("deck", required=False, type=click.Path())
-@click.option("--templates", type=click.Path(file_okay=False, exists=True), help="A folder of your own layouts.")
+@click.option(
+    "--templates",
+    type=click.Path(file_okay=False, exists=True),
+    help="A folder of your own layouts.",
+)
 @click.option("--debug", is_flag=True, hidden=True)
 def check(deck: str | None, templates: str | None, debug: bool) -> None:
     """Validate DECK and report every problem; exit 1 if any is an error."""
     from cards.build import check as check_deck
     from cards.problems import has_errors
 
-    problems = _run(lambda: check_deck(_deck_argument(deck), Path(templates) if templates else None), debug)
+    problems = _run(
+        lambda: check_deck(_deck_argument(deck), Path(templates) if templates else None), debug
+    )
     _print_problems(problems)
     errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors
     if has_errors(problems):
-        raise Fail(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")
-    click.echo(f"ok: {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "ok: no problems found")
+        raise Fail(
+            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+        )
+    click.echo(
+        f"ok: {warnings} warning{'s' if warnings != 1 else ''}"
+        if warnings
+        else "ok: no problems found"
+    )
 
 
 @main.command(name="list")
@@ -344,7 +473,13 @@ def list_(deck: str | None, debug: bool) -> None:
         click.echo(f"{section.number}  {section.title}  [{section.colour}]")
         for t in section.techniques:
             details = " · ".join(
-                x for x in (t.hold and f"hold {t.hold}", t.repeat and f"repeat {t.repeat}", t.pressure) if x
+                x
+                for x in (
+                    t.hold and f"hold {t.hold}",
+                    t.repeat and f"repeat {t.repeat}",
+                    t.pressure,
+                )
+                if x
             )
             click.echo(f"   {t.number:>3}  {t.title}" + (f"  ({details})" if details else ""))
 

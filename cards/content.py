@@ -14,16 +14,17 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from xml.sax.saxutils import escape
 
 import yaml
 from markdown_it import MarkdownIt
 
-from cards.labels import LABELS
 from cards.colour import AA_CONTRAST, HEX_COLOUR, PALETTE, best_text_contrast
+from cards.labels import LABELS
 from cards.model import Block, Deck, Section, Source, Technique
 from cards.problems import ERROR, WARNING, ContentError, Problem, has_errors
 
@@ -210,7 +211,7 @@ def pressure_value(value: Any) -> tuple[Any, str | None]:
 
 def colour_value(value: Any) -> tuple[Any, str | None]:
     if value is None:
-        return None, "is empty; quote it, as in colour: \"#2A6CB8\" (a bare # starts a comment)"
+        return None, 'is empty; quote it, as in colour: "#2A6CB8" (a bare # starts a comment)'
     if not isinstance(value, str) or not HEX_COLOUR.match(value):
         return None, f"must be #RRGGBB (got {value!r})"
     return value.upper(), None
@@ -272,7 +273,9 @@ def check_fields(doc: Document, fields: tuple[Field, ...], problems: Problems) -
             near = difflib.get_close_matches(name, list(known), n=1)
             hint = f"; did you mean '{near[0]}'?" if near else ""
             allowed = ", ".join(known)
-            problems.warning(doc.path, line, f"unknown field '{name}' ignored{hint} (known: {allowed})")
+            problems.warning(
+                doc.path, line, f"unknown field '{name}' ignored{hint} (known: {allowed})"
+            )
             continue
         value, message = spec.check(raw)
         if message:
@@ -358,7 +361,9 @@ def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[
         if kind in ("paragraph_open", "heading_open"):
             inline = render_inline(tokens[i + 1].children or [], report)
             if inline:
-                blocks.append(Block("heading" if kind == "heading_open" else "paragraph", (inline,)))
+                blocks.append(
+                    Block("heading" if kind == "heading_open" else "paragraph", (inline,))
+                )
             i += 3
             continue
         if kind in ("ordered_list_open", "bullet_list_open"):
@@ -425,20 +430,29 @@ def visible(name: str) -> bool:
 
 
 def deck_path(
-    doc: Document, name: str, value: str, deck_root: Path, problems: Problems, want_dir: bool = False
+    doc: Document,
+    name: str,
+    value: str,
+    deck_root: Path,
+    problems: Problems,
+    want_dir: bool = False,
 ) -> Path | None:
     """A path written in a file, resolved beside it and kept inside the deck folder."""
     line = doc.field_lines.get(name, 1)
     target = (doc.path.parent / value).resolve()
     if not target.is_relative_to(deck_root.resolve()):
-        problems.error(doc.path, line, f"{name} '{value}' is outside the deck folder; keep it inside")
+        problems.error(
+            doc.path, line, f"{name} '{value}' is outside the deck folder; keep it inside"
+        )
         return None
     if want_dir and not target.is_dir():
         problems.error(doc.path, line, f"{name} folder '{value}' not found")
         return None
     if not want_dir:
         if target.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.error(doc.path, line, f"{name} must be a PNG, JPEG or SVG file (got '{value}')")
+            problems.error(
+                doc.path, line, f"{name} must be a PNG, JPEG or SVG file (got '{value}')"
+            )
             return None
         if not target.is_file():
             problems.error(doc.path, line, f"{name} '{value}' not found beside {doc.path.name}")
@@ -496,7 +510,9 @@ def load_section(
     )
     for other in sorted(folder.rglob("*")):
         if other.suffix.lower() in NEAR_MARKDOWN and visible(other.name) and other.is_file():
-            problems.warning(other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md")
+            problems.warning(
+                other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md"
+            )
     loaded = [t for p in files if (t := load_technique(p, md, problems, folder.parent))]
     loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
     techniques = [t for t, _ in loaded if not t.draft]
@@ -519,7 +535,9 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
     deck_intro: tuple[Block, ...] = ()
     md = markdown_parser("en")
     if not deck_index.is_file():
-        problems.error(deck_index, 1, "not a deck: the folder has no _index.md with the deck's title")
+        problems.error(
+            deck_index, 1, "not a deck: the folder has no _index.md with the deck's title"
+        )
     else:
         doc = read_document(deck_index, problems)
         if doc:
@@ -533,16 +551,18 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
                 if name not in LABELS["en"]:
                     near = difflib.get_close_matches(name, list(LABELS["en"]), n=1)
                     hint = f"; did you mean '{near[0]}'?" if near else ""
-                    problems.warning(deck_index, doc.field_lines.get("labels", 1), f"unknown label '{name}'{hint}")
+                    problems.warning(
+                        deck_index,
+                        doc.field_lines.get("labels", 1),
+                        f"unknown label '{name}'{hint}",
+                    )
             deck_intro = markdown_blocks(doc, md, problems)
             if "title" in deck_values:
                 deck_values["title"] = typographic(md, deck_values["title"])
 
     for stray in sorted(folder.glob("*.md")):
         if stray.name != INDEX and visible(stray.name):
-            problems.warning(
-                stray, 1, "ignored: a technique must be inside a section folder"
-            )
+            problems.warning(stray, 1, "ignored: a technique must be inside a section folder")
 
     sections = []
     raw_sections = []

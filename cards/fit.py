@@ -7,8 +7,8 @@ every step from the normal size down.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from reportlab.platypus import Flowable
 

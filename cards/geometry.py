@@ -237,7 +237,9 @@ def mirror_slot(layout: Grid, index: int, duplex: str) -> int:
     return row * layout.columns + column
 
 
-def mirror_point(sheet_mm: tuple[float, float], x_mm: float, y_mm: float, duplex: str) -> tuple[float, float]:
+def mirror_point(
+    sheet_mm: tuple[float, float], x_mm: float, y_mm: float, duplex: str
+) -> tuple[float, float]:
     """The point on the back of a sheet behind (x, y) on its front."""
     width, height = sheet_mm
     landscape = width > height
@@ -262,7 +264,9 @@ def parse_size_mm(text: str) -> tuple[float, float]:
     try:
         width, height = (float(p) for p in parts)
     except ValueError:
-        raise ValueError(f"expected WIDTHxHEIGHT in millimetres, such as 70x100 (got {text!r})") from None
+        raise ValueError(
+            f"expected WIDTHxHEIGHT in millimetres, such as 70x100 (got {text!r})"
+        ) from None
     if not (20 <= width <= 400 and 20 <= height <= 400):
         raise ValueError(f"card sides must be between 20 and 400 mm (got {text!r})")
     return width, height

@@ -21,11 +21,18 @@ def missing_characters(deck: Deck) -> list[Problem]:
         for t in section.techniques:
             items.append((t.source.path, [t.title, t.hold or "", t.repeat or ""], t.body))
     for path, texts, blocks in items:
-        missing = sorted(c for c in set("".join(texts) + _block_text(blocks)) - coverage if _lacks(c, coverage))
+        missing = sorted(
+            c for c in set("".join(texts) + _block_text(blocks)) - coverage if _lacks(c, coverage)
+        )
         if missing:
             names = ", ".join(f"'{c}' (U+{ord(c):04X})" for c in missing)
             problems.append(
-                Problem(path, 1, WARNING, f"the font has no {names}; printed as its code, e.g. [U+{ord(missing[0]):04X}]")
+                Problem(
+                    path,
+                    1,
+                    WARNING,
+                    f"the font has no {names}; printed as its code, e.g. [U+{ord(missing[0]):04X}]",
+                )
             )
     return problems
 

@@ -30,7 +30,6 @@ from cards.theme import (
     FONT_ITALIC,
     FONT_REGULAR,
     FONT_SEMIBOLD,
-    FONT_SEMIBOLD_ITALIC,
     paint,
     register_fonts,
 )
@@ -80,7 +79,14 @@ def parse_layout(xml_text: str, template: str) -> Layout:
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 1
         raise MarkupError(
-            [Problem(Path(template), 1, ERROR, f"layout markup is not well-formed at its line {line}: {exc}")]
+            [
+                Problem(
+                    Path(template),
+                    1,
+                    ERROR,
+                    f"layout markup is not well-formed at its line {line}: {exc}",
+                )
+            ]
         ) from None
     for element in root.iter():
         element.text = printable(element.text)
@@ -359,29 +365,46 @@ def flowables(
         elif tag in ("steps", "bullets"):
             out.extend(list_items(element, styles, template))
         elif tag in ("display", "subtitle", "byline"):
-            style = {"display": styles.display, "subtitle": styles.subtitle, "byline": styles.byline}[tag]
+            style = {
+                "display": styles.display,
+                "subtitle": styles.subtitle,
+                "byline": styles.byline,
+            }[tag]
             style = overridden(style, element, styles.scale, template)
             out.append(Paragraph(inline_markup(element, template), style))
         elif tag == "key":
-            out.append(ColourKey(element.get("colour", "#000000"), element.get("number", ""), plain_text(element), styles))
+            out.append(
+                ColourKey(
+                    element.get("colour", "#000000"),
+                    element.get("number", ""),
+                    plain_text(element),
+                    styles,
+                )
+            )
         elif tag == "entry":
             out.append(ContentsEntry(element, plain_text(element), styles, page_of))
         elif tag == "rules":
             out.append(Rules(styles))
         elif tag == "figure":
-            inner = flowables([e for e in element if e.tag in BLOCK_TAGS], styles, template, page_of)
+            inner = flowables(
+                [e for e in element if e.tag in BLOCK_TAGS], styles, template, page_of
+            )
             out.append(figure(element, inner, template))
         elif tag == "space":
             out.append(Spacer(1, float(element.get("pt", styles.scale.paragraph_gap_pt))))
     return out
 
 
-def overridden(style: ParagraphStyle, element: ET.Element, scale: TypeScale, template: str) -> ParagraphStyle:
+def overridden(
+    style: ParagraphStyle, element: ET.Element, scale: TypeScale, template: str
+) -> ParagraphStyle:
     """A text block's style with the element's ``align``, ``colour`` and ``size`` applied."""
     changes: dict[str, object] = {}
     if "align" in element.attrib:
         if element.get("align") not in ALIGNMENTS:
-            raise markup_error(template, f"align must be left, centre or right, not {element.get('align')!r}")
+            raise markup_error(
+                template, f"align must be left, centre or right, not {element.get('align')!r}"
+            )
         changes["alignment"] = ALIGNMENTS[element.get("align", "left")]
     if "colour" in element.attrib:
         if not HEX_COLOUR.match(element.get("colour", "")):
@@ -391,7 +414,9 @@ def overridden(style: ParagraphStyle, element: ET.Element, scale: TypeScale, tem
         try:
             size = float(element.get("size", ""))
         except ValueError:
-            raise markup_error(template, f"size must be a number of points, not {element.get('size')!r}") from None
+            raise markup_error(
+                template, f"size must be a number of points, not {element.get('size')!r}"
+            ) from None
         changes["fontSize"] = size
         changes["leading"] = size * style.leading / style.fontSize
     return style.clone(f"{style.name}-custom", **changes) if changes else style
@@ -403,7 +428,9 @@ def figure(element: ET.Element, inner: list[Flowable], template: str) -> Flowabl
     try:
         width_pt = float(element.get("width_mm", "20")) * 72 / 25.4
     except ValueError:
-        raise markup_error(template, f"<figure width_mm> must be a number, not {element.get('width_mm')!r}") from None
+        raise markup_error(
+            template, f"<figure width_mm> must be a number, not {element.get('width_mm')!r}"
+        ) from None
     side = element.get("side", "right")
     if side not in ("left", "right"):
         raise markup_error(template, f"<figure side> must be left or right, not {side!r}")
@@ -467,7 +494,7 @@ def load_image(source: str, width_pt: float) -> Flowable:
 
         width, height = _image_size(source)
         return Image(source, width=width_pt, height=width_pt * height / width)
-    except Exception as exc:  # every image library fails in its own way
+    except Exception as exc:  # noqa: BLE001 - Pillow, svglib and lxml each fail in their own way
         raise ContentError([Problem(Path(source), 1, ERROR, f"cannot read image: {exc}")]) from None
 
 
@@ -476,7 +503,9 @@ def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowa
     try:
         start = int(element.get("start", "1"))
     except ValueError:
-        raise markup_error(template, f"<steps start> must be a number, not {element.get('start')!r}")
+        raise markup_error(
+            template, f"<steps start> must be a number, not {element.get('start')!r}"
+        )
     items = []
     for offset, item in enumerate(element):
         if item.tag != "item":
@@ -491,7 +520,9 @@ def meta_row(element: ET.Element, styles: Styles, template: str) -> MetaRow:
     items = []
     for child in element:
         if child.tag not in META_TAGS:
-            raise markup_error(template, f"<meta> holds hold, repeat and pressure, not <{child.tag}>")
+            raise markup_error(
+                template, f"<meta> holds hold, repeat and pressure, not <{child.tag}>"
+            )
         text = plain_text(child)
         level = PRESSURE_DOTS.get(child.get("level", ""), 0) if child.tag == "pressure" else 0
         label = child.get("label", "") if element.get("labels") == "yes" else ""
@@ -531,10 +562,14 @@ class MetaRow(Flowable):
     def _label_width(self, item: MetaItem) -> float:
         if not item.label:
             return 0.0
-        return stringWidth(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt) + self.icon_pt * 0.4
+        return (
+            stringWidth(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt) + self.icon_pt * 0.4
+        )
 
     def _text_width(self, item: MetaItem) -> float:
-        return self._label_width(item) + stringWidth(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
+        return self._label_width(item) + stringWidth(
+            item.text, FONT_REGULAR, self.styles.scale.meta_pt
+        )
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self.placed, x, line = [], 0.0, 0
@@ -547,7 +582,8 @@ class MetaRow(Flowable):
             x += width + self.gap_pt
         self.lines = line + 1
         self.overflow = any(
-            x + self._icon_width(i) + self._text_width(i) > availWidth + 0.01 for i, x, _ in self.placed
+            x + self._icon_width(i) + self._text_width(i) > availWidth + 0.01
+            for i, x, _ in self.placed
         )
         self.height = self.lines * self.line_pt
         return availWidth, self.height
@@ -557,7 +593,12 @@ class MetaRow(Flowable):
         scale = self.styles.scale
         accent, ink = paint(scale.accent, scale.cmyk), paint(scale.ink, scale.cmyk)
         for item, x, line in self.placed:
-            baseline = self.height - (line + 1) * self.line_pt + (self.line_pt - scale.meta_pt) / 2 + 0.15 * scale.meta_pt
+            baseline = (
+                self.height
+                - (line + 1) * self.line_pt
+                + (self.line_pt - scale.meta_pt) / 2
+                + 0.15 * scale.meta_pt
+            )
             middle = baseline + scale.meta_pt * 0.33
             canvas.saveState()
             canvas.setStrokeColor(accent)
@@ -595,7 +636,9 @@ def define_icons(canvas) -> None:
     The forms set no colour: each use takes the section colour in force.
     Must run before the first page is drawn.
     """
-    icons = [MetaItem("hold", ""), MetaItem("repeat", "")] + [MetaItem("pressure", "", n) for n in range(4)]
+    icons = [MetaItem("hold", ""), MetaItem("repeat", "")] + [
+        MetaItem("pressure", "", n) for n in range(4)
+    ]
     for item in icons:
         canvas.beginForm(icon_name(item), -ICON_UNIT, -ICON_UNIT, 4 * ICON_UNIT, ICON_UNIT)
         canvas.setLineWidth(ICON_UNIT * 0.1)
@@ -613,7 +656,9 @@ def draw_icon(canvas, item: MetaItem, x: float, middle: float, size: float) -> N
         canvas.line(cx, middle, cx + radius * 0.5, middle)
     elif item.kind == "repeat":
         start_deg, extent_deg = 70.0, 270.0
-        canvas.arc(cx - radius, middle - radius, cx + radius, middle + radius, start_deg, extent_deg)
+        canvas.arc(
+            cx - radius, middle - radius, cx + radius, middle + radius, start_deg, extent_deg
+        )
         end = math.radians(start_deg + extent_deg)
         ex, ey = cx + radius * math.cos(end), middle + radius * math.sin(end)
         tx, ty = -math.sin(end), math.cos(end)  # direction of travel, anticlockwise
@@ -628,7 +673,9 @@ def draw_icon(canvas, item: MetaItem, x: float, middle: float, size: float) -> N
     else:
         dot = size * 0.32
         for i in range(3):
-            canvas.circle(x + dot + i * dot * 2.6, middle, dot, stroke=1, fill=1 if i < item.level else 0)
+            canvas.circle(
+                x + dot + i * dot * 2.6, middle, dot, stroke=1, fill=1 if i < item.level else 0
+            )
 
 
 class ColourKey(Flowable):
@@ -704,7 +751,9 @@ class ContentsEntry(Flowable):
         text = self.text
         while text and stringWidth(text, self.font, size) > room:
             text = text[:-2] + "…"
-        canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk) if self.level == 1 and self.colour else ink)
+        canvas.setFillColor(
+            paint(self.colour, self.styles.scale.cmyk) if self.level == 1 and self.colour else ink
+        )
         canvas.setFont(self.font, size)
         canvas.drawString(x, baseline, text)
         end = x + stringWidth(text, self.font, size) + size * 0.4
@@ -724,7 +773,9 @@ class ContentsEntry(Flowable):
         canvas.setFillColor(ink)
         canvas.drawRightString(self.width, baseline, number)
         if getattr(canvas, "cards_links", False):
-            canvas.linkRect("", self.target, (0, 0, self.width, self.height), relative=1, thickness=0)
+            canvas.linkRect(
+                "", self.target, (0, 0, self.width, self.height), relative=1, thickness=0
+            )
 
 
 class Rules(Flowable):

@@ -22,7 +22,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"{folder}: cannot create the output folder: {exc.strerror or exc}") from None
+        raise OutputError(
+            f"{folder}: cannot create the output folder: {exc.strerror or exc}"
+        ) from None
     if path.is_dir():
         raise OutputError(f"{path}: a folder stands where the PDF should be written")
     try:

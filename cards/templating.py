@@ -30,7 +30,9 @@ def data_dir(name: str) -> Path:
     return installed if installed.is_dir() else PACKAGE_DIR.parent / name
 
 
-def environment(user_templates: Path | None = None, deck_templates: Path | None = None) -> jinja2.Environment:
+def environment(
+    user_templates: Path | None = None, deck_templates: Path | None = None
+) -> jinja2.Environment:
     """Layouts from ``--templates``, then the deck's own folder, then the built-ins:
     a file of the same relative name wins, the rest fall back, as themes do in
     static-site generators."""

@@ -166,8 +166,12 @@ def paint(colour: str, cmyk: bool = False):
         return CMYKColor(0, 0, 0, 1 - r)
     black = 1 - max(r, g, b)
     return CMYKColor(
-        (1 - r - black) / (1 - black), (1 - g - black) / (1 - black), (1 - b - black) / (1 - black), black
+        (1 - r - black) / (1 - black),
+        (1 - g - black) / (1 - black),
+        (1 - b - black) / (1 - black),
+        black,
     )
+
 
 # -- the booklet ----------------------------------------------------------------
 

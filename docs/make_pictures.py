@@ -35,7 +35,9 @@ def main() -> None:
         spread.paste(left, (0, 0))
         spread.paste(right, (left.width + GAP_PX, 0))
         spread.save(DOCS / "booklet-spread.png", optimize=True)
-        page_image(out / "foot-massage-booklet.pdf", 1).save(DOCS / "booklet-cover.png", optimize=True)
+        page_image(out / "foot-massage-booklet.pdf", 1).save(
+            DOCS / "booklet-cover.png", optimize=True
+        )
     print("wrote docs/cards-sheet.png, docs/booklet-spread.png, docs/booklet-cover.png")
 
 

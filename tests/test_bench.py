@@ -16,7 +16,10 @@ def test_make_deck_is_deterministic_and_every_card_fits(tmp_path):
     from cards.build import check
 
     for name in ("a", "b"):
-        subprocess.run([sys.executable, str(REPO / "benchmarks" / "make_deck.py"), "40", str(tmp_path / name)], check=True)
+        subprocess.run(
+            [sys.executable, str(REPO / "benchmarks" / "make_deck.py"), "40", str(tmp_path / name)],
+            check=True,
+        )
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.md"))
     assert len(files_a) == 1 + 4 + 40  # deck, sections of twelve, techniques
     for path in files_a:
@@ -28,15 +31,34 @@ def test_floor_draws_the_same_cards(tmp_path):
     from pdfcheck import page_count
 
     out = tmp_path / "floor.pdf"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "floor.py"), str(REPO / "content" / "foot-massage"), str(out)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "floor.py"),
+            str(REPO / "content" / "foot-massage"),
+            str(out),
+        ],
+        check=True,
+    )
     assert page_count(out) == 2
 
 
 def test_bench_smoke(tmp_path):
     notes = tmp_path / "r.md"
-    notes.write_text("# Results\n\n<!-- bench:start -->\nold table\n<!-- bench:end -->\n\nThe profile notes.\n")
+    notes.write_text(
+        "# Results\n\n<!-- bench:start -->\nold table\n<!-- bench:end -->\n\nThe profile notes.\n"
+    )
     result = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks" / "bench.py"), "--sizes", "13,20", "--runs", "1", "--out", str(tmp_path / "r.md")],
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "bench.py"),
+            "--sizes",
+            "13,20",
+            "--runs",
+            "1",
+            "--out",
+            str(tmp_path / "r.md"),
+        ],
         capture_output=True,
         text=True,
         check=True,

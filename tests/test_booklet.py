@@ -10,20 +10,32 @@ import pypdf
 import pypdfium2
 import pytest
 from click.testing import CliRunner
+from conftest import DEFAULT_DECK, small_deck, technique
+from pdfcheck import (
+    PT_PER_MM,
+    close,
+    hex_rgb,
+    page_count,
+    page_size_mm,
+    page_text,
+    pixel_mm,
+    render,
+    text_runs,
+)
 
 from cards.booklet import booklet_theme, tab_span_mm
 from cards.cli import main
 from cards.content import load_deck
 from cards.geometry import saddle_order
-from conftest import DEFAULT_DECK, small_deck, technique
-from pdfcheck import PT_PER_MM, close, hex_rgb, page_count, page_size_mm, page_text, pixel_mm, render, text_runs
 
 DPI = 72
 
 
 def build(deck: Path, out: Path, *options: str) -> tuple[Path, Path]:
     result = CliRunner().invoke(
-        main, ["build", str(deck), "-f", "booklet", "-o", str(out), *options], catch_exceptions=False
+        main,
+        ["build", str(deck), "-f", "booklet", "-o", str(out), *options],
+        catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
     return out / f"{deck.name}-booklet.pdf", out / f"{deck.name}-booklet-imposed.pdf"
@@ -57,7 +69,9 @@ def test_default_deck_page_plan(booklet, deck):
     reading, _ = booklet
     # cover, intro, contents, 4 dividers, 13 techniques, notes to pad, back cover
     assert page_count(reading) == 24
-    assert "Foot Massage" in page_text(reading, 0) and "Relaxing Techniques" in page_text(reading, 0)
+    assert "Foot Massage" in page_text(reading, 0) and "Relaxing Techniques" in page_text(
+        reading, 0
+    )
     assert "Before you start" in page_text(reading, 1)
     assert page_text(reading, 2).startswith("Contents")
     for index in (20, 21, 22):
@@ -107,7 +121,7 @@ def test_contents_numbers_are_the_real_pages_and_link_there(booklet, deck):
     reader = pypdf.PdfReader(reading)
     contents = page_text(reading, 2)
     for t in deck.techniques:
-        match = re.search(re.escape(t.title) + r"\s*\.+\s*(\d+)\s*$", contents, re.M)
+        match = re.search(re.escape(t.title) + r"\s*\.+\s*(\d+)\s*$", contents, re.MULTILINE)
         assert match, t.title
         page = int(match.group(1))
         assert t.title in page_text(reading, page - 1).splitlines()[:4]
@@ -163,7 +177,9 @@ def test_thumb_tabs_step_down_and_sit_on_the_outer_edge(booklet, deck):
         assert close(pixel_mm(image, 210, 74, 210 - 8, DPI), colour)
 
 
-def words_in(pdf: Path, index: int, box_mm: tuple[float, float, float, float] | None = None) -> list[str]:
+def words_in(
+    pdf: Path, index: int, box_mm: tuple[float, float, float, float] | None = None
+) -> list[str]:
     """The words pdfium finds on a page, or inside a box (left, bottom, right, top in mm).
 
     pdfium applies the forms' placement, so each half of an imposed sheet
@@ -184,7 +200,9 @@ def letters(words: list[str]) -> Counter:
     return Counter("".join(words).replace("-", ""))
 
 
-def imposed_halves(imposed: Path, side: int, sheet_mm: tuple[float, float]) -> tuple[list[str], list[str]]:
+def imposed_halves(
+    imposed: Path, side: int, sheet_mm: tuple[float, float]
+) -> tuple[list[str], list[str]]:
     width, height = sheet_mm
     return (
         words_in(imposed, side, (0, 0, width / 2, height)),
@@ -210,7 +228,7 @@ def test_imposed_sides_hold_the_right_pages(tmp_path, duplex):
 def test_long_edge_backs_are_upside_down(tmp_path):
     """Sheet 1's back holds page 2 (the intro): short edge, its title at the top left;
     long edge, turned 180°, at the bottom right."""
-    title = "Thirteen techniques for tired feet".split()
+    title = ["Thirteen", "techniques", "for", "tired", "feet"]
     _, short = build(DEFAULT_DECK, tmp_path / "short")
     top_left = words_in(short, 1, (0, 150, 148, 210))
     assert all(word in top_left for word in title)
@@ -244,7 +262,7 @@ def test_summary_names_the_printer_setting(run, deck_dir):
 def test_print_shop_pages_have_bleed_and_boxes(tmp_path):
     reading, _ = build(DEFAULT_DECK, tmp_path / "shop", "--print-shop")
     page = pypdf.PdfReader(reading).pages[5]
-    mm = lambda box: [round(float(v) / PT_PER_MM, 1) for v in box]  # noqa: E731
+    mm = lambda box: [round(float(v) / PT_PER_MM, 1) for v in box]
     assert mm(page.mediabox) == [0, 0, 154.0, 216.0]
     assert mm(page.trimbox) == [3.0, 3.0, 151.0, 213.0]
     assert mm(page.bleedbox) == [0, 0, 154.0, 216.0]
@@ -265,7 +283,7 @@ def test_metadata(booklet):
 def test_small_deck_pads_with_notes_and_another_script(deck_dir, tmp_path):
     files = small_deck(**{"_index.md": "---\ntitle: Массаж\nlanguage: ru\n---\nВведение.\n"})
     files["01-one/01-alpha.md"] = technique("Массаж стопы", "1. Мягко надавите на пятку.")
-    reading, imposed = build(deck_dir(files), tmp_path)
+    reading, _imposed = build(deck_dir(files), tmp_path)
     # cover, intro, contents, 2 dividers, 3 techniques, back = 9 → 12 with 3 notes pages
     assert page_count(reading) == 12
     assert "Массаж стопы" in page_text(reading, 4)
@@ -273,8 +291,13 @@ def test_small_deck_pads_with_notes_and_another_script(deck_dir, tmp_path):
 
 
 def test_a_technique_too_long_for_its_page_is_an_error(run, deck_dir):
-    steps = "\n".join(f"{i}. Press the heel gently with both thumbs and slide it slowly." for i in range(1, 40))
+    steps = "\n".join(
+        f"{i}. Press the heel gently with both thumbs and slide it slowly." for i in range(1, 40)
+    )
     folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", steps)}))
     result = run("build", folder, "-f", "booklet")
     assert result.exit_code == 1
-    assert "test-deck/01-one/01-alpha.md:1: error: 'Alpha' does not fit its booklet page even at 8.5 pt" in result.output
+    assert (
+        "test-deck/01-one/01-alpha.md:1: error: 'Alpha' does not fit its booklet page even at 8.5 pt"
+        in result.output
+    )

@@ -7,11 +7,6 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-
-from cards.cli import main
-from cards.content import load_deck
-from cards.geometry import best_grid
-from cards.theme import PAPERS_MM, CardTheme, SheetTheme
 from conftest import DEFAULT_DECK, small_deck, technique
 from pdfcheck import (
     all_text,
@@ -24,6 +19,11 @@ from pdfcheck import (
     render,
     text_runs,
 )
+
+from cards.cli import main
+from cards.content import load_deck
+from cards.geometry import best_grid
+from cards.theme import PAPERS_MM, CardTheme, SheetTheme
 
 THEME = CardTheme()
 DPI = 100
@@ -78,11 +78,14 @@ def test_each_card_carries_its_section_colour_with_bleed(built_cards):
             # 2 mm above the trim: the band bleeds (6 mm gutters between rows)
             assert close(pixel_mm(image, height, box.x_mm + 30, box.top_mm + 2), want)
             # below the band the card is white
-            assert close(pixel_mm(image, height, box.right_mm - 2, box.top_mm - 20), (255, 255, 255))
+            assert close(
+                pixel_mm(image, height, box.right_mm - 2, box.top_mm - 20), (255, 255, 255)
+            )
         # the outermost cards bleed sideways too
         left = layout.slot(0)
         assert close(
-            pixel_mm(image, height, left.x_mm - 2, left.top_mm - 2), hex_rgb(colours[on_sheet[0].number])
+            pixel_mm(image, height, left.x_mm - 2, left.top_mm - 2),
+            hex_rgb(colours[on_sheet[0].number]),
         )
 
 
@@ -162,7 +165,13 @@ def test_guides_draw_trim_boxes(tmp_path):
     assert any(close(s, hex_rgb("#20A040"), 60) for s in samples)
     plain = render(build(DEFAULT_DECK, tmp_path / "plain"), 1, 300)
     assert not any(
-        close(pixel_mm(plain, 297.0, box.x_mm + THEME.safe_mm + dx / 100, box.y_mm + 30 + dy / 10, 300), hex_rgb("#20A040"), 60)
+        close(
+            pixel_mm(
+                plain, 297.0, box.x_mm + THEME.safe_mm + dx / 100, box.y_mm + 30 + dy / 10, 300
+            ),
+            hex_rgb("#20A040"),
+            60,
+        )
         for dx in range(-10, 11, 2)
         for dy in range(0, 40, 2)
     )
@@ -171,10 +180,26 @@ def test_guides_draw_trim_boxes(tmp_path):
 @pytest.mark.parametrize(
     "language, title, body",
     [
-        ("de", "Fußsohle drücken", "1. Die Ferse mit beiden Daumen kräftig, aber schmerzfrei drücken.\n2. Langsam loslassen und die Übung mit dem anderen Fuß wiederholen."),
-        ("pl", "Żółć i źdźbło", "1. Połóż dłonie na stopie i delikatnie ją masuj.\n2. Powtórz ćwiczenie na drugiej stopie."),
-        ("el", "Μασάζ πέλματος", "1. Πιέστε απαλά τη φτέρνα με τους αντίχειρες.\n2. *Επαναλάβετε* στο άλλο πόδι."),
-        ("ru", "Массаж стопы", "1. Мягко надавите большими пальцами на пятку.\n2. *Повторите* на другой стопе."),
+        (
+            "de",
+            "Fußsohle drücken",
+            "1. Die Ferse mit beiden Daumen kräftig, aber schmerzfrei drücken.\n2. Langsam loslassen und die Übung mit dem anderen Fuß wiederholen.",
+        ),
+        (
+            "pl",
+            "Żółć i źdźbło",
+            "1. Połóż dłonie na stopie i delikatnie ją masuj.\n2. Powtórz ćwiczenie na drugiej stopie.",
+        ),
+        (
+            "el",
+            "Μασάζ πέλματος",
+            "1. Πιέστε απαλά τη φτέρνα με τους αντίχειρες.\n2. *Επαναλάβετε* στο άλλο πόδι.",
+        ),
+        (
+            "ru",
+            "Массаж стопы",
+            "1. Мягко надавите большими пальцами на пятку.\n2. *Повторите* на другой стопе.",
+        ),
     ],
 )
 def test_other_languages_and_scripts(deck_dir, tmp_path, language, title, body):
@@ -211,10 +236,14 @@ def test_an_overlong_word_is_broken_inside_the_card(deck_dir, tmp_path):
 
 
 def test_a_long_technique_is_set_smaller_and_still_fits(deck_dir, tmp_path):
-    steps = "\n".join(f"{i}. Press the heel gently with both thumbs and slide." for i in range(1, 9))
+    steps = "\n".join(
+        f"{i}. Press the heel gently with both thumbs and slide." for i in range(1, 9)
+    )
     files = small_deck(**{"01-one/01-alpha.md": technique("Long", steps)})
     folder = deck_dir(files)
-    result = CliRunner().invoke(main, ["build", str(folder), "-f", "cards", "-o", str(tmp_path / "o")])
+    result = CliRunner().invoke(
+        main, ["build", str(folder), "-f", "cards", "-o", str(tmp_path / "o")]
+    )
     assert result.exit_code == 0, result.output
     assert "fits only when set smaller" in result.output
     image = render(tmp_path / "o" / "test-deck-cards.pdf", 0, DPI)

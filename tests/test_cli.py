@@ -12,7 +12,9 @@ def test_build_writes_the_cards_and_prints_a_summary(run, deck_dir):
     folder = deck_dir(small_deck())
     result = run("build", folder, "-f", "cards")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("out/test-deck-cards.pdf  3 cards (63 × 88 mm) · 1 A4 sheet · 9 per sheet · ")
+    assert result.output.startswith(
+        "out/test-deck-cards.pdf  3 cards (63 × 88 mm) · 1 A4 sheet · 9 per sheet · "
+    )
 
 
 def test_default_deck_when_run_in_the_repo(run, monkeypatch):
@@ -21,7 +23,10 @@ def test_default_deck_when_run_in_the_repo(run, monkeypatch):
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "Foot Massage (13 techniques)"
     assert "1  Relaxing Techniques  [#2A6CB8]" in result.output
-    assert "     1  Sole Twists  (hold 6–10 seconds · repeat Each direction, both feet · medium)" in result.output
+    assert (
+        "     1  Sole Twists  (hold 6–10 seconds · repeat Each direction, both feet · medium)"
+        in result.output
+    )
 
 
 def test_default_deck_outside_the_repo_is_the_packaged_one(run):
@@ -45,19 +50,25 @@ def test_bad_content_one_line_per_error_and_exit_1(run, deck_dir):
 def test_check_exit_codes(run, deck_dir):
     clean = deck_dir(small_deck(), "clean")
     assert run("check", clean).output == "ok: no problems found\n"
-    warned = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", colour="x")}), "warned")
+    warned = deck_dir(
+        small_deck(**{"01-one/01-alpha.md": technique("Alpha", colour="x")}), "warned"
+    )
     result = run("check", warned)
     assert result.exit_code == 0
     assert "warning: unknown field 'colour' ignored" in result.output
     assert result.output.endswith("ok: 1 warning\n")
-    broken = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", weight="x")}), "broken")
+    broken = deck_dir(
+        small_deck(**{"01-one/01-alpha.md": technique("Alpha", weight="x")}), "broken"
+    )
     result = run("check", broken)
     assert result.exit_code == 1
     assert result.output.endswith("1 error, 0 warnings\n")
 
 
 def test_a_technique_too_long_for_any_size_is_an_error_naming_its_file(run, deck_dir):
-    steps = "\n".join(f"{i}. Press the heel gently with both thumbs and slide it." for i in range(1, 30))
+    steps = "\n".join(
+        f"{i}. Press the heel gently with both thumbs and slide it." for i in range(1, 30)
+    )
     folder = deck_dir(small_deck(**{"01-one/02-beta.md": technique("Beta", steps)}))
     for command in ("check", "build"):
         result = run(command, folder)
@@ -102,7 +113,9 @@ def test_output_folder_not_writable(run, deck_dir, tmp_path):
     blocker.write_text("x")
     result = run("build", folder, "-o", blocker / "sub")
     assert result.exit_code == 1
-    assert result.output.startswith("error: ") and "cannot create the output folder" in result.output
+    assert (
+        result.output.startswith("error: ") and "cannot create the output folder" in result.output
+    )
 
 
 def test_template_syntax_error_names_template_and_line(run, deck_dir, tmp_path, monkeypatch):
@@ -123,7 +136,9 @@ def test_template_unknown_variable_names_template_and_line(deck_dir, tmp_path):
 
     user = tmp_path / "mine" / "card"
     user.mkdir(parents=True)
-    (user / "front.xml.j2").write_text("<card>\n\n<title>{{ technique.nickname }}</title>\n</card>\n")
+    (user / "front.xml.j2").write_text(
+        "<card>\n\n<title>{{ technique.nickname }}</title>\n</card>\n"
+    )
     [problem] = build_module.check(deck_dir(small_deck()), templates=tmp_path / "mine")
     assert (problem.path.name, problem.line, problem.level) == ("front.xml.j2", 3, "error")
     assert "nickname" in problem.message

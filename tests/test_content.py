@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from conftest import small_deck, technique
 
 from cards.content import load_deck
 from cards.problems import ContentError
-from conftest import small_deck, technique
 
 
 def problems_of(path):
@@ -68,8 +68,10 @@ def test_files_starting_with_underscore_or_dot_are_ignored(deck_dir):
 
 
 def test_markup_like_text_stays_text(deck_dir):
-    body = "1. Press <b>hard</b> & {{ x }} {% if %}\n2. **Really** *gently* \"quoted\" -- ok"
-    deck, _ = load_deck(deck_dir(small_deck(**{"01-one/01-alpha.md": technique("A <i> {{ y }}", body)})))
+    body = '1. Press <b>hard</b> & {{ x }} {% if %}\n2. **Really** *gently* "quoted" -- ok'
+    deck, _ = load_deck(
+        deck_dir(small_deck(**{"01-one/01-alpha.md": technique("A <i> {{ y }}", body)}))
+    )
     alpha = deck.techniques[0]
     assert alpha.title == "A <i> {{ y }}"
     first, second = alpha.body[0].items
@@ -122,7 +124,9 @@ def test_empty_deck(deck_dir):
 def test_missing_front_matter(deck_dir):
     folder = deck_dir(small_deck(**{"01-one/01-alpha.md": "# Alpha\n\nNo front matter.\n"}))
     assert only_error(folder) == (
-        "01-alpha.md", 1, "missing front matter: the file must start with a '---' line"
+        "01-alpha.md",
+        1,
+        "missing front matter: the file must start with a '---' line",
     )
 
 
@@ -156,14 +160,18 @@ def test_front_matter_that_is_not_a_mapping(deck_dir):
 def test_missing_title(deck_dir):
     text = "---\npressure: firm\n---\nBody\n"
     assert only_error(deck_dir(small_deck(**{"01-one/01-alpha.md": text}))) == (
-        "01-alpha.md", 1, "missing required field 'title'"
+        "01-alpha.md",
+        1,
+        "missing required field 'title'",
     )
 
 
 def test_title_as_a_list(deck_dir):
     text = "---\nhold: 5 s\ntitle: [a, b]\n---\nBody\n"
     assert only_error(deck_dir(small_deck(**{"01-one/01-alpha.md": text}))) == (
-        "01-alpha.md", 3, "title must be text (got a list)"
+        "01-alpha.md",
+        3,
+        "title must be text (got a list)",
     )
 
 
@@ -175,7 +183,9 @@ def test_weight_as_text(deck_dir):
 def test_invalid_pressure_in_contract_words(deck_dir):
     folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", pressure="hard")}))
     assert only_error(folder) == (
-        "01-alpha.md", 3, "pressure must be one of gentle, medium, firm (got 'hard')"
+        "01-alpha.md",
+        3,
+        "pressure must be one of gentle, medium, firm (got 'hard')",
     )
 
 
@@ -186,7 +196,7 @@ def test_invalid_colour(deck_dir):
 
 def test_unquoted_hash_colour_explains_the_comment(deck_dir):
     files = small_deck(**{"02-two/_index.md": "---\ntitle: Second\ncolour: #1D4F91\n---\n"})
-    name, line, message = only_error(deck_dir(files))
+    _name, line, message = only_error(deck_dir(files))
     assert line == 3 and "quote it" in message
 
 
@@ -209,7 +219,7 @@ def test_not_utf8_gives_the_byte_offset(deck_dir):
 
 def test_file_over_one_megabyte_is_refused(deck_dir):
     big = technique("Alpha", "word " * 210_000)
-    name, line, message = only_error(deck_dir(small_deck(**{"01-one/01-alpha.md": big})))
+    _name, _line, message = only_error(deck_dir(small_deck(**{"01-one/01-alpha.md": big})))
     assert "the limit is 1,000,000 (1 MB)" in message
 
 
@@ -240,7 +250,9 @@ def test_unknown_field_suggests_the_nearest_name(deck_dir):
 
 def test_duplicate_titles(deck_dir):
     folder = deck_dir(small_deck(**{"02-two/01-gamma.md": technique("alpha")}))
-    assert warnings_of(folder) == [("01-gamma.md", 1, "duplicate title 'alpha' (also in 01-alpha.md)")]
+    assert warnings_of(folder) == [
+        ("01-gamma.md", 1, "duplicate title 'alpha' (also in 01-alpha.md)")
+    ]
 
 
 def test_section_without_techniques(deck_dir):
@@ -250,7 +262,7 @@ def test_section_without_techniques(deck_dir):
 
 def test_light_colour_warns_about_contrast(deck_dir):
     files = small_deck(**{"02-two/_index.md": '---\ntitle: Second\ncolour: "#7F7F7F"\n---\n'})
-    [(name, line, message)] = warnings_of(deck_dir(files))
+    [(_name, line, message)] = warnings_of(deck_dir(files))
     assert line == 3 and "below 4.5:1 (WCAG AA)" in message
 
 
@@ -264,7 +276,7 @@ def test_light_colour_warns_about_contrast(deck_dir):
 )
 def test_markdown_the_layouts_cannot_show_warns_and_stays_text(deck_dir, body, expected):
     folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", body)}))
-    [(name, line, message)] = warnings_of(folder)
+    [(_name, line, message)] = warnings_of(folder)
     assert line == 4 and message.startswith(expected)
     deck, _ = load_deck(folder)
     assert deck.techniques[0].body  # still shown, as text
@@ -272,7 +284,9 @@ def test_markdown_the_layouts_cannot_show_warns_and_stays_text(deck_dir, body, e
 
 def test_technique_outside_a_section_is_ignored_with_a_warning(deck_dir):
     folder = deck_dir(small_deck(**{"stray.md": technique("Stray")}))
-    assert warnings_of(folder) == [("stray.md", 1, "ignored: a technique must be inside a section folder")]
+    assert warnings_of(folder) == [
+        ("stray.md", 1, "ignored: a technique must be inside a section folder")
+    ]
 
 
 def test_default_deck_is_clean():
@@ -297,13 +311,17 @@ def test_capitalised_pressure_and_quoted_weight_are_understood(deck_dir):
 
 
 def test_empty_pressure_says_nothing_was_given(deck_dir):
-    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": "---\ntitle: Alpha\npressure:\n---\nBody\n"}))
+    folder = deck_dir(
+        small_deck(**{"01-one/01-alpha.md": "---\ntitle: Alpha\npressure:\n---\nBody\n"})
+    )
     assert only_error(folder)[2] == "pressure must be one of gentle, medium, firm (got nothing)"
 
 
 def test_html_comments_are_the_authors_and_vanish(deck_dir):
     body = "<!-- check this with Anna -->\n1. Press <!-- softly? --> gently.\n"
-    deck, warnings = load_deck(deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", body)})))
+    deck, warnings = load_deck(
+        deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", body)}))
+    )
     assert warnings == []
     assert deck.techniques[0].body[0].items == ("Press  gently.",)
 

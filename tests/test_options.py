@@ -2,19 +2,29 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
 import pypdf
 import pytest
 from click.testing import CliRunner
+from conftest import DEFAULT_DECK, small_deck
+from pdfcheck import (
+    PT_PER_MM,
+    all_text,
+    close,
+    page_count,
+    page_size_mm,
+    pixel_mm,
+    render,
+    text_runs,
+)
 
 from cards.cli import main
 from cards.content import load_deck
 from cards.geometry import best_grid, mirror_point, mirror_slot
 from cards.theme import CARD_SIZES_MM, PAPERS_MM, CardTheme, SheetTheme
-from conftest import DEFAULT_DECK, small_deck
-from pdfcheck import PT_PER_MM, all_text, close, page_count, page_size_mm, pixel_mm, render, text_runs
 
 MARGIN = SheetTheme().card_margin_mm
 
@@ -87,7 +97,9 @@ def card_numbers(pdf: Path, page: int, pattern: str) -> dict[int, tuple[float, f
 )
 @pytest.mark.parametrize("duplex", ["long", "short"])
 def test_each_back_lands_behind_its_front(tmp_path, size, paper, duplex):
-    pdf = build(DEFAULT_DECK, tmp_path, "--backs", "--paper", paper, "--duplex", duplex, "--card-size", size)
+    pdf = build(
+        DEFAULT_DECK, tmp_path, "--backs", "--paper", paper, "--duplex", duplex, "--card-size", size
+    )
     layout = grid(size, paper)
     sheet_mm = (layout.sheet_width_mm, layout.sheet_height_mm)
     sheets = -(-13 // layout.per_sheet)
@@ -164,7 +176,11 @@ def test_fold_pairs_front_and_back_side_by_side(tmp_path):
     image = render(pdf, 0, 300)
     box = pair_grid.slot(0)
     y = box.top_mm + 3 + 1.25
-    samples = [pixel_mm(image, 210, box.x_mm + 63 + dx / 100, y + dy / 10, 300) for dx in range(-10, 11, 2) for dy in range(-10, 11, 2)]
+    samples = [
+        pixel_mm(image, 210, box.x_mm + 63 + dx / 100, y + dy / 10, 300)
+        for dx in range(-10, 11, 2)
+        for dy in range(-10, 11, 2)
+    ]
     assert any(sum(s) < 500 for s in samples)
 
 
@@ -175,7 +191,7 @@ def test_print_shop_one_card_per_page_with_bleed_and_boxes(tmp_path):
     pdf = build(DEFAULT_DECK, tmp_path, "--print-shop", "--backs")
     reader = pypdf.PdfReader(pdf)
     assert len(reader.pages) == 26
-    mm = lambda box: [round(float(v) / PT_PER_MM, 2) for v in box]  # noqa: E731
+    mm = lambda box: [round(float(v) / PT_PER_MM, 2) for v in box]
     for page in (reader.pages[0], reader.pages[1]):
         assert mm(page.mediabox) == [0, 0, 69.0, 94.0]
         assert mm(page.trimbox) == [3.0, 3.0, 66.0, 91.0]
@@ -220,7 +236,16 @@ def test_section_subset(tmp_path):
 
 
 def test_only_subset_and_copies(tmp_path):
-    pdf = build(DEFAULT_DECK, tmp_path, "--only", "01-sole-twists", "--only", "02-oil-massage", "--copies", "5")
+    pdf = build(
+        DEFAULT_DECK,
+        tmp_path,
+        "--only",
+        "01-sole-twists",
+        "--only",
+        "02-oil-massage",
+        "--copies",
+        "5",
+    )
     text = all_text(pdf)
     assert page_count(pdf) == 2  # 10 cards
     assert text.count("Sole Twists") == 5 and text.count("Oil Massage") == 5
@@ -246,14 +271,24 @@ def test_large_print_sets_body_at_12_pt_or_more(tmp_path):
 
     pypdf.PdfReader(pdf).pages[0].extract_text(visitor_text=visit)
     assert sizes and min(sizes) >= 12 - 0.01
-    assert "105 × 148 mm" in CliRunner().invoke(
-        main, ["build", str(DEFAULT_DECK), "-f", "cards", "-o", str(tmp_path / "x"), "--large-print"]
-    ).output
+    assert (
+        "105 × 148 mm"
+        in CliRunner()
+        .invoke(
+            main,
+            ["build", str(DEFAULT_DECK), "-f", "cards", "-o", str(tmp_path / "x"), "--large-print"],
+        )
+        .output
+    )
 
 
 def test_large_print_names_what_does_not_fit(run, deck_dir):
-    long_body = "\n".join(f"{i}. Press the heel gently with both thumbs and slide them up." for i in range(1, 16))
-    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": f"---\ntitle: Alpha\n---\n{long_body}\n"}))
+    long_body = "\n".join(
+        f"{i}. Press the heel gently with both thumbs and slide them up." for i in range(1, 16)
+    )
+    folder = deck_dir(
+        small_deck(**{"01-one/01-alpha.md": f"---\ntitle: Alpha\n---\n{long_body}\n"})
+    )
     result = run("build", folder, "-f", "cards", "--large-print")
     assert result.exit_code == 1
     assert "01-alpha.md:1: error: 'Alpha' does not fit its card (105 × 148 mm)" in result.output
@@ -267,13 +302,17 @@ def test_sections_differ_in_greyscale(built_cards):
     for slot, technique in enumerate(deck.techniques[:9]):
         box = layout.slot(slot)
         section = next(s for s in deck.sections if technique in s.techniques)
-        greys[section.number] = image.getpixel((round((box.right_mm - 3) / 25.4 * 72), round((297 - box.top_mm + 2) / 25.4 * 72)))
+        greys[section.number] = image.getpixel(
+            (round((box.right_mm - 3) / 25.4 * 72), round((297 - box.top_mm + 2) / 25.4 * 72))
+        )
     image2 = render(built_cards, 1, 72).convert("L")
     box = layout.slot(3)  # card 13, section 4, on sheet 2
-    greys[4] = image2.getpixel((round((box.right_mm - 3) / 25.4 * 72), round((297 - box.top_mm + 2) / 25.4 * 72)))
+    greys[4] = image2.getpixel(
+        (round((box.right_mm - 3) / 25.4 * 72), round((297 - box.top_mm + 2) / 25.4 * 72))
+    )
     values = sorted(greys.values())
     assert len(values) == 4
-    assert min(b - a for a, b in zip(values, values[1:])) >= 10, greys
+    assert min(b - a for a, b in itertools.pairwise(values)) >= 10, greys
 
 
 # -- wrong values and combinations ------------------------------------------------------------------

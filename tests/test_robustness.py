@@ -11,13 +11,13 @@ import pypdf
 import pytest
 import yaml
 from click.testing import CliRunner
+from conftest import DEFAULT_DECK, REPO, small_deck, technique, write_deck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdfcheck import all_text, page_count
 
 from cards import output
 from cards.cli import main
-from conftest import DEFAULT_DECK, REPO, small_deck, technique, write_deck
-from pdfcheck import all_text, page_count
 
 PROBLEM_LINE = re.compile(r"^.+:\d+: (error|warning): .+$")
 
@@ -41,7 +41,9 @@ def test_unreadable_file(run, deck_dir, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", refuse)
     result = run("check", folder)
     assert result.exit_code == 1
-    assert "test-deck/01-one/02-beta.md:1: error: cannot read file: Permission denied" in result.output
+    assert (
+        "test-deck/01-one/02-beta.md:1: error: cannot read file: Permission denied" in result.output
+    )
 
 
 def test_unknown_layout_element(deck_dir, tmp_path):
@@ -60,7 +62,10 @@ def test_folder_in_place_of_the_pdf(run, deck_dir):
     (folder.parent / "out" / "test-deck-cards.pdf").mkdir(parents=True)
     result = run("build", folder, "-f", "cards")
     assert result.exit_code == 1
-    assert result.output == "error: out/test-deck-cards.pdf: a folder stands where the PDF should be written\n"
+    assert (
+        result.output
+        == "error: out/test-deck-cards.pdf: a folder stands where the PDF should be written\n"
+    )
 
 
 def test_failed_write_keeps_the_old_file_and_no_temporary(run, deck_dir, monkeypatch):
@@ -127,7 +132,9 @@ def test_missing_glyph_warns_and_prints_its_code(run, deck_dir):
 
 
 def test_control_characters_are_removed_with_a_warning(run, deck_dir):
-    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": "---\ntitle: Alpha\n---\n1. Press\x07 gently.\n"}))
+    folder = deck_dir(
+        small_deck(**{"01-one/01-alpha.md": "---\ntitle: Alpha\n---\n1. Press\x07 gently.\n"})
+    )
     result = run("build", folder, "-f", "cards")
     assert result.exit_code == 0
     assert "01-alpha.md:4: warning: control characters removed" in result.output
@@ -138,7 +145,9 @@ def test_control_characters_are_removed_with_a_warning(run, deck_dir):
 
 def test_source_date_epoch_sets_the_creation_date(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
-    CliRunner().invoke(main, ["build", str(DEFAULT_DECK), "-o", str(tmp_path)], catch_exceptions=False)
+    CliRunner().invoke(
+        main, ["build", str(DEFAULT_DECK), "-o", str(tmp_path)], catch_exceptions=False
+    )
     for name in ("cards", "booklet", "booklet-imposed"):
         meta = pypdf.PdfReader(tmp_path / f"foot-massage-{name}.pdf").metadata
         assert meta["/CreationDate"].startswith("D:20231114221320")
@@ -166,7 +175,7 @@ def test_errors_doc_names_real_tests():
     named = set(re.findall(r"`(test_\w+)`", doc))
     defined = set()
     for path in (REPO / "tests").glob("test_*.py"):
-        defined |= set(re.findall(r"^def (test_\w+)", path.read_text(), re.M))
+        defined |= set(re.findall(r"^def (test_\w+)", path.read_text(), re.MULTILINE))
     assert named and not (named - defined), named - defined
 
 
@@ -239,7 +248,9 @@ def render_file(fields: dict, body: str, raw_front: bool) -> str:
 )
 def test_any_deck_gives_a_pdf_or_clean_errors(tmp_path_factory, deck_title, sections):
     root = tmp_path_factory.mktemp("generated")
-    files = {"_index.md": "---\n" + yaml.safe_dump({"title": deck_title}, allow_unicode=True) + "---\n"}
+    files = {
+        "_index.md": "---\n" + yaml.safe_dump({"title": deck_title}, allow_unicode=True) + "---\n"
+    }
     for section_name, techniques in sections:
         files[f"{section_name}/_index.md"] = "---\ntitle: Section\n---\n"
         for name, fields, body, raw in techniques:
@@ -264,7 +275,9 @@ def test_any_deck_gives_a_pdf_or_clean_errors(tmp_path_factory, deck_title, sect
         assert all(PROBLEM_LINE.match(line) for line in lines[:-1]), lines
 
 
-@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.integers(min_value=0, max_value=60))
 def test_empty_and_huge_sections(tmp_path_factory, count):
     root = tmp_path_factory.mktemp("sizes")
@@ -272,7 +285,9 @@ def test_empty_and_huge_sections(tmp_path_factory, count):
     for i in range(count):
         files[f"03-big/{i:03d}.md"] = technique(f"Card {i}")
     folder = write_deck(root / "deck", files)
-    result = CliRunner().invoke(main, ["build", str(folder), "-o", str(root / "out")], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["build", str(folder), "-o", str(root / "out")], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     cards = 3 + count
     assert page_count(root / "out" / "deck-cards.pdf") == -(-cards // 9)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -10,10 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import REPO, small_deck, technique
 from pdfcheck import all_text, close, pixel_mm, render
+from PIL import Image
 
 BENCH = REPO / "benchmarks"
 
@@ -35,7 +33,9 @@ def test_new_refuses_an_existing_folder(run):
     (Path("taken") / "keep.txt").write_text("mine")
     result = run("new", "taken")
     assert result.exit_code == 1
-    assert result.output == "error: taken already exists; choose a new folder (nothing was changed)\n"
+    assert (
+        result.output == "error: taken already exists; choose a new folder (nothing was changed)\n"
+    )
     assert (Path("taken") / "keep.txt").read_text() == "mine"
 
 
@@ -79,7 +79,12 @@ def write_override(folder: Path, name: str, old: str, new: str) -> None:
 
 def test_template_override_wins_and_the_rest_fall_back(run, deck_dir, tmp_path):
     layouts = tmp_path / "layouts"
-    write_override(layouts, "card/front.xml.j2", "  <footer>", "  <note>Keep away from eyes.</note>\n  <footer>")
+    write_override(
+        layouts,
+        "card/front.xml.j2",
+        "  <footer>",
+        "  <note>Keep away from eyes.</note>\n  <footer>",
+    )
     folder = deck_dir(small_deck())
     result = run("build", folder, "--templates", layouts)
     assert result.exit_code == 0, result.output
@@ -92,7 +97,12 @@ def test_template_override_wins_and_the_rest_fall_back(run, deck_dir, tmp_path):
 def test_a_deck_can_name_its_own_templates(run, deck_dir):
     files = small_deck(**{"_index.md": "---\ntitle: Test Deck\ntemplates: layouts\n---\n"})
     folder = deck_dir(files)
-    write_override(folder / "layouts", "card/front.xml.j2", "  <footer>", "  <note>Deck layout.</note>\n  <footer>")
+    write_override(
+        folder / "layouts",
+        "card/front.xml.j2",
+        "  <footer>",
+        "  <note>Deck layout.</note>\n  <footer>",
+    )
     assert run("build", folder, "-f", "cards").exit_code == 0
     assert "Deck layout." in all_text(Path("out/test-deck-cards.pdf"))
 
@@ -100,7 +110,9 @@ def test_a_deck_can_name_its_own_templates(run, deck_dir):
 def test_templates_outside_the_deck_are_refused(deck_dir):
     from cards.build import check
 
-    folder = deck_dir(small_deck(**{"_index.md": "---\ntitle: T\ntemplates: ../../elsewhere\n---\n"}))
+    folder = deck_dir(
+        small_deck(**{"_index.md": "---\ntitle: T\ntemplates: ../../elsewhere\n---\n"})
+    )
     [problem] = [p for p in check(folder) if p.level == "error"]
     assert problem.line == 3 and "outside the deck folder" in problem.message
 
@@ -124,7 +136,9 @@ def test_an_image_appears_on_its_card_and_booklet_page(run, deck_dir):
     assert reds and min(x for x, _ in reds) > 10.5 + 63 / 2
     page = render(Path("out/test-deck-booklet.pdf"), 4, 100)
     assert any(
-        close(pixel_mm(page, 210, x, y, 100), (220, 20, 20), 30) for x in range(80, 140, 2) for y in range(100, 190, 2)
+        close(pixel_mm(page, 210, x, y, 100), (220, 20, 20), 30)
+        for x in range(80, 140, 2)
+        for y in range(100, 190, 2)
     )
 
 
@@ -153,7 +167,7 @@ def test_bad_image_paths_are_errors(run, deck_dir, value, message):
     folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", image=value)}))
     result = run("check", folder)
     assert result.exit_code == 1
-    assert f"test-deck/01-one/01-alpha.md:3: error: " in result.output and message in result.output
+    assert "test-deck/01-one/01-alpha.md:3: error: " in result.output and message in result.output
 
 
 def test_german_deck_prints_german_labels(run, deck_dir):
@@ -193,11 +207,16 @@ def test_unknown_label_warns(deck_dir):
 
     folder = deck_dir(small_deck(**{"_index.md": "---\ntitle: T\nlabels:\n  firmm: strong\n---\n"}))
     [problem] = check(folder)
-    assert problem.level == "warning" and problem.message == "unknown label 'firmm'; did you mean 'firm'?"
+    assert (
+        problem.level == "warning"
+        and problem.message == "unknown label 'firmm'; did you mean 'firm'?"
+    )
 
 
 def test_no_progress_bar_or_colour_when_not_on_a_terminal(run, tmp_path):
-    subprocess.run([sys.executable, str(BENCH / "make_deck.py"), "60", str(tmp_path / "big")], check=True)
+    subprocess.run(
+        [sys.executable, str(BENCH / "make_deck.py"), "60", str(tmp_path / "big")], check=True
+    )
     result = run("build", tmp_path / "big", "-f", "cards")
     assert result.exit_code == 0
     assert "\x1b[" not in result.output and "cards  [" not in result.output
@@ -245,7 +264,11 @@ def test_quiet_and_verbose(run, deck_dir):
     folder = deck_dir(small_deck())
     assert run("build", folder, "-q").output == ""
     verbose = run("build", folder, "-v", "-f", "cards").output
-    assert "read " in verbose and "3 techniques" in verbose and "wrote out/test-deck-cards.pdf" in verbose
+    assert (
+        "read " in verbose
+        and "3 techniques" in verbose
+        and "wrote out/test-deck-cards.pdf" in verbose
+    )
 
 
 def test_version(run):
@@ -259,7 +282,18 @@ def test_watch_rebuilds_after_a_change(tmp_path):
     out = tmp_path / "out"
     pdf = out / "deck-cards.pdf"
     process = subprocess.Popen(
-        [sys.executable, "-m", "cards", "build", str(folder), "-f", "cards", "-o", str(out), "--watch"],
+        [
+            sys.executable,
+            "-m",
+            "cards",
+            "build",
+            str(folder),
+            "-f",
+            "cards",
+            "-o",
+            str(out),
+            "--watch",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
