@@ -24,22 +24,15 @@ from reportlab.platypus import Flowable, Paragraph
 
 from cards.card import draw_band
 from cards.colour import text_colour_on
+from cards.drawn import define_icons
 from cards.fit import Overflow, draw_stack, fit, paginate
 from cards.geometry import Bleed, padded_page_count, saddle_order
-from cards.markup import (
-    Layout,
-    TypeScale,
-    define_icons,
-    flowables,
-    inline_markup,
-    parse_layout,
-    styles_for,
-    type_scale,
-)
+from cards.markup import Layout, flowables, inline_markup, parse_layout
 from cards.model import Deck, Section, Technique
 from cards.pdf import new_canvas
 from cards.problems import ERROR, WARNING, Problem
-from cards.templating import deck_view, labels_view, render, section_view
+from cards.styles import TypeScale, styles_for, type_scale
+from cards.templating import deck_view, labels_view, render, section_view, template_path
 from cards.theme import (
     BOOKLET_PAGES_MM,
     FONT_REGULAR,
@@ -152,11 +145,7 @@ class Planner:
     def layout(self, kind: str, **extra: object) -> Layout:
         name = TEMPLATES[kind]
         xml = render(self.env, name, **self.context, **extra)
-        try:
-            path = self.env.get_template(name).filename or name
-        except jinja2.TemplateError:
-            path = name
-        return parse_layout(xml, path)
+        return parse_layout(xml, template_path(self.env, name))
 
     def build(
         self, layout: Layout, body_pt: float, accent: str

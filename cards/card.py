@@ -14,7 +14,8 @@ from reportlab.platypus import Paragraph
 from cards.colour import text_colour_on
 from cards.fit import Fitted, Overflow, draw_stack, fit
 from cards.geometry import Bleed
-from cards.markup import Band, Layout, TypeScale, flowables, styles_for, type_scale
+from cards.markup import Band, Layout, flowables
+from cards.styles import TypeScale, styles_for, type_scale
 from cards.theme import FONT_SEMIBOLD, CardTheme, mm_to_pt, paint
 
 

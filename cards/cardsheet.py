@@ -23,6 +23,7 @@ from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cards.card import FittedCard, draw_card, fit_card
+from cards.drawn import define_icons
 from cards.fit import Overflow
 from cards.geometry import (
     Bleed,
@@ -35,11 +36,18 @@ from cards.geometry import (
     slot_bleed,
 )
 from cards.labels import labels_for
-from cards.markup import define_icons, parse_layout
+from cards.markup import parse_layout
 from cards.model import Deck
 from cards.pdf import new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
-from cards.templating import deck_view, labels_view, render, section_view, technique_view
+from cards.templating import (
+    deck_view,
+    labels_view,
+    render,
+    section_view,
+    technique_view,
+    template_path,
+)
 from cards.theme import (
     FONT_REGULAR,
     GUIDE_BLEED,
@@ -165,14 +173,6 @@ def fitted(
             )
         )
     return result
-
-
-def template_path(env: jinja2.Environment, name: str) -> str:
-    """The file a layout came from, for messages about its markup."""
-    try:
-        return env.get_template(name).filename or name
-    except jinja2.TemplateError:
-        return name
 
 
 # -- laying out --------------------------------------------------------------------

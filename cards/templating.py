@@ -62,6 +62,14 @@ def render(env: jinja2.Environment, name: str, **context: object) -> str:
         raise ContentError([Problem(path, line, ERROR, f"template: {exc}")])
 
 
+def template_path(env: jinja2.Environment, name: str) -> str:
+    """The file a layout came from (the user's or the built-in), for messages about its markup."""
+    try:
+        return env.get_template(name).filename or name
+    except jinja2.TemplateError:
+        return name
+
+
 def _template_frame(exc: Exception, env: jinja2.Environment, name: str) -> tuple[Path, int]:
     """Jinja rewrites tracebacks so template frames carry the template's path and line."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):

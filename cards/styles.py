@@ -1,0 +1,169 @@
+"""Paragraph styles for one type scale, built once and reused.
+
+A ``TypeScale`` holds every size a layout uses; the body size is the one that
+fitting changes. ``styles_for`` is cached on it, so the styles of a size are
+built once per process however many cards share them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from functools import lru_cache
+
+import pyphen
+from reportlab.lib.styles import ParagraphStyle
+
+from cards.theme import FONT_ITALIC, FONT_REGULAR, FONT_SEMIBOLD, paint, register_fonts
+
+
+@dataclass(frozen=True)
+class TypeScale:
+    """The sizes one layout uses; body size is what fitting changes."""
+
+    title_pt: float
+    title_leading: float
+    meta_pt: float
+    meta_icon_pt: float
+    meta_item_gap_pt: float
+    meta_gap_pt: float
+    title_gap_pt: float
+    body_pt: float
+    body_leading: float
+    step_gap_pt: float
+    step_indent_pt: float
+    paragraph_gap_pt: float
+    footer_pt: float
+    ink: str
+    grey: str
+    accent: str
+    language: str
+    display_pt: float = 30.0
+    subtitle_pt: float = 13.0
+    entry_pt: float = 10.5
+    cmyk: bool = False
+
+
+def type_scale(theme, body_pt: float, accent: str, language: str) -> TypeScale:
+    """The sizes a layout uses, read from a card or booklet theme (same field names)."""
+    own = {"body_pt": body_pt, "accent": accent, "language": language}
+    taken = {
+        f.name: getattr(theme, f.name)
+        for f in fields(TypeScale)
+        if f.name not in own and hasattr(theme, f.name)
+    }
+    return TypeScale(**own, **taken)
+
+
+@dataclass(frozen=True)
+class Styles:
+    title: ParagraphStyle
+    body: ParagraphStyle
+    step: ParagraphStyle
+    bullet: ParagraphStyle
+    heading: ParagraphStyle
+    note: ParagraphStyle
+    footer: ParagraphStyle
+    meta: ParagraphStyle
+    display: ParagraphStyle
+    subtitle: ParagraphStyle
+    byline: ParagraphStyle
+    scale: TypeScale
+
+
+def hyphenation_language(language: str) -> str:
+    """The pyphen dictionary for a BCP 47 tag, or '' when there is none."""
+    return pyphen.language_fallback(language.replace("-", "_")) or ""
+
+
+@lru_cache(maxsize=256)
+def styles_for(scale: TypeScale) -> Styles:
+    register_fonts()
+    ink, grey, accent = (paint(c, scale.cmyk) for c in (scale.ink, scale.grey, scale.accent))
+    hyphens = hyphenation_language(scale.language)
+    leading = scale.body_pt * scale.body_leading
+    body = ParagraphStyle(
+        "body",
+        fontName=FONT_REGULAR,
+        fontSize=scale.body_pt,
+        leading=leading,
+        textColor=ink,
+        hyphenationLang=hyphens,
+        embeddedHyphenation=1,
+        spaceAfter=scale.paragraph_gap_pt * scale.body_pt / 9,
+        splitLongWords=1,
+    )
+    step = ParagraphStyle(
+        "step",
+        parent=body,
+        leftIndent=scale.step_indent_pt * scale.body_pt / 9,
+        bulletIndent=0,
+        bulletFontName=FONT_SEMIBOLD,
+        bulletFontSize=scale.body_pt,
+        bulletColor=accent,
+        spaceAfter=scale.step_gap_pt * scale.body_pt / 9,
+    )
+    return Styles(
+        title=ParagraphStyle(
+            "title",
+            fontName=FONT_SEMIBOLD,
+            fontSize=scale.title_pt,
+            leading=scale.title_pt * scale.title_leading,
+            textColor=ink,
+            spaceAfter=scale.title_gap_pt,
+            hyphenationLang=hyphens,
+            splitLongWords=1,
+        ),
+        body=body,
+        step=step,
+        bullet=ParagraphStyle("bullet", parent=step, bulletFontName=FONT_REGULAR),
+        heading=ParagraphStyle(
+            "heading",
+            parent=body,
+            fontName=FONT_SEMIBOLD,
+            spaceBefore=scale.paragraph_gap_pt,
+            spaceAfter=scale.paragraph_gap_pt / 2,
+        ),
+        note=ParagraphStyle("note", parent=body, fontName=FONT_ITALIC, textColor=grey),
+        footer=ParagraphStyle(
+            "footer",
+            fontName=FONT_REGULAR,
+            fontSize=scale.footer_pt,
+            leading=scale.footer_pt * 1.2,
+            textColor=grey,
+        ),
+        meta=ParagraphStyle(
+            "meta",
+            fontName=FONT_REGULAR,
+            fontSize=scale.meta_pt,
+            leading=scale.meta_pt * 1.3,
+            textColor=ink,
+        ),
+        display=ParagraphStyle(
+            "display",
+            fontName=FONT_SEMIBOLD,
+            fontSize=scale.display_pt,
+            leading=scale.display_pt * 1.08,
+            textColor=ink,
+            spaceAfter=scale.display_pt * 0.3,
+        ),
+        subtitle=ParagraphStyle(
+            "subtitle",
+            fontName=FONT_REGULAR,
+            fontSize=scale.subtitle_pt,
+            leading=scale.subtitle_pt * 1.25,
+            textColor=grey,
+            spaceAfter=scale.subtitle_pt * 0.8,
+        ),
+        byline=ParagraphStyle(
+            "byline",
+            fontName=FONT_REGULAR,
+            fontSize=scale.footer_pt * 1.4,
+            leading=scale.footer_pt * 1.8,
+            textColor=grey,
+            spaceBefore=scale.subtitle_pt * 2,
+        ),
+        scale=scale,
+    )
+
+
+# -- flowables --------------------------------------------------------------------
