@@ -24,10 +24,13 @@ PALETTE = (
     "#1F5230",  # forest green
     "#4B1F4E",  # plum, darkest
     "#86590A",  # ochre-brown
-    "#00707A",  # teal
     "#8E1B3E",  # wine
+    "#00707A",  # teal
     "#3E4B5E",  # slate
 )
+# Neighbours in the palette (and the last with the first) differ by at least
+# 7 in lightness, so neighbouring sections stay apart in greyscale.
+GREYSCALE_APART = 5.0
 
 
 def rgb(hex_colour: str) -> tuple[float, float, float]:
@@ -42,6 +45,12 @@ def luminance(hex_colour: str) -> float:
 
     r, g, b = (linear(c) for c in rgb(hex_colour))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def lightness(hex_colour: str) -> float:
+    """CIE L* (0 black … 100 white): how light the colour prints in greyscale."""
+    y = luminance(hex_colour)
+    return 116 * y ** (1 / 3) - 16 if y > 216 / 24389 else y * 24389 / 27
 
 
 def contrast(a: str, b: str) -> float:

@@ -23,7 +23,14 @@ from xml.sax.saxutils import escape
 import yaml
 from markdown_it import MarkdownIt
 
-from cards.colour import AA_CONTRAST, HEX_COLOUR, PALETTE, best_text_contrast
+from cards.colour import (
+    AA_CONTRAST,
+    GREYSCALE_APART,
+    HEX_COLOUR,
+    PALETTE,
+    best_text_contrast,
+    lightness,
+)
 from cards.labels import LABELS
 from cards.model import Block, Deck, Section, Source, Technique
 from cards.problems import ERROR, WARNING, ContentError, Problem, has_errors
@@ -623,6 +630,16 @@ def check_deck(sections: list[Section], problems: Problems, folder: Path) -> Non
         problems.error(
             folder / INDEX, 1, "the deck has no techniques: add section folders with .md files"
         )
+    for before, after in itertools.pairwise(sections):
+        gap = abs(lightness(before.colour) - lightness(after.colour))
+        if gap < GREYSCALE_APART:
+            problems.warning(
+                after.source.path,
+                after.source.line,
+                f"sections {before.number} and {after.number} look alike in greyscale "
+                f"({before.colour} and {after.colour}); the band numbers still tell them apart, "
+                "but a lighter or darker colour for one helps black-and-white prints",
+            )
     seen: dict[str, Technique] = {}
     for section in sections:
         if not section.techniques:

@@ -331,3 +331,19 @@ def test_markdown_files_with_another_ending_are_pointed_out(deck_dir):
     assert warnings_of(folder) == [
         ("03-gamma.markdown", 1, "ignored: techniques are .md files; rename it to 03-gamma.md")
     ]
+
+
+def test_neighbouring_sections_alike_in_greyscale_warn(deck_dir):
+    files = small_deck(**{"02-two/_index.md": '---\ntitle: Second\ncolour: "#1E4E93"\n---\n'})
+    [(name, line, message)] = warnings_of(deck_dir(files))
+    assert (name, line) == ("_index.md", 3)
+    assert message.startswith("sections 1 and 2 look alike in greyscale (#1D4F91 and #1E4E93)")
+
+
+def test_palette_neighbours_differ_in_lightness():
+    from itertools import pairwise
+
+    from cards.colour import GREYSCALE_APART, PALETTE, lightness
+
+    for a, b in pairwise((*PALETTE, PALETTE[0])):
+        assert abs(lightness(a) - lightness(b)) >= GREYSCALE_APART + 2, (a, b)
