@@ -357,3 +357,43 @@ class Rules(Flowable):
         while y >= 0:
             canvas.line(0, y, self.width, y)
             y -= self.gap_pt
+
+
+class Callout(Flowable):
+    """Blocks in a tinted box with a rule down its left side: a note to heed."""
+
+    def __init__(self, inner: list[Flowable], styles: Styles):
+        super().__init__()
+        self.inner, self.styles = inner, styles
+        self.pad_pt = styles.scale.body_pt * 0.9
+        self.rule_pt = styles.scale.body_pt * 0.3
+        self.spaceBefore = styles.scale.paragraph_gap_pt * 2
+        self.overflow = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        inner_width = availWidth - 2 * self.pad_pt - self.rule_pt
+        self.placed, total, after = [], 0.0, 0.0
+        for index, flowable in enumerate(self.inner):
+            width, height = flowable.wrap(inner_width, availHeight)
+            self.overflow |= width > inner_width + 0.01 or getattr(flowable, "overflow", False)
+            gap = max(flowable.getSpaceBefore() if index else 0.0, after)
+            total += gap + height
+            self.placed.append((flowable, total))
+            after = flowable.getSpaceAfter()
+        self.width, self.height = availWidth, total + 2 * self.pad_pt
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, scale = self.canv, self.styles.scale
+        canvas.saveState()
+        canvas.setFillColor(paint(CALLOUT_TINT, scale.cmyk))
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        canvas.setFillColor(paint(scale.accent, scale.cmyk))
+        canvas.rect(0, 0, self.rule_pt, self.height, stroke=0, fill=1)
+        canvas.restoreState()
+        left = self.rule_pt + self.pad_pt
+        for flowable, bottom in self.placed:
+            flowable.drawOn(canvas, left, self.height - self.pad_pt - bottom)
+
+
+CALLOUT_TINT = "#F1EEE8"  # a warm paper grey: reads as a box without a border

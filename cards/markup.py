@@ -21,7 +21,16 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from cards.colour import HEX_COLOUR
-from cards.drawn import ColourKey, ContentsEntry, Figure, MetaItem, MetaRow, Rules, load_image
+from cards.drawn import (
+    Callout,
+    ColourKey,
+    ContentsEntry,
+    Figure,
+    MetaItem,
+    MetaRow,
+    Rules,
+    load_image,
+)
 from cards.problems import ERROR, ContentError, Problem
 from cards.styles import Styles, TypeScale
 from cards.theme import (
@@ -34,7 +43,7 @@ from cards.theme import (
 INLINE_TAGS = {"b", "i", "br"}
 BLOCK_TAGS = {
     "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
-    "display", "subtitle", "byline", "key", "entry", "rules", "figure",
+    "display", "subtitle", "byline", "key", "entry", "rules", "figure", "callout",
 }  # fmt: skip
 FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif", "fill"}
 LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
@@ -236,6 +245,11 @@ def flowables(
             )
         elif tag == "rules":
             out.append(Rules(styles))
+        elif tag == "callout":
+            inner = flowables(
+                [e for e in element if e.tag in BLOCK_TAGS], styles, template, page_of
+            )
+            out.append(Callout(inner, styles))
         elif tag == "figure":
             inner = flowables(
                 [e for e in element if e.tag in BLOCK_TAGS], styles, template, page_of

@@ -301,3 +301,14 @@ def test_a_technique_too_long_for_its_page_is_an_error(run, deck_dir):
         "test-deck/01-one/01-alpha.md:1: error: 'Alpha' does not fit its booklet page even at 8.5 pt"
         in result.output
     )
+
+
+def test_before_you_start_is_a_boxed_note(booklet):
+    reading, _ = booklet
+    [heading] = [r for r in text_runs(reading, 1) if r.text == "Before you start"]
+    image = render(reading, 1, 100)
+    tint = pixel_mm(image, 210, heading.x_mm - 1, heading.y_mm + 1, 100)
+    assert close(tint, hex_rgb("#F1EEE8"), 6)
+    # the paragraphs above it sit on white
+    [above] = [r for r in text_runs(reading, 1) if r.text.startswith("A day of walking")]
+    assert close(pixel_mm(image, 210, above.x_mm - 1, above.y_mm + 1, 100), (255, 255, 255))
