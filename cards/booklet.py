@@ -186,14 +186,13 @@ class Planner:
             self.theme.body_min_pt,
         )
         if isinstance(result, Overflow):
-            over_mm = (result.needed_pt - result.available_pt) / mm_to_pt(1)
             self.problems.append(
                 Problem(
                     source,
                     1,
                     ERROR,
                     f"'{title}' does not fit its booklet page even at {result.body_pt:g} pt: "
-                    f"{over_mm:.0f} mm too long; shorten the text",
+                    f"{result.shortfall()}; shorten the text",
                 )
             )
             flows, body_pt = [], self.theme.body_pt

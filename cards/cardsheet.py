@@ -150,15 +150,14 @@ def fitted(
     result = fit_card(layout, theme, deck.language, name)
     where = technique.source.path
     if isinstance(result, Overflow):
-        over_mm = (result.needed_pt - result.available_pt) / mm_to_pt(1)
         problems.append(
             Problem(
                 where,
                 1,
                 ERROR,
                 f"'{technique.title}' does not fit its {side} ({theme.width_mm:g} × "
-                f"{theme.height_mm:g} mm) even at {result.body_pt:g} pt: {over_mm:.0f} mm too "
-                "long; shorten the text or split it into two techniques",
+                f"{theme.height_mm:g} mm) even at {result.body_pt:g} pt: {result.shortfall()}; "
+                "shorten the text or split it into two techniques",
             )
         )
         return None

@@ -185,7 +185,8 @@ def text_value(value: Any) -> tuple[Any, str | None]:
         return str(value), None
     if not isinstance(value, str):
         return None, f"must be text (got {type(value).__name__})"
-    value = " ".join(value.split())
+    # YAML escapes such as "\x07" can smuggle in characters no PDF text can hold
+    value = " ".join(XML_INVALID.sub("", value).split())
     if not value:
         return None, "must not be empty"
     return value, None

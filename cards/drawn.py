@@ -124,19 +124,25 @@ class MetaRow(Flowable):
         )
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Items side by side while they fit; an item too wide for a line of its
+        own has its text broken over several lines beside its icon."""
         self.placed, x, line = [], 0.0, 0
         self.width = availWidth
         for item in self.items:
             width = self._icon_width(item) + self._text_width(item)
             if x and x + width > availWidth:
                 x, line = 0.0, line + 1
-            self.placed.append((item, x, line))
+            room = availWidth - x - self._icon_width(item) - self._label_width(item)
+            lines = [item.text]
+            if x + width > availWidth + 0.01:
+                lines = split_text(item.text, self.styles.scale.meta_pt, room)
+            self.placed.append((item, x, line, lines))
             x += width + self.gap_pt
+            line += len(lines) - 1
+            if len(lines) > 1:
+                x = availWidth  # nothing more on the last line of a broken item
         self.lines = line + 1
-        self.overflow = any(
-            x + self._icon_width(i) + self._text_width(i) > availWidth + 0.01
-            for i, x, _ in self.placed
-        )
+        self.overflow = False  # split_text breaks even a word, so every item fits
         self.height = self.lines * self.line_pt
         return availWidth, self.height
 
@@ -144,7 +150,7 @@ class MetaRow(Flowable):
         canvas = self.canv
         scale = self.styles.scale
         accent, ink = paint(scale.accent, scale.cmyk), paint(scale.ink, scale.cmyk)
-        for item, x, line in self.placed:
+        for item, x, line, lines in self.placed:
             baseline = (
                 self.height
                 - (line + 1) * self.line_pt
@@ -172,7 +178,25 @@ class MetaRow(Flowable):
                 text_x += self._label_width(item)
             canvas.setFillColor(ink)
             canvas.setFont(FONT_REGULAR, scale.meta_pt)
-            canvas.drawString(text_x, baseline, item.text)
+            for index, text in enumerate(lines):
+                canvas.drawString(text_x, baseline - index * self.line_pt, text)
+
+
+def split_text(text: str, size_pt: float, width_pt: float) -> list[str]:
+    """Lines of ``text`` no wider than ``width_pt``, breaking inside a word only
+    when one word alone is wider."""
+    from reportlab.lib.utils import simpleSplit
+
+    lines = []
+    for line in simpleSplit(text, FONT_REGULAR, size_pt, max(width_pt, size_pt)):
+        while stringWidth(line, FONT_REGULAR, size_pt) > width_pt and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], FONT_REGULAR, size_pt) > width_pt:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines or [""]
 
 
 ICON_UNIT = 10.0  # icons are drawn once at this size and scaled where placed

@@ -33,6 +33,12 @@ class Overflow:
     available_pt: float
     body_pt: float
 
+    def shortfall(self) -> str:
+        """How much too long, in the words of an error message."""
+        if self.needed_pt == float("inf"):
+            return "something is wider than the text column (a picture too wide for the page?)"
+        return f"{(self.needed_pt - self.available_pt) * 25.4 / 72:.0f} mm too long"
+
 
 def stacked_height(flowables: list[Flowable], width_pt: float, height_pt: float = 1e6) -> float:
     """Height of flowables stacked in a column, as ``draw_stack`` places them.

@@ -255,3 +255,13 @@ def test_same_deck_same_bytes(tmp_path):
     a = build(DEFAULT_DECK, tmp_path / "a").read_bytes()
     b = build(DEFAULT_DECK, tmp_path / "b").read_bytes()
     assert a == b
+
+
+def test_long_hold_text_wraps_beside_its_icon(deck_dir, tmp_path):
+    hold = "About forty minutes a week in all, in warm water, with a towel ready afterwards"
+    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", hold=hold)}))
+    pdf = build(folder, tmp_path / "out")
+    text = all_text(pdf).replace("\n", " ")
+    assert hold in text
+    image = render(pdf, 0, DPI)
+    assert_card_margins_clean(image, grid_for("a4").slot(0), 297.0)

@@ -347,3 +347,9 @@ def test_palette_neighbours_differ_in_lightness():
 
     for a, b in pairwise((*PALETTE, PALETTE[0])):
         assert abs(lightness(a) - lightness(b)) >= GREYSCALE_APART + 2, (a, b)
+
+
+def test_control_characters_escaped_in_yaml_are_dropped(deck_dir):
+    files = small_deck(**{"01-one/01-alpha.md": '---\ntitle: "Al\\x07pha\\x00"\n---\n1. Press.\n'})
+    deck, _ = load_deck(deck_dir(files))
+    assert deck.techniques[0].title == "Alpha"
