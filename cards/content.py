@@ -270,6 +270,10 @@ TECHNIQUE_FIELDS = (
 )
 
 
+def blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def check_fields(doc: Document, fields: tuple[Field, ...], problems: Problems) -> dict[str, Any]:
     """Validated values by name; a field with a problem is left out."""
     known = {f.name: f for f in fields}
@@ -285,6 +289,8 @@ def check_fields(doc: Document, fields: tuple[Field, ...], problems: Problems) -
                 doc.path, line, f"unknown field '{name}' ignored{hint} (known: {allowed})"
             )
             continue
+        if blank(raw) and not spec.required and spec.check is not colour_value:
+            continue  # `hold:` with nothing after it: no hold, as a template file leaves it
         value, message = spec.check(raw)
         if message:
             problems.error(doc.path, line, f"{name} {message}")

@@ -310,11 +310,16 @@ def test_capitalised_pressure_and_quoted_weight_are_understood(deck_dir):
     assert (alpha.pressure, alpha.weight, warnings) == ("firm", 2, [])
 
 
-def test_empty_pressure_says_nothing_was_given(deck_dir):
-    folder = deck_dir(
-        small_deck(**{"01-one/01-alpha.md": "---\ntitle: Alpha\npressure:\n---\nBody\n"})
-    )
-    assert only_error(folder)[2] == "pressure must be one of gentle, medium, firm (got nothing)"
+def test_empty_optional_fields_mean_absent(deck_dir):
+    text = "---\ntitle: Alpha\npressure:\nhold: ''\nweight:\n---\nBody\n"
+    deck, warnings = load_deck(deck_dir(small_deck(**{"01-one/01-alpha.md": text})))
+    alpha = next(t for t in deck.techniques if t.title == "Alpha")
+    assert (alpha.pressure, alpha.hold, alpha.weight, warnings) == (None, None, None, [])
+
+
+def test_empty_title_is_still_an_error(deck_dir):
+    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": "---\ntitle: ''\n---\nBody\n"}))
+    assert only_error(folder)[2] == "title must not be empty"
 
 
 def test_html_comments_are_the_authors_and_vanish(deck_dir):
