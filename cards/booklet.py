@@ -18,7 +18,6 @@ from xml.sax.saxutils import unescape
 
 import jinja2
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
-from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
@@ -29,7 +28,7 @@ from cards.fit import Overflow, draw_stack, fit, paginate
 from cards.geometry import Bleed, padded_page_count, saddle_order
 from cards.markup import Layout, flowables, inline_markup, parse_layout
 from cards.model import Deck, Section, Technique
-from cards.pdf import new_canvas
+from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, Problem
 from cards.styles import TypeScale, styles_for, type_scale
 from cards.templating import deck_view, labels_view, render, section_view, template_path
@@ -46,10 +45,6 @@ from cards.theme import (
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
     for kind in ("cover", "intro", "contents", "divider", "technique", "notes", "back")
-}
-DUPLEX_SETTING = {
-    "short": "two-sided, flip on short edge",
-    "long": "two-sided, flip on long edge",
 }
 
 
@@ -153,12 +148,9 @@ class Planner:
         scale = type_scale(self.theme, body_pt, accent, self.deck.language)
         return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
 
-    def fitted_page(self, kind: str, accent: str, source, title: str, **extra) -> Page:
-        """A page that must hold all its text: set smaller if need be, else an error.
-
-        The page is planned now and laid out only when ``lay_out`` is called,
-        just before it is drawn.
-        """
+    def planned_page(self, kind: str, accent: str, source, title: str, **extra) -> Page:
+        """A page that must hold all its text, planned now and laid out (set
+        smaller if need be, else an error) by ``lay_out`` just before drawing."""
         return Page(
             kind,
             None,
@@ -242,11 +234,11 @@ def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Bo
     page whatever its text, so the numbering (and the contents) stand before."""
     planner = Planner(deck, env, theme)
     source = deck.source.path
-    pages: list[Page] = [planner.fitted_page("cover", theme.ink, source, deck.title)]
+    pages: list[Page] = [planner.planned_page("cover", theme.ink, source, deck.title)]
     pages += planner.flowing_pages("intro")
     pages += planner.flowing_pages("contents")
     for section, view in zip(deck.sections, planner.context["sections"]):
-        divider = planner.fitted_page(
+        divider = planner.planned_page(
             "divider", section.colour, section.source.path, section.title, section=view
         )
         divider.section = section
@@ -254,7 +246,7 @@ def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Bo
         divider.outline.append((section.title, f"section-{section.number}", 0))
         pages.append(divider)
         for technique, t_view in zip(section.techniques, view.techniques):
-            page = planner.fitted_page(
+            page = planner.planned_page(
                 "technique",
                 section.colour,
                 technique.source.path,
@@ -269,11 +261,11 @@ def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Bo
             pages.append(page)
     notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
     for index in range(notes_needed):
-        notes = planner.fitted_page("notes", theme.ink, source, "Notes")
+        notes = planner.planned_page("notes", theme.ink, source, "Notes")
         if index == 0:
             notes.anchors.append("notes")
         pages.append(notes)
-    pages.append(planner.fitted_page("back", theme.ink, source, deck.title))
+    pages.append(planner.planned_page("back", theme.ink, source, deck.title))
     for number, page in enumerate(pages, start=1):
         page.number = number
         for anchor in page.anchors:
@@ -303,7 +295,7 @@ def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
     if motif is not None:
         draw_motif(canvas, motif, theme)
     if "panel" in layout.furniture:
-        draw_panel(canvas, layout.furniture["panel"], theme)
+        draw_panel(canvas, layout.furniture["panel"], page, theme)
     if layout.band:
         draw_band(
             canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme)
@@ -343,7 +335,7 @@ def draw_motif(canvas, element, theme: BookletTheme) -> None:
         canvas.rect(left, y, right - left, stripe_height, stroke=0, fill=1)
 
 
-def draw_panel(canvas, element, theme: BookletTheme) -> None:
+def draw_panel(canvas, element, page: Page, theme: BookletTheme) -> None:
     """A section divider: the top of the page in the section's colour, its number big."""
     colour = element.get("colour", theme.ink)
     text = paint(text_colour_on(colour))
@@ -355,7 +347,7 @@ def draw_panel(canvas, element, theme: BookletTheme) -> None:
     canvas.rect(-bleed, bottom, width + 2 * bleed, height - bottom + bleed, stroke=0, fill=1)
     canvas.setFillColor(text)
     left = mm_to_pt(theme.margin_inner_mm)
-    style = styles_for(type_scale(theme, theme.body_pt, colour, "en")).display.clone(
+    style = styles_for(page.scale).display.clone(
         "panel", fontSize=theme.panel_title_pt, leading=theme.panel_title_pt * 1.15, textColor=text
     )
     paragraph = Paragraph(inline_markup(element, "booklet/divider.xml.j2"), style)
@@ -526,10 +518,7 @@ class ImposedFile:
         self.canvas = new_canvas(
             self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
         )
-        self.canvas.setViewerPreference(
-            "Duplex",
-            PDFName("DuplexFlipShortEdge" if options.duplex == "short" else "DuplexFlipLongEdge"),
-        )
+        ask_for_duplex(self.canvas, options.duplex)
         define_icons(self.canvas)
 
     def add(self, page: Page) -> None:

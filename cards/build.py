@@ -209,7 +209,8 @@ def large_print_theme(deck: Deck, env, settings: BuildSettings, backs: bool, rep
 
 
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
-    from cards.cardsheet import DUPLEX_SETTING, CardOptions, cards_pdf, iter_cards
+    from cards.cardsheet import CardOptions, cards_pdf, iter_cards
+    from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
     from cards.theme import SheetTheme
 
@@ -268,13 +269,8 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
 def _booklet(
     deck: Deck, settings: BuildSettings, report: BuildReport
 ) -> list[tuple[Path, bytes, str]]:
-    from cards.booklet import (
-        DUPLEX_SETTING,
-        BookletOptions,
-        booklet_pdfs,
-        booklet_theme,
-        plan_booklet,
-    )
+    from cards.booklet import BookletOptions, booklet_pdfs, booklet_theme, plan_booklet
+    from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
 
     started = time.perf_counter()
@@ -300,7 +296,7 @@ def _booklet(
             result.imposed,
             (
                 f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''} · print "
-                f"{DUPLEX_SETTING[duplex]}, fold, staple"
+                f"two-sided, {DUPLEX_SETTING[duplex]}, fold, staple"
             ),
         ),
     ]

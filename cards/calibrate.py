@@ -14,6 +14,7 @@ from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
 
 from cards.geometry import mirror_point
+from cards.pdf import ask_for_duplex
 from cards.theme import FONT_REGULAR, FONT_SEMIBOLD, PAPERS_MM, mm_to_pt, paint, register_fonts
 
 CROSS_MM = 8.0
@@ -47,9 +48,7 @@ def calibration_pdf(paper: str, duplex: str) -> bytes:
     canvas.setTitle("cards — duplex alignment test")
     canvas.setCreator("cards")
     canvas.setViewerPreference("PrintScaling", PDFName("None"))
-    canvas.setViewerPreference(
-        "Duplex", PDFName("DuplexFlipLongEdge" if duplex == "long" else "DuplexFlipShortEdge")
-    )
+    ask_for_duplex(canvas, duplex)
     points = target_points(sheet_mm)
     draw_front(canvas, sheet_mm, points, duplex)
     canvas.showPage()

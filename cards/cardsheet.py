@@ -19,7 +19,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import jinja2
-from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from cards.card import FittedCard, draw_card, fit_card
@@ -38,7 +37,7 @@ from cards.geometry import (
 from cards.labels import labels_for
 from cards.markup import parse_layout
 from cards.model import Deck
-from cards.pdf import new_canvas
+from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
 from cards.templating import (
     deck_view,
@@ -64,7 +63,6 @@ from cards.theme import (
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
-DUPLEX_SETTING = {"long": "flip on long edge", "short": "flip on short edge"}
 FOLD_DASH_PT = (3, 2)
 
 
@@ -215,10 +213,7 @@ def cards_pdf(
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, deck, "cards", page_pt, cmyk=theme.cmyk)
     if options.backs and not options.fold:
-        canvas.setViewerPreference(
-            "Duplex",
-            PDFName("DuplexFlipLongEdge" if options.duplex == "long" else "DuplexFlipShortEdge"),
-        )
+        ask_for_duplex(canvas, options.duplex)
     total = sheets_needed(count, layout.per_sheet)
     marks = define_crop_marks(canvas, layout, sheet, theme, options.fold)
     define_icons(canvas)
@@ -464,8 +459,8 @@ def draw_guides(canvas, theme: CardTheme) -> None:
     """Trim, bleed and safe-area boxes, for checking a layout (``--guides``)."""
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     bleed, safe = mm_to_pt(theme.bleed_mm), mm_to_pt(theme.safe_mm)
-    canvas.setLineWidth(0.4)
-    canvas.setDash(2, 2)
+    canvas.setLineWidth(theme.guide_width_pt)
+    canvas.setDash(theme.guide_dash_pt, theme.guide_dash_pt)
     for colour, inset in ((GUIDE_BLEED, -bleed), (GUIDE_TRIM, 0), (GUIDE_SAFE, safe)):
         canvas.setStrokeColor(paint(colour, theme.cmyk))
         canvas.rect(inset, inset, width - 2 * inset, height - 2 * inset, stroke=1, fill=0)

@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from cards.colour import text_colour_on
+from cards.fit import lay_stack
 from cards.problems import ERROR, ContentError, Problem
 from cards.styles import Styles
 from cards.theme import FONT_REGULAR, FONT_SEMIBOLD, paint
@@ -33,17 +34,10 @@ class Figure(Flowable):
         picture_w, self.picture_h = self.picture.wrap(availWidth, availHeight)
         self.picture_w = picture_w
         self.text_w = availWidth - picture_w - self.gap_pt
-        self.placed, total, after = [], 0.0, 0.0
-        self.overflow = self.text_w <= 0
-        for index, flowable in enumerate(self.inner):
-            width, height = flowable.wrap(max(self.text_w, 1), availHeight)
-            self.overflow |= width > self.text_w + 0.01 or getattr(flowable, "overflow", False)
-            gap = max(flowable.getSpaceBefore() if index else 0.0, after)
-            total += gap + height
-            self.placed.append((flowable, total))
-            after = flowable.getSpaceAfter()
-        self.spaceAfter = after
-        self.width, self.height = availWidth, max(total, self.picture_h)
+        stack = lay_stack(self.inner, max(self.text_w, 1), availHeight)
+        self.placed, self.spaceAfter = stack.placed, stack.space_after_pt
+        self.overflow = self.text_w <= 0 or stack.too_wide
+        self.width, self.height = availWidth, max(stack.height_pt, self.picture_h)
         return availWidth, self.height
 
     def draw(self) -> None:
@@ -395,16 +389,9 @@ class Callout(Flowable):
         self.overflow = False
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        inner_width = availWidth - 2 * self.pad_pt - self.rule_pt
-        self.placed, total, after = [], 0.0, 0.0
-        for index, flowable in enumerate(self.inner):
-            width, height = flowable.wrap(inner_width, availHeight)
-            self.overflow |= width > inner_width + 0.01 or getattr(flowable, "overflow", False)
-            gap = max(flowable.getSpaceBefore() if index else 0.0, after)
-            total += gap + height
-            self.placed.append((flowable, total))
-            after = flowable.getSpaceAfter()
-        self.width, self.height = availWidth, total + 2 * self.pad_pt
+        stack = lay_stack(self.inner, availWidth - 2 * self.pad_pt - self.rule_pt, availHeight)
+        self.placed, self.overflow = stack.placed, stack.too_wide
+        self.width, self.height = availWidth, stack.height_pt + 2 * self.pad_pt
         return self.width, self.height
 
     def draw(self) -> None:

@@ -40,20 +40,36 @@ class Overflow:
         return f"{(self.needed_pt - self.available_pt) * 25.4 / 72:.0f} mm too long"
 
 
+@dataclass(frozen=True)
+class Stack:
+    """Flowables wrapped into a column, each with how far below the top it ends."""
+
+    placed: list[tuple[Flowable, float]]
+    height_pt: float
+    space_after_pt: float
+    too_wide: bool
+
+
+def lay_stack(flowables: list[Flowable], width_pt: float, height_pt: float = 1e6) -> Stack:
+    """Wrap flowables one below the other, spacing collapsed as ``draw_stack`` places them."""
+    placed, total, after, too_wide = [], 0.0, 0.0, False
+    for index, flowable in enumerate(flowables):
+        gap = max(flowable.getSpaceBefore() if index else 0.0, after)
+        width, height = flowable.wrap(width_pt, max(0.0, height_pt - total - gap))
+        too_wide |= width > width_pt + 0.01 or getattr(flowable, "overflow", False)
+        total += gap + height
+        placed.append((flowable, total))
+        after = flowable.getSpaceAfter()
+    return Stack(placed, total, after, too_wide)
+
+
 def stacked_height(flowables: list[Flowable], width_pt: float, height_pt: float = 1e6) -> float:
     """Height of flowables stacked in a column, as ``draw_stack`` places them.
 
     Infinite when something cannot be made narrow enough for the column.
     """
-    total, previous_after = 0.0, 0.0
-    for index, flowable in enumerate(flowables):
-        gap = max(flowable.getSpaceBefore() if index else 0.0, previous_after)
-        width, height = flowable.wrap(width_pt, max(0.0, height_pt - total - gap))
-        if width > width_pt + 0.01 or getattr(flowable, "overflow", False):
-            return float("inf")
-        total += gap + height
-        previous_after = flowable.getSpaceAfter()
-    return total
+    stack = lay_stack(flowables, width_pt, height_pt)
+    return float("inf") if stack.too_wide else stack.height_pt
 
 
 def draw_stack(

@@ -21,6 +21,14 @@ from cards import __version__
 from cards.model import Deck
 from cards.theme import FONT_REGULAR, register_fonts
 
+DUPLEX_SETTING = {"long": "flip on long edge", "short": "flip on short edge"}
+
+
+def ask_for_duplex(canvas: Canvas, duplex: str) -> None:
+    """Start the print dialog on the right flip (the PDF's /Duplex viewer preference)."""
+    edge = "DuplexFlipLongEdge" if duplex == "long" else "DuplexFlipShortEdge"
+    canvas.setViewerPreference("Duplex", PDFName(edge))
+
 
 def build_epoch(deck: Deck) -> int:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()

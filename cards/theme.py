@@ -123,6 +123,8 @@ class CardTheme:
     ink: str = INK
     grey: str = GREY_TEXT
     cmyk: bool = False
+    guide_width_pt: float = 0.4
+    guide_dash_pt: float = 2.0
 
     def scaled(self, width_mm: float, height_mm: float) -> CardTheme:
         """The theme for another card size: type follows the shorter side.
@@ -207,8 +209,6 @@ class BookletTheme:
     panel_number_pt: float = 72.0
     panel_title_pt: float = 22.0
 
-    motif_gap_mm: float = 0.0
-
     folio_pt: float = 8.5
     folio_from_edge_mm: float = 10.0  # page number and running footer baseline
 
@@ -253,7 +253,6 @@ class SheetTheme:
     scale_bar_mm: float = 50.0
     scale_tick_mm: float = 1.2
     footer_pt: float = 6.0
-    guide_width_pt: float = 0.4
 
     @property
     def card_margin_mm(self) -> float:
