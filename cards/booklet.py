@@ -31,7 +31,14 @@ from cards.model import Deck, Section, Technique
 from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, Problem
 from cards.styles import TypeScale, styles_for, type_scale
-from cards.templating import deck_view, labels_view, render, section_view, template_path
+from cards.templating import (
+    deck_view,
+    labels_view,
+    picture_roots,
+    render,
+    section_view,
+    template_path,
+)
 from cards.theme import (
     BOOKLET_PAGES_MM,
     FONT_REGULAR,
@@ -140,7 +147,7 @@ class Planner:
     def layout(self, kind: str, **extra: object) -> Layout:
         name = TEMPLATES[kind]
         xml = render(self.env, name, **self.context, **extra)
-        return parse_layout(xml, template_path(self.env, name))
+        return parse_layout(xml, template_path(self.env, name), picture_roots(self.deck))
 
     def build(
         self, layout: Layout, body_pt: float, accent: str

@@ -47,6 +47,7 @@ class BuildSettings:
     only: tuple[str, ...] = ()
     copies: int = 1
     large_print: bool = False
+    strict: bool = False  # warnings count as errors: nothing is written
     # how the caller shows progress: wraps an iterable of `length` items
     progress: Callable[[Iterable, int, str], Iterable] | None = field(default=None, compare=False)
     log: Callable[[str], None] | None = field(default=None, compare=False)
@@ -121,6 +122,8 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
         pending.append(_cards(deck, settings, report))
     if settings.format in ("booklet", "all"):
         pending.extend(_booklet(deck, settings, report))
+    if settings.strict and report.warnings:
+        raise ContentError(report.warnings)
     for path, data, summary in pending:
         write_atomic(path, data)
         report.written.append(Written(path, summary))

@@ -42,6 +42,7 @@ from cards.problems import ERROR, WARNING, ContentError, Problem
 from cards.templating import (
     deck_view,
     labels_view,
+    picture_roots,
     render,
     section_view,
     technique_view,
@@ -144,7 +145,7 @@ def iter_cards(
 def fitted(
     env, name, path, context, theme, deck, technique, problems, side="card"
 ) -> FittedCard | None:
-    layout = parse_layout(render(env, name, **context), path)
+    layout = parse_layout(render(env, name, **context), path, picture_roots(deck))
     result = fit_card(layout, theme, deck.language, name)
     where = technique.source.path
     if isinstance(result, Overflow):

@@ -30,9 +30,15 @@ def colour_wanted() -> bool:
 LEVEL_COLOURS = {"error": "red", "warning": "yellow"}
 
 
-def _print_problems(problems) -> None:
+def _print_problems(problems, verbose: bool = False) -> None:
+    """One line a problem; past ten warnings of one kind, three and a count unless ``verbose``."""
+    from cards.problems import folded
+
     colour = colour_wanted()
-    for problem in problems:
+    for problem in problems if verbose else folded(list(problems)):
+        if isinstance(problem, str):
+            click.echo(problem, err=True)
+            continue
         line = problem.format()
         if colour:
             marker = f": {problem.level}: "
@@ -65,16 +71,18 @@ class Fail(click.ClickException):
             click.echo(self.message, err=True)
 
 
-def _run(action, debug: bool):
+def _run(action, debug: bool, verbose: bool = False):
     from cards.output import OutputError
-    from cards.problems import ContentError
+    from cards.problems import ContentError, plural
 
     try:
         return action()
     except ContentError as exc:
-        _print_problems(exc.problems)
-        count = len(exc.errors)
-        raise Fail(f"{count} error{'s' if count != 1 else ''}; nothing was written") from None
+        _print_problems(exc.problems, verbose)
+        if exc.errors:
+            raise Fail(f"{plural(len(exc.errors), 'error')}; nothing was written") from None
+        warnings = plural(len(exc.problems), "warning")
+        raise Fail(f"{warnings}, counted as errors by --strict; nothing was written") from None
     except OutputError as exc:
         raise Fail(f"error: {exc}") from None
     except Exception as exc:  # a bug in cards, not in the content
@@ -232,9 +240,17 @@ def _offset(ctx, param, value: str | None) -> tuple[float, float]:
 @click.option(
     "--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops)."
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Warnings count as errors: exit 1 and write nothing (for unattended builds).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option(
-    "-v", "--verbose", is_flag=True, help="Also say what is read and how long each step takes."
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say what is read and how long each step takes; print every warning.",
 )
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors.")
 def build(
@@ -256,6 +272,7 @@ def build(
     guides: bool,
     templates: str | None,
     watch: bool,
+    strict: bool,
     quiet: bool,
     verbose: bool,
     debug: bool,
@@ -297,6 +314,7 @@ def build(
         copies=copies,
         large_print=large_print,
         templates=Path(templates) if templates else None,
+        strict=strict,
         progress=_progress,
         log=(lambda line: click.echo(line, err=True)) if verbose else None,
     )
@@ -310,10 +328,11 @@ def build(
 def _build_once(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
     from cards.build import build as build_deck
 
-    report = _run(lambda: build_deck(deck_path, settings), debug)
+    verbose = settings.log is not None
+    report = _run(lambda: build_deck(deck_path, settings), debug, verbose)
     if quiet:
         return
-    _print_problems(report.warnings)
+    _print_problems(report.warnings, verbose)
     for written in report.written:
         click.echo(f"{written.path}  {written.summary}")
 
@@ -436,27 +455,27 @@ def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
     type=click.Path(file_okay=False, exists=True),
     help="A folder of your own layouts.",
 )
+@click.option("--strict", is_flag=True, help="Warnings count as errors (exit 1).")
+@click.option("-v", "--verbose", is_flag=True, help="Print every warning, however many alike.")
 @click.option("--debug", is_flag=True, hidden=True)
-def check(deck: str | None, templates: str | None, debug: bool) -> None:
+def check(
+    deck: str | None, templates: str | None, strict: bool, verbose: bool, debug: bool
+) -> None:
     """Validate DECK and report every problem; exit 1 if any is an error."""
     from cards.build import check as check_deck
-    from cards.problems import has_errors
+    from cards.problems import has_errors, plural
 
     problems = _run(
         lambda: check_deck(_deck_argument(deck), Path(templates) if templates else None), debug
     )
-    _print_problems(problems)
+    _print_problems(problems, verbose)
     errors = sum(p.level == "error" for p in problems)
     warnings = len(problems) - errors
     if has_errors(problems):
-        raise Fail(
-            f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
-        )
-    click.echo(
-        f"ok: {warnings} warning{'s' if warnings != 1 else ''}"
-        if warnings
-        else "ok: no problems found"
-    )
+        raise Fail(f"{plural(errors, 'error')}, {plural(warnings, 'warning')}")
+    if strict and warnings:
+        raise Fail(f"{plural(warnings, 'warning')}, counted as errors by --strict")
+    click.echo(f"ok: {plural(warnings, 'warning')}" if warnings else "ok: no problems found")
 
 
 @main.command(name="list")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -31,6 +32,7 @@ from cards.colour import (
     best_text_contrast,
     lightness,
 )
+from cards.images import ImageTrouble, bitmap_size, read_svg
 from cards.labels import LABELS
 from cards.model import Block, Deck, Section, Source, Technique
 from cards.problems import ERROR, WARNING, ContentError, Problem, has_errors
@@ -133,6 +135,8 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
         loader = FAST_LOADER(yaml_text)
         try:
             node = loader.get_single_node()
+            if node is not None and not yaml_shape_ok(node, path, problems):
+                return None
             data = loader.construct_document(node) if node is not None else None
         finally:
             loader.dispose()
@@ -163,6 +167,48 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
     fields = {str(k): v for k, v in data.items()}
     body = "\n".join(lines[end + 1 :])
     return Document(path, fields, field_lines, body, end + 2)
+
+
+def yaml_shape_ok(node: yaml.Node, path: Path, problems: Problems) -> bool:
+    """No key given twice in one mapping, and no aliases.
+
+    YAML would quietly keep the last of two equal keys; an author who wrote
+    both meant one of them, so it is an error naming both lines. Aliases
+    (``*name``) are refused: front matter has no use for them, and a few
+    nested ones expand into billions of values.
+    """
+    seen: set[int] = set()
+    ok = True
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            problems.error(
+                path,
+                current.start_mark.line + 2,
+                "YAML aliases (*name) are not supported in front matter; write the value out",
+            )
+            return False
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            lines: dict[str, int] = {}
+            for key_node, value_node in current.value:
+                line = key_node.start_mark.line + 2
+                if isinstance(key_node, yaml.ScalarNode):
+                    key = key_node.value
+                    if key in lines:
+                        problems.error(
+                            path,
+                            line,
+                            f"'{key}' is given twice (lines {lines[key]} and {line}); keep one",
+                        )
+                        ok = False
+                    else:
+                        lines[key] = line
+                pending += [value_node, key_node]
+        elif isinstance(current, yaml.SequenceNode):
+            pending += current.value
+    return ok
 
 
 # --------------------------------------------------------------------------
@@ -201,7 +247,12 @@ def int_value(value: Any) -> tuple[Any, str | None]:
 
 
 def _shown(value: Any) -> str:
-    return "nothing" if value is None else repr(value)
+    if value is None:
+        return "nothing"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "…"
 
 
 def bool_value(value: Any) -> tuple[Any, str | None]:
@@ -443,6 +494,23 @@ def visible(name: str) -> bool:
     return not name.startswith((".", "_"))
 
 
+def stays_inside(path: Path, root: Path, problems: Problems, what: str) -> bool:
+    """False, with an error naming ``path``, when it is a link that leads out of the deck.
+
+    A deck may come from a stranger: a file linked to ``~/.ssh/id_rsa`` must
+    never be printed into a PDF. Links that stay inside the deck are fine.
+    """
+    if path.resolve().is_relative_to(root.resolve()):
+        return True
+    problems.error(
+        path,
+        1,
+        f"{what} is a link to something outside the deck folder; a deck is read only "
+        "from its own folder",
+    )
+    return False
+
+
 def deck_path(
     doc: Document,
     name: str,
@@ -453,7 +521,8 @@ def deck_path(
 ) -> Path | None:
     """A path written in a file, resolved beside it and kept inside the deck folder."""
     line = doc.field_lines.get(name, 1)
-    target = (doc.path.parent / value).resolve()
+    written = Path(os.path.normpath(doc.path.parent / value))
+    target = written.resolve()
     if not target.is_relative_to(deck_root.resolve()):
         problems.error(
             doc.path, line, f"{name} '{value}' is outside the deck folder; keep it inside"
@@ -470,6 +539,14 @@ def deck_path(
             return None
         if not target.is_file():
             problems.error(doc.path, line, f"{name} '{value}' not found beside {doc.path.name}")
+            return None
+        try:
+            if target.suffix.lower() == ".svg":
+                read_svg(target)
+            else:
+                bitmap_size(target)
+        except ImageTrouble as exc:
+            problems.error(written, 1, str(exc))
             return None
     return target
 
@@ -508,26 +585,29 @@ def load_section(
     folder: Path, md: MarkdownIt, problems: Problems
 ) -> tuple[dict[str, Any], tuple[Block, ...], list[Technique]] | None:
     index = folder / INDEX
+    deck_root = folder.parent
+    values: dict[str, Any] | None = None
+    intro: tuple[Block, ...] = ()
+    doc = None
     if not index.is_file():
         problems.error(index, 1, "section has no _index.md (it needs at least 'title: ...')")
-        values: dict[str, Any] | None = None
-        intro: tuple[Block, ...] = ()
-        doc = None
-    else:
+    elif stays_inside(index, deck_root, problems, "the section's _index.md"):
         doc = read_document(index, problems)
         values = check_fields(doc, SECTION_FIELDS, problems) if doc else None
         intro = markdown_blocks(doc, md, problems) if doc else ()
     files = sorted(
         p
         for p in folder.rglob("*.md")
-        if p.is_file() and all(visible(part) for part in p.relative_to(folder).parts)
+        if p.is_file()
+        and all(visible(part) for part in p.relative_to(folder).parts)
+        and stays_inside(p, deck_root, problems, "the technique file")
     )
     for other in sorted(folder.rglob("*")):
         if other.suffix.lower() in NEAR_MARKDOWN and visible(other.name) and other.is_file():
             problems.warning(
                 other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md"
             )
-    loaded = [t for p in files if (t := load_technique(p, md, problems, folder.parent))]
+    loaded = [t for p in files if (t := load_technique(p, md, problems, deck_root))]
     loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
     techniques = [t for t, _ in loaded if not t.draft]
     if values is None:
@@ -552,7 +632,7 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
         problems.error(
             deck_index, 1, "not a deck: the folder has no _index.md with the deck's title"
         )
-    else:
+    elif stays_inside(deck_index, folder, problems, "the deck's _index.md"):
         doc = read_document(deck_index, problems)
         if doc:
             deck_values = check_fields(doc, DECK_FIELDS, problems)
@@ -584,6 +664,8 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name)):
         if layouts and sub.resolve() == layouts:
             continue  # the deck's own layouts, not a section
+        if not stays_inside(sub, folder, problems, "the section folder"):
+            continue
         loaded = load_section(sub, md, problems)
         if loaded:
             raw_sections.append((sub, *loaded))
@@ -614,7 +696,10 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
     check_deck(sections, problems, folder)
     if has_errors(problems.items) or "title" not in deck_values:
         raise ContentError(problems.items)
-    newest = max((p.stat().st_mtime for p in folder.rglob("*.md") if p.is_file()), default=0.0)
+    newest = max(
+        (p.stat().st_mtime for p in folder.rglob("*.md") if p.is_file() and not p.is_symlink()),
+        default=0.0,
+    )
     deck = Deck(
         slug=folder.resolve().name,
         title=deck_values["title"],

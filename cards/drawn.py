@@ -7,16 +7,19 @@ layout markup, which stays in ``cards.markup``.
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from cards.colour import text_colour_on
 from cards.fit import lay_stack
+from cards.images import ImageTrouble, bitmap_size, read_svg, svg_drawing
 from cards.problems import ERROR, ContentError, Problem
 from cards.styles import Styles
 from cards.theme import FONT_REGULAR, FONT_SEMIBOLD, paint
@@ -49,31 +52,40 @@ class Figure(Flowable):
 
 
 @lru_cache(maxsize=64)
-def _image_size(source: str) -> tuple[float, float]:
-    from reportlab.lib.utils import ImageReader
+def _picture(source: str, stamp: tuple[int, int]) -> tuple[Any, float, float]:
+    """The checked picture (an SVG drawing, or a bitmap's path) and its size.
 
-    return ImageReader(source).getSize()
+    Keyed by the file's size and modification time as well as its path, so a
+    picture replaced under ``--watch`` is read again.
+    """
+    path = Path(source)
+    if path.suffix.lower() == ".svg":
+        drawing = svg_drawing(read_svg(path), path)
+        return drawing, drawing.width, drawing.height
+    width, height = bitmap_size(path)
+    return source, float(width), float(height)
 
 
 def load_image(source: str, width_pt: float) -> Flowable:
     """The picture at ``width_pt`` wide, its proportions kept; a bad file is an error naming it."""
+    path = Path(source)
     try:
-        if source.lower().endswith(".svg"):
-            from svglib.svglib import svg2rlg
-
-            drawing = svg2rlg(source)
-            if drawing is None or not drawing.width:
-                raise ValueError("not a drawing svglib can read")
-            factor = width_pt / drawing.width
-            drawing.scale(factor, factor)
-            drawing.width, drawing.height = width_pt, drawing.height * factor
-            return drawing
+        stat = path.stat()
+        picture, width, height = _picture(source, (stat.st_size, stat.st_mtime_ns))
+    except OSError as exc:
+        reason = f"cannot read the file ({exc.strerror or 'unreadable'})"
+        raise ContentError([Problem(path, 1, ERROR, reason)]) from None
+    except ImageTrouble as exc:
+        raise ContentError([Problem(path, 1, ERROR, str(exc))]) from None
+    factor = width_pt / width
+    if isinstance(picture, str):
         from reportlab.platypus import Image
 
-        width, height = _image_size(source)
-        return Image(source, width=width_pt, height=width_pt * height / width)
-    except Exception as exc:  # noqa: BLE001 - Pillow, svglib and lxml each fail in their own way
-        raise ContentError([Problem(Path(source), 1, ERROR, f"cannot read image: {exc}")]) from None
+        return Image(picture, width=width_pt, height=height * factor)
+    drawing = copy.deepcopy(picture)  # each use scales its own copy
+    drawing.scale(factor, factor)
+    drawing.width, drawing.height = width_pt, height * factor
+    return drawing
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
@@ -45,6 +47,7 @@ BLOCK_TAGS = {
     "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
     "display", "subtitle", "byline", "key", "entry", "rules", "figure", "callout",
 }  # fmt: skip
+PICTURE_TAGS = {"figure"}
 FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif", "fill"}
 LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 ALIGNMENTS = {"left": 0, "centre": 1, "center": 1, "right": 2}
@@ -79,9 +82,19 @@ class Layout:
     furniture: dict[str, ET.Element] = field(default_factory=dict)
 
 
-def parse_layout(xml_text: str, template: str) -> Layout:
+def parse_layout(xml_text: str, template: str, roots: tuple[Path, ...] = ()) -> Layout:
+    """The layout markup a template wrote, checked.
+
+    ``roots`` are the folders pictures may come from (the deck's, first, which
+    relative paths are read against); a picture anywhere else is an error, so a
+    layout cannot print a file from elsewhere on the machine.
+    """
     try:
-        root = ET.fromstring(xml_text)
+        root = SafeET.fromstring(xml_text, forbid_dtd=True)
+    except DefusedXmlException:
+        raise markup_error(
+            template, "a DOCTYPE or entity is not allowed in layout markup"
+        ) from None
     except ET.ParseError as exc:
         line = exc.position[0] if exc.position else 1
         raise MarkupError(
@@ -99,6 +112,7 @@ def parse_layout(xml_text: str, template: str) -> Layout:
         element.tail = printable(element.tail)
         for name, value in element.attrib.items():
             element.set(name, printable(value) or "")
+    confine_pictures(root, template, roots)
     layout = Layout(root.tag, dict(root.attrib))
     for element in root:
         if element.tag == "band":
@@ -116,6 +130,22 @@ def parse_layout(xml_text: str, template: str) -> Layout:
         else:
             raise markup_error(template, f"unknown element <{element.tag}>")
     return layout
+
+
+def confine_pictures(root: ET.Element, template: str, roots: tuple[Path, ...]) -> None:
+    """Every picture a layout names must lie inside one of ``roots``; each
+    ``src`` is rewritten to the file's full path."""
+    for element in root.iter():
+        if element.tag not in PICTURE_TAGS or not element.get("src"):
+            continue
+        written = Path(element.get("src", ""))
+        path = (written if written.is_absolute() or not roots else roots[0] / written).resolve()
+        if not any(path.is_relative_to(r.resolve()) for r in roots):
+            raise markup_error(
+                template,
+                f"<{element.tag} src> must name a file inside the deck folder (got '{written}')",
+            )
+        element.set("src", str(path))
 
 
 def printable(text: str | None) -> str | None:

@@ -1,19 +1,27 @@
 """The Jinja environment that turns the model into layout markup.
 
-Layouts are the user's to change, so the environment is strict: an unknown
-variable is an error naming the template and its line. Autoescaping is on,
-which escapes content text exactly once as it enters the layout markup;
-body text arrives already converted to inline markup by the loader and is
-marked safe here, never re-parsed as a template.
+Layouts are the user's to change, and a deck's own layouts travel with it
+from strangers, so every layout runs in Jinja's immutable sandbox: it can
+read the variables it is given and nothing else (no attribute starting with
+``_``, no method that changes a value, no file but another layout of the same
+folders). A layout that tries is stopped with an error at its line.
+
+The environment is strict: an unknown variable is an error naming the
+template and its line. Autoescaping is on, which escapes content text
+exactly once as it enters the layout markup; body text arrives already
+converted to inline markup by the loader and is marked safe here, never
+re-parsed as a template.
 """
 
 from __future__ import annotations
 
+import os
 import traceback
 from pathlib import Path
 from types import SimpleNamespace
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from cards.colour import text_colour_on
@@ -30,22 +38,86 @@ def data_dir(name: str) -> Path:
     return installed if installed.is_dir() else PACKAGE_DIR.parent / name
 
 
+# What a layout may make in one expression: enough for any page, too little to
+# exhaust memory ("x" * 10**9 is refused, not attempted).
+MAX_MADE_LENGTH = 100_000
+MAX_EXPONENT = 64
+
+
+class LayoutSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with ``*`` and ``**`` bounded."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator: str, left: object, right: object) -> object:
+        if operator == "**" and _is_number(right) and abs(right) > MAX_EXPONENT:  # type: ignore[arg-type]
+            raise SecurityError(f"an exponent over {MAX_EXPONENT} is not allowed in a layout")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, (str, list, tuple)) and _is_number(times)
+                if sized and len(seq) * times > MAX_MADE_LENGTH:  # type: ignore[arg-type,operator]
+                    raise SecurityError(
+                        f"repeating text or a list past {MAX_MADE_LENGTH:,} items "
+                        "is not allowed in a layout"
+                    )
+        return super().call_binop(context, operator, left, right)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+class ConfinedLoader(jinja2.FileSystemLoader):
+    """Layouts from a list of folders, never from outside them.
+
+    Jinja already refuses ``..`` in a name; this also refuses a layout that is
+    a link to a file outside the folder it was found in.
+    """
+
+    def get_source(self, environment: jinja2.Environment, template: str):  # type: ignore[no-untyped-def]
+        source, filename, uptodate = super().get_source(environment, template)
+        found = Path(filename)
+        for folder in (Path(os.path.normpath(p)) for p in self.searchpath):
+            if found.is_relative_to(folder):
+                if not found.resolve().is_relative_to(folder.resolve()):
+                    raise ContentError(
+                        [
+                            Problem(
+                                found,
+                                1,
+                                ERROR,
+                                f"layout '{template}' is a link to a file outside its "
+                                "folder; layouts are read only from their own folders",
+                            )
+                        ]
+                    )
+                break
+        return source, filename, uptodate
+
+
+def picture_roots(deck: Deck) -> tuple[Path, ...]:
+    """The folders a layout's pictures may come from: the deck's own, first."""
+    return (deck.source.path.parent,)
+
+
 def environment(
     user_templates: Path | None = None, deck_templates: Path | None = None
 ) -> jinja2.Environment:
     """Layouts from ``--templates``, then the deck's own folder, then the built-ins:
     a file of the same relative name wins, the rest fall back, as themes do in
-    static-site generators."""
+    static-site generators. Every one of them runs sandboxed."""
     folders = [str(p) for p in (user_templates, deck_templates) if p]
     folders.append(str(data_dir("templates")))
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+    env = LayoutSandbox(
+        loader=ConfinedLoader(folders, followlinks=False),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
     )
+    env.globals.pop("lipsum", None)  # pages of filler text on request: nothing a layout needs
+    return env
 
 
 def render(env: jinja2.Environment, name: str, **context: object) -> str:
@@ -56,7 +128,35 @@ def render(env: jinja2.Environment, name: str, **context: object) -> str:
         path = Path(exc.filename or name)
         raise ContentError([Problem(path, exc.lineno or 1, ERROR, f"template: {exc.message}")])
     except jinja2.TemplateNotFound as exc:
-        raise ContentError([Problem(Path(name), 1, ERROR, f"template not found: {exc.name}")])
+        if exc.name == name:
+            raise ContentError([Problem(Path(name), 1, ERROR, f"template not found: {exc.name}")])
+        # an include, import or extends: only layouts of the layout folders can be named
+        path, line = _template_frame(exc, env, name)
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    line,
+                    ERROR,
+                    f"layout '{exc.name}' not found; a layout can include only layouts "
+                    "from the layout folders",
+                )
+            ]
+        ) from None
+    except SecurityError as exc:
+        path, line = _template_frame(exc, env, name)
+        reason = str(exc).rstrip(".")
+        raise ContentError(
+            [
+                Problem(
+                    path,
+                    line,
+                    ERROR,
+                    f"unsafe layout: {reason}; a layout may use only the variables "
+                    "listed in templates/README.md",
+                )
+            ]
+        ) from None
     except jinja2.TemplateError as exc:
         path, line = _template_frame(exc, env, name)
         raise ContentError([Problem(path, line, ERROR, f"template: {exc}")])

@@ -1,0 +1,175 @@
+"""Pictures from a deck, read defensively: a deck may come from a stranger.
+
+A PNG or JPEG is checked from its header before anything decodes it: it must
+be one of those two formats and at most ``MAX_PIXELS`` large, so a small file
+that claims 40,000 × 40,000 pixels never reaches the decoder. An SVG is parsed
+with defusedxml (no DOCTYPE, no entities) and must not point outside itself:
+no scripts, no external files, no links to other documents. Every problem is
+an ``ImageTrouble`` whose text is ours, written for the deck's author, never a
+library's.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+MAX_PIXELS = 30_000_000  # 6,000 × 5,000: a full A5 page at 600 dpi is 11 million
+MAX_BITMAP_BYTES = 50_000_000
+MAX_SVG_BYTES = 2_000_000
+MAX_SVG_ELEMENTS = 20_000
+BITMAP_FORMATS = {"PNG": "PNG", "JPEG": "JPEG"}
+SVG_NS = "{http://www.w3.org/2000/svg}"
+XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+EMBEDDED = re.compile(r"^data:image/(png|jpe?g);base64,", re.IGNORECASE)
+# Elements that run code or pull in another document; none belongs in a picture.
+FORBIDDEN_ELEMENTS = {"script", "foreignObject", "iframe", "handler", "listener"}
+OUTSIDE_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
+
+
+class ImageTrouble(ValueError):
+    """A picture that cannot be used; the message says why, in plain words."""
+
+
+def bitmap_size(path: Path) -> tuple[int, int]:
+    """Width and height in pixels of a PNG or JPEG, read from its header."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BITMAP_BYTES:
+            raise ImageTrouble(f"the file is {size:,} bytes; the limit is {MAX_BITMAP_BYTES:,}")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImageTrouble(f"cannot read the file ({exc.strerror or 'unreadable'})") from None
+    return _bitmap_size_of(data)
+
+
+def _bitmap_size_of(data: bytes) -> tuple[int, int]:
+    from PIL import Image, UnidentifiedImageError
+
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None  # our own, lower limit follows, with the size in words
+    try:
+        with Image.open(io.BytesIO(data), formats=list(BITMAP_FORMATS)) as image:
+            width, height = image.size
+            if width * height <= MAX_PIXELS:
+                image.verify()  # a PNG's chunks and checksums, without decoding pixels
+    except UnidentifiedImageError:
+        raise ImageTrouble("not a PNG or JPEG picture (the file's content is neither)") from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise ImageTrouble("the picture is damaged or cut short; save it again") from None
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+    if width * height > MAX_PIXELS:
+        raise ImageTrouble(
+            f"image is {width:,} × {height:,} pixels; the limit is {MAX_PIXELS:,} pixels "
+            "(6,000 × 5,000): scale it down"
+        )
+    if not width or not height:
+        raise ImageTrouble("the picture has no pixels")
+    return width, height
+
+
+def read_svg(path: Path) -> Any:
+    """The SVG's root element (lxml), once it is known to be safe to draw."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImageTrouble(f"cannot read the file ({exc.strerror or 'unreadable'})") from None
+    if len(data) > MAX_SVG_BYTES:
+        raise ImageTrouble(f"the SVG is {len(data):,} bytes; the limit is {MAX_SVG_BYTES:,}")
+    _check_svg(data)
+    from lxml import etree
+
+    parser = etree.XMLParser(
+        resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False
+    )
+    try:
+        return etree.fromstring(data, parser=parser)
+    except etree.XMLSyntaxError:
+        raise ImageTrouble("the SVG is not well-formed XML") from None
+
+
+def _check_svg(data: bytes) -> None:
+    import defusedxml.ElementTree as SafeET
+    from defusedxml import DefusedXmlException
+
+    try:
+        root = SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise ImageTrouble(
+            "the SVG has a DOCTYPE or entities, which are not allowed (they can read "
+            "other files); save it again as plain SVG"
+        ) from None
+    except SafeET.ParseError as exc:
+        line = exc.position[0] if getattr(exc, "position", None) else 0
+        where = f" (its line {line})" if line else ""
+        raise ImageTrouble(f"the SVG is not well-formed XML{where}") from None
+    if root.tag not in (f"{SVG_NS}svg", "svg"):
+        raise ImageTrouble("not an SVG picture (its outer element is not <svg>)")
+    for count, element in enumerate(root.iter()):
+        if count > MAX_SVG_ELEMENTS:
+            raise ImageTrouble(f"the SVG has more than {MAX_SVG_ELEMENTS:,} elements")
+        if not isinstance(element.tag, str):
+            continue
+        name = element.tag.rsplit("}", 1)[-1]
+        if name in FORBIDDEN_ELEMENTS:
+            raise ImageTrouble(f"the SVG holds a <{name}> element, which is not allowed")
+        for attribute, value in element.attrib.items():
+            _check_attribute(name, attribute.rsplit("}", 1)[-1], attribute, value)
+        if name == "style" and element.text and _points_outside_css(element.text):
+            raise ImageTrouble("the SVG's <style> loads something from outside the file")
+
+
+def _check_attribute(element: str, name: str, qualified: str, value: str) -> None:
+    if name.lower().startswith("on"):
+        raise ImageTrouble(f"the SVG has an event handler ({name} on <{element}>), not allowed")
+    if qualified in (XLINK_HREF, "href"):
+        target = value.strip()
+        if target.startswith("#"):
+            return
+        if EMBEDDED.match(target) and element == "image":
+            _check_embedded(target)
+            return
+        raise ImageTrouble(
+            f"the SVG's <{element}> refers to '{target[:60]}' outside the file; only "
+            "references inside it (#id) and embedded PNG or JPEG pictures are allowed"
+        )
+    if _points_outside_css(value):
+        raise ImageTrouble(f"the SVG's <{element}> loads something from outside the file")
+
+
+def _points_outside_css(text: str) -> bool:
+    return bool(OUTSIDE_URL.search(text)) or "@import" in text.lower()
+
+
+def _check_embedded(uri: str) -> None:
+    try:
+        data = base64.b64decode(uri.split(",", 1)[1], validate=False)
+    except (binascii.Error, ValueError):
+        raise ImageTrouble("a picture embedded in the SVG is not valid base64") from None
+    _bitmap_size_of(data)
+
+
+def svg_ids(root: Any) -> list[str]:
+    """Every ``id`` in the SVG, in document order."""
+    return [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
+
+
+def svg_drawing(root: Any, path: Path) -> Any:
+    """The checked SVG as a ReportLab drawing: vectors, never a bitmap."""
+    import logging
+
+    from svglib.svglib import SvgRenderer
+
+    logging.getLogger("svglib").setLevel(logging.CRITICAL)  # its notes are not the author's
+    try:
+        drawing = SvgRenderer(str(path)).render(root)
+    except Exception:  # noqa: BLE001 - svglib fails in many ways on odd SVG
+        raise ImageTrouble("the SVG could not be drawn (an element svglib cannot read)") from None
+    if not drawing.width or not drawing.height:
+        raise ImageTrouble("the SVG has no size: give the <svg> a viewBox or width and height")
+    return drawing
