@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from xml.sax.saxutils import unescape
+from xml.sax.saxutils import escape, unescape
 
 import jinja2
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
@@ -26,7 +26,7 @@ from cards.colour import text_colour_on
 from cards.drawn import define_icons
 from cards.fit import Overflow, draw_stack, fit, paginate
 from cards.geometry import Bleed, padded_page_count, saddle_order
-from cards.markup import Layout, flowables, inline_markup, parse_layout
+from cards.markup import Layout, diagram_flowable, flowables, parse_layout
 from cards.model import Deck, Section, Technique
 from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, Problem
@@ -51,7 +51,7 @@ from cards.theme import (
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
-    for kind in ("cover", "intro", "contents", "divider", "technique", "notes", "back")
+    for kind in ("cover", "intro", "contents", "technique", "notes", "back")
 }
 
 
@@ -116,8 +116,9 @@ def flow_box(layout: Layout, theme: BookletTheme) -> FlowBox:
     top_mm = height - theme.margin_top_mm
     if layout.band:
         top_mm = height - theme.band_height_mm - theme.band_gap_mm
-    if "panel" in layout.furniture:
-        top_mm = height * (1 - theme.panel_height_ratio) - theme.band_gap_mm
+    panel = layout.furniture.get("panel")
+    if panel is not None:
+        top_mm = height - float(panel.get("height_mm", theme.panel_height_mm)) - theme.band_gap_mm
     motif = layout.furniture.get("motif")
     if motif is not None and motif.get("at", "top") == "top":
         top_mm = height - float(motif.get("height_mm", "40")) - theme.band_gap_mm
@@ -245,14 +246,9 @@ def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Bo
     pages += planner.flowing_pages("intro")
     pages += planner.flowing_pages("contents")
     for section, view in zip(deck.sections, planner.context["sections"]):
-        divider = planner.planned_page(
-            "divider", section.colour, section.source.path, section.title, section=view
-        )
-        divider.section = section
-        divider.anchors.append(f"section-{section.number}")
-        divider.outline.append((section.title, f"section-{section.number}", 0))
-        pages.append(divider)
-        for technique, t_view in zip(section.techniques, view.techniques):
+        for index, (technique, t_view) in enumerate(zip(section.techniques, view.techniques)):
+            # a section opens at the top of its first technique page: no divider pages
+            opens = index == 0
             page = planner.planned_page(
                 "technique",
                 section.colour,
@@ -260,8 +256,12 @@ def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Bo
                 technique.title,
                 section=view,
                 technique=t_view,
+                opens_section=opens,
             )
             page.section, page.technique = section, technique
+            if opens:
+                page.anchors.append(f"section-{section.number}")
+                page.outline.append((section.title, f"section-{section.number}", 0))
             key = f"technique-{technique.number}"
             page.anchors.append(key)
             page.outline.append((technique.title, key, 1))
@@ -343,30 +343,58 @@ def draw_motif(canvas, element, theme: BookletTheme) -> None:
 
 
 def draw_panel(canvas, element, page: Page, theme: BookletTheme) -> None:
-    """A section divider: the top of the page in the section's colour, its number big."""
+    """Where a section opens: the top of the page in its colour, bleeding, with
+    its number big and its name, and on the outer side its diagrams with every
+    area its techniques work lit, each on a white card."""
     colour = element.get("colour", theme.ink)
     text = paint(text_colour_on(colour))
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
-    bleed = mm_to_pt(theme.bleed_mm)
-    bottom = height * (1 - theme.panel_height_ratio)
+    bleed, pad = mm_to_pt(theme.bleed_mm), mm_to_pt(theme.panel_pad_mm)
+    bottom = height - mm_to_pt(float(element.get("height_mm", theme.panel_height_mm)))
     canvas.saveState()
     canvas.setFillColor(paint(colour))
     canvas.rect(-bleed, bottom, width + 2 * bleed, height - bottom + bleed, stroke=0, fill=1)
-    canvas.setFillColor(text)
-    left = mm_to_pt(theme.margin_inner_mm)
+    left = mm_to_pt(text_left_mm(page, theme))
+    right = width - mm_to_pt(theme.margin_outer_mm if page.odd else theme.margin_inner_mm)
+    pictures = panel_pictures(element, page, theme, colour, height - bottom - 2 * pad)
+    room = right - left - sum(p.width + pad for p in pictures)
     style = styles_for(page.scale).display.clone(
         "panel", fontSize=theme.panel_title_pt, leading=theme.panel_title_pt * 1.15, textColor=text
     )
-    paragraph = Paragraph(inline_markup(element, "booklet/divider.xml.j2"), style)
-    room = width - left - mm_to_pt(theme.margin_outer_mm)
-    _, title_height = paragraph.wrap(room, height)
-    title_y = bottom + mm_to_pt(theme.band_gap_mm)
-    paragraph.drawOn(canvas, left, title_y)
+    paragraph = Paragraph(escape(element.get("label", "")), style)
+    _, title_height = paragraph.wrap(max(room, width / 3), height)
+    paragraph.drawOn(canvas, left, bottom + pad * 0.8)
+    canvas.setFillColor(text)
     canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
-    canvas.drawString(
-        left, title_y + title_height + theme.panel_number_pt * 0.25, element.get("number", "")
-    )
+    number_y = bottom + pad * 0.8 + title_height + theme.panel_number_pt * 0.2
+    canvas.drawString(left, number_y, element.get("number", ""))
+    x = right
+    inset = mm_to_pt(theme.panel_picture_pad_mm)
+    for picture in reversed(pictures):
+        x -= picture.width
+        canvas.setFillColor(paint("#FFFFFF"))
+        radius = mm_to_pt(theme.panel_picture_radius_mm)
+        canvas.roundRect(
+            x - inset, bottom + pad - inset, picture.width + 2 * inset,
+            picture.height + 2 * inset, radius, stroke=0, fill=1,
+        )  # fmt: skip
+        picture.drawOn(canvas, x, bottom + pad)
+        x -= pad
     canvas.restoreState()
+
+
+def panel_pictures(element, page: Page, theme: BookletTheme, colour: str, height_pt: float):
+    """The panel's diagrams, each as tall as the panel allows."""
+    styles = styles_for(page.scale)
+    pictures = []
+    for child in element:
+        child.set("colour", child.get("colour", colour))
+        child.set("width_mm", child.get("width_mm", f"{theme.panel_height_mm:g}"))
+        child.set("max_height_mm", f"{height_pt / mm_to_pt(1):.2f}")
+        picture = diagram_flowable(child, styles, TEMPLATES["technique"])
+        picture.wrap(1e6, 1e6)
+        pictures.append(picture)
+    return pictures
 
 
 def tab_span_mm(theme: BookletTheme, number: int, count: int) -> tuple[float, float]:
@@ -395,7 +423,8 @@ def draw_tab(canvas, element, page: Page, theme: BookletTheme) -> None:
     )
     canvas.setFillColor(paint(text_colour_on(colour)))
     canvas.setFont(FONT_SEMIBOLD, theme.tab_number_pt)
-    centre_x = width - depth / 2 if page.odd else depth / 2
+    from_edge = mm_to_pt(theme.tab_number_from_edge_mm)  # clear of a home printer's margin
+    centre_x = width - from_edge if page.odd else from_edge
     middle = mm_to_pt((bottom_mm + top_mm) / 2)
     canvas.drawCentredString(centre_x, middle - theme.tab_number_pt * 0.34, str(number))
     canvas.restoreState()

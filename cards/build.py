@@ -24,7 +24,7 @@ def default_deck() -> Path:
     """The deck in the current folder's content/, else the one shipped with the package."""
     if DEFAULT_DECK.is_dir():
         return DEFAULT_DECK
-    from cards.templating import data_dir
+    from cards.resources import data_dir
 
     return data_dir("content") / DEFAULT_DECK.name
 
@@ -134,7 +134,7 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
 
 def watched_paths(deck_path: Path, *template_dirs: Path | None) -> list[Path]:
     """What `--watch` follows: the deck and every layout folder in use."""
-    from cards.templating import data_dir
+    from cards.resources import data_dir
 
     paths = [deck_path, *(p for p in template_dirs if p), data_dir("templates")]
     return list(dict.fromkeys(p for p in paths if p.exists()))

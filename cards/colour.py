@@ -65,3 +65,9 @@ def text_colour_on(background: str) -> str:
 
 def best_text_contrast(background: str) -> float:
     return contrast(background, text_colour_on(background))
+
+
+def tint(hex_colour: str, strength: float) -> str:
+    """``hex_colour`` mixed with white: 1.0 is the colour, 0.0 is white."""
+    r, g, b = (round(255 - (255 - c * 255) * strength) for c in rgb(hex_colour))
+    return f"#{r:02X}{g:02X}{b:02X}"

@@ -32,10 +32,11 @@ from cards.colour import (
     best_text_contrast,
     lightness,
 )
-from cards.images import ImageTrouble, bitmap_size, read_svg
+from cards.images import ImageTrouble, bitmap_size, read_svg, svg_parts
 from cards.labels import LABELS
-from cards.model import Block, Deck, Section, Source, Technique
+from cards.model import Block, Deck, Diagram, Section, Source, Technique
 from cards.problems import ERROR, WARNING, ContentError, Problem, has_errors
+from cards.resources import builtin_diagrams
 
 INDEX = "_index.md"
 # libyaml's loader when PyYAML was built with it: same safe rules, several times faster
@@ -294,6 +295,17 @@ def labels_value(value: Any) -> tuple[Any, str | None]:
     return words, None
 
 
+def ids_value(value: Any) -> tuple[Any, str | None]:
+    """One id, or a list of ids (``areas: heel`` or ``areas: [heel, arch]``)."""
+    items = value if isinstance(value, list) else [value]
+    ids = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (str, int)):
+            return None, f"must be an id or a list of ids (got {_shown(value)})"
+        ids += [part for part in re.split(r"[\s,]+", str(item)) if part]
+    return tuple(dict.fromkeys(ids)), None
+
+
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg")
 NEAR_MARKDOWN = (".markdown", ".mdown", ".mkd", ".txt", ".md.txt")
 
@@ -304,11 +316,13 @@ DECK_FIELDS = (
     Field("language", language_value),
     Field("templates", text_value),
     Field("labels", labels_value),
+    Field("diagram", text_value),
 )
 SECTION_FIELDS = (
     Field("title", text_value, required=True),
     Field("colour", colour_value),
     Field("weight", int_value),
+    Field("diagram", text_value),
 )
 TECHNIQUE_FIELDS = (
     Field("title", text_value, required=True),
@@ -318,6 +332,9 @@ TECHNIQUE_FIELDS = (
     Field("weight", int_value),
     Field("draft", bool_value),
     Field("image", text_value),
+    Field("diagram", text_value),
+    Field("areas", ids_value),
+    Field("arrows", ids_value),
 )
 
 
@@ -551,8 +568,91 @@ def deck_path(
     return target
 
 
+class DiagramReader:
+    """Resolves ``diagram:`` values and reads each SVG's parts once per load."""
+
+    def __init__(self, deck_root: Path, problems: Problems):
+        self.deck_root, self.problems = deck_root, problems
+        self.read: dict[Path, Diagram | None] = {}
+
+    def resolve(self, doc: Document, value: str) -> Diagram | None:
+        """The diagram ``value`` names: an SVG file inside the deck, or a built-in one."""
+        line = doc.field_lines.get("diagram", 1)
+        if value.lower().endswith(".svg"):
+            written = Path(os.path.normpath(doc.path.parent / value))
+            if not written.resolve().is_relative_to(self.deck_root.resolve()):
+                self.problems.error(
+                    doc.path, line, f"diagram '{value}' is outside the deck folder; keep it inside"
+                )
+                return None
+            if not written.is_file():
+                self.problems.error(
+                    doc.path, line, f"diagram '{value}' not found beside {doc.path.name}"
+                )
+                return None
+            return self._parts(written, Path(value).name)
+        builtin = builtin_diagrams()
+        if value not in builtin:
+            near = difflib.get_close_matches(value, list(builtin), n=1)
+            hint = f"did you mean '{near[0]}'? " if near else ""
+            self.problems.error(
+                doc.path,
+                line,
+                f"diagram '{value}' is neither an SVG file in the deck nor a built-in diagram; "
+                f"{hint}built-in: {', '.join(builtin)}",
+            )
+            return None
+        return self._parts(builtin[value], value)
+
+    def _parts(self, path: Path, name: str) -> Diagram | None:
+        if path not in self.read:
+            try:
+                areas, arrows = svg_parts(read_svg(path))
+                self.read[path] = Diagram(path.resolve(), name, areas, arrows)
+            except ImageTrouble as exc:
+                self.problems.error(path, 1, str(exc))
+                self.read[path] = None
+        return self.read[path]
+
+    def parts_named(
+        self, doc: Document, values: dict[str, Any], diagram: Diagram | None
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The technique's ``areas`` and ``arrows``, each checked against its diagram."""
+        named: list[tuple[str, ...]] = []
+        for field, offered in (("areas", "areas"), ("arrows", "arrows")):
+            wanted = values.get(field, ())
+            line = doc.field_lines.get(field, 1)
+            if wanted and diagram is None:
+                self.problems.error(
+                    doc.path,
+                    line,
+                    f"{field} need a diagram: add  diagram: foot-sole  (or another) here, "
+                    "to the section's _index.md or to the deck's",
+                )
+                named.append(())
+                continue
+            known = getattr(diagram, offered, ())
+            kept = []
+            for name in wanted:
+                if name in known:
+                    kept.append(name)
+                    continue
+                what = "area" if field == "areas" else "arrow"
+                has = ", ".join(known) if known else f"no {field}"
+                self.problems.error(
+                    doc.path, line, f"{what} '{name}' is not in {diagram.name}; it has: {has}"
+                )
+            named.append(tuple(kept))
+        return named[0], named[1]
+
+
 def load_technique(
-    path: Path, md: MarkdownIt, problems: Problems, deck_root: Path | None = None
+    path: Path,
+    md: MarkdownIt,
+    problems: Problems,
+    deck_root: Path | None = None,
+    diagrams: DiagramReader | None = None,
+    inherited: Diagram | None = None,
 ) -> tuple[Technique, int | None] | None:
     doc = read_document(path, problems)
     if doc is None:
@@ -563,6 +663,9 @@ def load_technique(
     image = None
     if "image" in values:
         image = deck_path(doc, "image", values["image"], deck_root or path.parent, problems)
+    diagrams = diagrams or DiagramReader(deck_root or path.parent, problems)
+    diagram = diagrams.resolve(doc, values["diagram"]) if "diagram" in values else inherited
+    areas, arrows = diagrams.parts_named(doc, values, diagram)
     body = markdown_blocks(doc, md, problems)
     if not body:
         problems.warning(path, doc.body_line, "the technique has no text below its front matter")
@@ -577,12 +680,19 @@ def load_technique(
         weight=values.get("weight"),
         draft=values.get("draft", False),
         image=image,
+        diagram=diagram,
+        areas=areas,
+        arrows=arrows,
     )
     return technique, technique.weight
 
 
 def load_section(
-    folder: Path, md: MarkdownIt, problems: Problems
+    folder: Path,
+    md: MarkdownIt,
+    problems: Problems,
+    diagrams: DiagramReader | None = None,
+    deck_diagram: Diagram | None = None,
 ) -> tuple[dict[str, Any], tuple[Block, ...], list[Technique]] | None:
     index = folder / INDEX
     deck_root = folder.parent
@@ -595,6 +705,10 @@ def load_section(
         doc = read_document(index, problems)
         values = check_fields(doc, SECTION_FIELDS, problems) if doc else None
         intro = markdown_blocks(doc, md, problems) if doc else ()
+    diagrams = diagrams or DiagramReader(deck_root, problems)
+    diagram = deck_diagram
+    if doc and values and "diagram" in values:
+        diagram = diagrams.resolve(doc, values["diagram"])
     files = sorted(
         p
         for p in folder.rglob("*.md")
@@ -607,12 +721,15 @@ def load_section(
             problems.warning(
                 other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md"
             )
-    loaded = [t for p in files if (t := load_technique(p, md, problems, deck_root))]
+    loaded = [
+        t for p in files if (t := load_technique(p, md, problems, deck_root, diagrams, diagram))
+    ]
     loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
     techniques = [t for t, _ in loaded if not t.draft]
     if values is None:
         return None
     values["_colour_line"] = doc.field_lines.get("colour", 1) if doc else 1
+    values["diagram"] = diagram
     return values, intro, techniques
 
 
@@ -628,6 +745,7 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
     deck_values: dict[str, Any] = {}
     deck_intro: tuple[Block, ...] = ()
     md = markdown_parser("en")
+    diagrams = DiagramReader(folder, problems)
     if not deck_index.is_file():
         problems.error(
             deck_index, 1, "not a deck: the folder has no _index.md with the deck's title"
@@ -651,6 +769,8 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
                         f"unknown label '{name}'{hint}",
                     )
             deck_intro = markdown_blocks(doc, md, problems)
+            if "diagram" in deck_values:
+                deck_values["diagram"] = diagrams.resolve(doc, deck_values["diagram"])
             if "title" in deck_values:
                 deck_values["title"] = typographic(md, deck_values["title"])
 
@@ -666,7 +786,7 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
             continue  # the deck's own layouts, not a section
         if not stays_inside(sub, folder, problems, "the section folder"):
             continue
-        loaded = load_section(sub, md, problems)
+        loaded = load_section(sub, md, problems, diagrams, deck_values.get("diagram"))
         if loaded:
             raw_sections.append((sub, *loaded))
     raw_sections.sort(key=lambda s: sort_key(s[1].get("weight"), s[0].name))
@@ -690,6 +810,7 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
                 techniques=tuple(numbered),
                 number=index,
                 weight=values.get("weight"),
+                diagram=values.get("diagram"),
             )
         )
 
@@ -712,6 +833,7 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
         newest_mtime=newest,
         templates=deck_values.get("templates"),
         labels=deck_values.get("labels", {}),
+        diagram=deck_values.get("diagram"),
     )
     return deck, problems.items
 

@@ -24,24 +24,72 @@ from cards.problems import ERROR, ContentError, Problem
 from cards.styles import Styles
 from cards.theme import FONT_REGULAR, FONT_SEMIBOLD, paint
 
+FIGURE_OVERHANG = 1.3  # how far below a picture a block beside it may reach, times its height
+
 
 class Figure(Flowable):
-    """A picture in a column of its own beside a stack of text blocks."""
+    """A picture in a column of its own beside a stack of text blocks.
 
-    def __init__(self, picture: Flowable, inner: list[Flowable], side: str, gap_pt: float):
+    With ``around``, the text runs beside the picture only as far down as the
+    picture reaches (a paragraph that crosses its foot is split there) and
+    continues below it at the full width, as text flows around a figure in a
+    book.
+    """
+
+    def __init__(
+        self,
+        picture: Flowable,
+        inner: list[Flowable],
+        side: str,
+        gap_pt: float,
+        around: bool = False,
+    ):
         super().__init__()
         self.picture, self.inner, self.side, self.gap_pt = picture, inner, side, gap_pt
+        self.around = around
         self.overflow = False
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         picture_w, self.picture_h = self.picture.wrap(availWidth, availHeight)
         self.picture_w = picture_w
         self.text_w = availWidth - picture_w - self.gap_pt
-        stack = lay_stack(self.inner, max(self.text_w, 1), availHeight)
+        beside, below = (
+            self._beside(self.text_w) if self.around and self.text_w > 0 else (self.inner, [])
+        )
+        stack = lay_stack(beside, max(self.text_w, 1), availHeight)
         self.placed, self.spaceAfter = stack.placed, stack.space_after_pt
         self.overflow = self.text_w <= 0 or stack.too_wide
-        self.width, self.height = availWidth, max(stack.height_pt, self.picture_h)
+        top = max(stack.height_pt, self.picture_h)
+        self.below, self.below_top = [], top
+        if below:
+            gap = max(stack.space_after_pt, below[0].getSpaceBefore(), self.gap_pt / 2)
+            rest = lay_stack(below, availWidth, max(availHeight - top - gap, 0.0))
+            self.below, self.below_top = rest.placed, top + gap
+            self.spaceAfter = rest.space_after_pt
+            self.overflow |= rest.too_wide
+            top += gap + rest.height_pt
+        self.width, self.height = availWidth, top
         return availWidth, self.height
+
+    def _beside(self, width_pt: float) -> tuple[list[Flowable], list[Flowable]]:
+        """The blocks that fit beside the picture, and the rest.
+
+        Blocks are never split across the picture's foot (a step broken by a
+        gap reads as two); one may reach a little below it instead.
+        """
+        beside: list[Flowable] = []
+        used, after = 0.0, 0.0
+        reach = self.picture_h * FIGURE_OVERHANG
+        for index, flowable in enumerate(self.inner):
+            if used >= self.picture_h:
+                return beside, list(self.inner[index:])
+            gap = max(flowable.getSpaceBefore() if beside else 0.0, after)
+            _, height = flowable.wrap(width_pt, 1e6)
+            if used + gap + height > reach:
+                return beside, list(self.inner[index:])
+            beside.append(flowable)
+            used, after = used + gap + height, flowable.getSpaceAfter()
+        return beside, []
 
     def draw(self) -> None:
         text_x = 0.0 if self.side == "right" else self.picture_w + self.gap_pt
@@ -49,6 +97,8 @@ class Figure(Flowable):
         self.picture.drawOn(self.canv, picture_x, self.height - self.picture_h)
         for flowable, bottom in self.placed:
             flowable.drawOn(self.canv, text_x, self.height - bottom)
+        for flowable, bottom in self.below:
+            flowable.drawOn(self.canv, 0.0, self.height - self.below_top - bottom)
 
 
 @lru_cache(maxsize=64)
@@ -60,7 +110,7 @@ def _picture(source: str, stamp: tuple[int, int]) -> tuple[Any, float, float]:
     """
     path = Path(source)
     if path.suffix.lower() == ".svg":
-        drawing = svg_drawing(read_svg(path), path)
+        drawing = svg_drawing(read_svg(path), path, FONT_REGULAR)
         return drawing, drawing.width, drawing.height
     width, height = bitmap_size(path)
     return source, float(width), float(height)
@@ -186,6 +236,97 @@ class MetaRow(Flowable):
             canvas.setFont(FONT_REGULAR, scale.meta_pt)
             for index, text in enumerate(lines):
                 canvas.drawString(text_x, baseline - index * self.line_pt, text)
+
+
+class GlanceRows(Flowable):
+    """Hold, repeat and pressure, labelled, in the same places on every card and
+    page: side by side in three columns (label above value) where the width
+    allows, else one row each with the labels in a column of their own. A
+    long value wraps inside its own column or row; pressure shows one to three
+    dots before its word."""
+
+    def __init__(self, items: list[MetaItem], styles: Styles):
+        super().__init__()
+        self.items, self.styles = items, styles
+        scale = styles.scale
+        self.size_pt = scale.meta_pt
+        self.line_pt = scale.meta_pt * GLANCE_LEADING
+        self.row_gap_pt = scale.meta_pt * GLANCE_ROW_GAP
+        self.dot_pt = scale.meta_icon_pt * GLANCE_DOTS
+        self.spaceAfter = scale.meta_gap_pt
+
+    def _dots_width(self, item: MetaItem) -> float:
+        return self.dot_pt * 3.0 if item.level else 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.columns = availWidth >= GLANCE_COLUMNS_FROM * self.size_pt and bool(self.items)
+        if self.columns:
+            self.column_pt = availWidth / len(self.items)
+            self.label_pt = 0.0
+        else:
+            labels = [stringWidth(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.items]
+            self.label_pt = max(labels, default=0.0) + self.size_pt * 0.9
+        self.values = []
+        for item in self.items:
+            room = (
+                self.column_pt - self.size_pt
+                if self.columns
+                else availWidth - self.label_pt - self._dots_width(item)
+            )
+            room -= self._dots_width(item) if self.columns else 0.0
+            self.values.append(split_text(item.text, self.size_pt, max(room, self.size_pt)))
+        if self.columns:
+            self.height = (1 + max(len(v) for v in self.values)) * self.line_pt
+        else:
+            lines = sum(len(v) for v in self.values)
+            self.height = lines * self.line_pt + max(len(self.values) - 1, 0) * self.row_gap_pt
+        self.width = availWidth
+        self.overflow = False
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        top = self.height
+        for index, (item, lines) in enumerate(zip(self.items, self.values)):
+            if self.columns:
+                x = index * self.column_pt
+                self._label(item, x, self._baseline(top))
+                self._value(item, lines, x, self._baseline(top - self.line_pt))
+            else:
+                baseline = self._baseline(top)
+                self._label(item, 0.0, baseline)
+                self._value(item, lines, self.label_pt, baseline)
+                top -= len(lines) * self.line_pt + self.row_gap_pt
+
+    def _baseline(self, top: float) -> float:
+        return top - self.line_pt + (self.line_pt - self.size_pt) * 0.5 + 0.12 * self.size_pt
+
+    def _label(self, item: MetaItem, x: float, baseline: float) -> None:
+        scale = self.styles.scale
+        self.canv.setFillColor(paint(scale.grey, scale.cmyk))
+        self.canv.setFont(FONT_SEMIBOLD, self.size_pt)
+        self.canv.drawString(x, baseline, item.label)
+
+    def _value(self, item: MetaItem, lines: list[str], x: float, baseline: float) -> None:
+        canvas, scale = self.canv, self.styles.scale
+        if item.level:
+            accent = paint(scale.accent, scale.cmyk)
+            canvas.saveState()
+            canvas.setStrokeColor(accent)
+            canvas.setFillColor(accent)
+            canvas.setLineWidth(self.dot_pt * 0.1)
+            draw_icon(canvas, item, x, baseline + self.size_pt * 0.33, self.dot_pt)
+            canvas.restoreState()
+            x += self._dots_width(item)
+        canvas.setFillColor(paint(scale.ink, scale.cmyk))
+        canvas.setFont(FONT_REGULAR, self.size_pt)
+        for index, text in enumerate(lines):
+            canvas.drawString(x, baseline - index * self.line_pt, text)
+
+
+GLANCE_COLUMNS_FROM = 19  # glance in three columns when this many type sizes wide
+GLANCE_LEADING = 1.3  # line height of the glance rows, times their type size
+GLANCE_ROW_GAP = 0.3  # extra space between rows, times the type size
+GLANCE_DOTS = 0.95  # the pressure dots' size, times the meta icon size
 
 
 def split_text(text: str, size_pt: float, width_pt: float) -> list[str]:

@@ -159,8 +159,12 @@ def svg_ids(root: Any) -> list[str]:
     return [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
 
 
-def svg_drawing(root: Any, path: Path) -> Any:
-    """The checked SVG as a ReportLab drawing: vectors, never a bitmap."""
+def svg_drawing(root: Any, path: Path, font: str) -> Any:
+    """The checked SVG as a ReportLab drawing: vectors, never a bitmap.
+
+    ``font`` is where the drawing's text state starts; ReportLab would start
+    it in Helvetica, an unembedded base-14 font, even for a drawing with no text.
+    """
     import logging
 
     from svglib.svglib import SvgRenderer
@@ -172,4 +176,27 @@ def svg_drawing(root: Any, path: Path) -> Any:
         raise ImageTrouble("the SVG could not be drawn (an element svglib cannot read)") from None
     if not drawing.width or not drawing.height:
         raise ImageTrouble("the SVG has no size: give the <svg> a viewBox or width and height")
+    drawing.initialFontName = font
     return drawing
+
+
+# -- the parts of a diagram ---------------------------------------------------------
+
+NOT_PARTS = {"svg", "title", "desc", "defs", "style", "metadata"}
+
+
+def is_arrow(element: Any) -> bool:
+    """Paths of class ``arrow`` are arrows: hidden unless a technique names them."""
+    return "arrow" in (element.get("class") or "").split()
+
+
+def svg_parts(root: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The ids a technique may name: its areas, and its arrows, in document order."""
+    areas, arrows = [], []
+    for element in root.iter():
+        if not isinstance(element.tag, str) or not element.get("id"):
+            continue
+        if element.tag.rsplit("}", 1)[-1] in NOT_PARTS:
+            continue
+        (arrows if is_arrow(element) else areas).append(element.get("id"))
+    return tuple(areas), tuple(arrows)

@@ -23,21 +23,25 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from cards.colour import HEX_COLOUR
+from cards.diagrams import DiagramError, diagram
 from cards.drawn import (
     Callout,
     ColourKey,
     ContentsEntry,
     Figure,
+    GlanceRows,
     MetaItem,
     MetaRow,
     Rules,
     load_image,
 )
+from cards.images import ImageTrouble
 from cards.problems import ERROR, ContentError, Problem
 from cards.styles import Styles, TypeScale
 from cards.theme import (
     FONT_ITALIC,
     FONT_REGULAR,
+    mm_to_pt,
     paint,
     register_fonts,
 )
@@ -46,8 +50,9 @@ INLINE_TAGS = {"b", "i", "br"}
 BLOCK_TAGS = {
     "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
     "display", "subtitle", "byline", "key", "entry", "rules", "figure", "callout",
+    "diagram", "glance", "lead",
 }  # fmt: skip
-PICTURE_TAGS = {"figure"}
+PICTURE_TAGS = {"figure", "diagram"}
 FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif", "fill"}
 LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 ALIGNMENTS = {"left": 0, "centre": 1, "center": 1, "right": 2}
@@ -238,8 +243,13 @@ def flowables(
             row = meta_row(element, styles, template)
             if row.items:
                 out.append(row)
-        elif tag in ("para", "note", "heading"):
-            style = {"para": styles.body, "note": styles.note, "heading": styles.heading}[tag]
+        elif tag in ("para", "note", "heading", "lead"):
+            style = {
+                "para": styles.body,
+                "note": styles.note,
+                "heading": styles.heading,
+                "lead": styles.lead,
+            }[tag]
             style = overridden(style, element, styles.scale, template)
             out.append(Paragraph(inline_markup(element, template, tag == "note"), style))
         elif tag in ("steps", "bullets"):
@@ -276,15 +286,14 @@ def flowables(
         elif tag == "rules":
             out.append(Rules(styles))
         elif tag == "callout":
-            inner = flowables(
-                [e for e in element if e.tag in BLOCK_TAGS], styles, template, page_of
-            )
+            inner = flowables(block_children(element, template), styles, template, page_of)
             out.append(Callout(inner, styles))
         elif tag == "figure":
-            inner = flowables(
-                [e for e in element if e.tag in BLOCK_TAGS], styles, template, page_of
-            )
-            out.append(figure(element, inner, template))
+            out.append(figure(element, styles, template, page_of))
+        elif tag == "diagram":
+            out.append(diagram_flowable(element, styles, template))
+        elif tag == "glance":
+            out.append(glance(element, styles, template))
         elif tag == "space":
             out.append(Spacer(1, float(element.get("pt", styles.scale.paragraph_gap_pt))))
     return out
@@ -317,19 +326,84 @@ def overridden(
     return style.clone(f"{style.name}-custom", **changes) if changes else style
 
 
-def figure(element: ET.Element, inner: list[Flowable], template: str) -> Flowable:
-    """An image (PNG, JPEG or SVG) beside the blocks inside ``<figure>``."""
-    source = element.get("src", "")
+def block_children(element: ET.Element, template: str) -> list[ET.Element]:
+    """The children of a container, every one a block: anything else is an error."""
+    for child in element:
+        if child.tag not in BLOCK_TAGS:
+            raise markup_error(template, f"<{child.tag}> cannot stand inside <{element.tag}>")
+    return list(element)
+
+
+def number_attribute(element: ET.Element, name: str, default: str, template: str) -> float:
     try:
-        width_pt = float(element.get("width_mm", "20")) * 72 / 25.4
+        return float(element.get(name, default))
     except ValueError:
         raise markup_error(
-            template, f"<figure width_mm> must be a number, not {element.get('width_mm')!r}"
+            template, f"<{element.tag} {name}> must be a number, not {element.get(name)!r}"
         ) from None
+
+
+def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str, int]) -> Flowable:
+    """A picture beside the blocks inside ``<figure>``: the image ``src`` names,
+    or the ``<diagram>`` that comes first inside it."""
+    children = list(element)
+    if children and children[0].tag == "diagram":
+        picture = diagram_flowable(children[0], styles, template)
+        width_pt = picture.width
+        element = ET.Element(element.tag, element.attrib)
+        element.extend(children[1:])
+    else:
+        width_pt = mm_to_pt(number_attribute(element, "width_mm", "20", template))
+        picture = load_image(element.get("src", ""), width_pt)
     side = element.get("side", "right")
     if side not in ("left", "right"):
         raise markup_error(template, f"<figure side> must be left or right, not {side!r}")
-    return Figure(load_image(source, width_pt), inner, side, gap_pt=width_pt * 0.15)
+    inner = flowables(block_children(element, template), styles, template, page_of)
+    gap_pt = mm_to_pt(number_attribute(element, "gap_mm", "0", template)) or width_pt * 0.15
+    flow = element.get("flow", "beside")
+    if flow not in ("beside", "around"):
+        raise markup_error(template, f"<figure flow> must be beside or around, not {flow!r}")
+    return Figure(picture, inner, side, gap_pt=gap_pt, around=flow == "around")
+
+
+def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flowable:
+    """A diagram with the areas and arrows the element names, in its colour
+    (the layout's accent, the section colour, unless ``colour`` says)."""
+    source = element.get("src", "")
+    colour = element.get("colour") or styles.scale.accent
+    if not HEX_COLOUR.match(colour):
+        raise markup_error(template, f"<diagram colour> must be #RRGGBB, not {colour!r}")
+    width_pt = mm_to_pt(number_attribute(element, "width_mm", "18", template))
+    height_mm = number_attribute(element, "max_height_mm", "0", template)
+    try:
+        return diagram(
+            source,
+            tuple(element.get("areas", "").split()),
+            tuple(element.get("arrows", "").split()),
+            colour.upper(),
+            width_pt,
+            mm_to_pt(height_mm) if height_mm else None,
+            styles.scale.cmyk,
+        )
+    except OSError:
+        raise markup_error(template, f"<diagram src> names no readable file ({source!r})") from None
+    except ImageTrouble as exc:
+        raise ContentError([Problem(Path(source), 1, ERROR, str(exc))]) from None
+    except DiagramError as exc:
+        raise markup_error(template, f"<diagram>: {exc}") from None
+
+
+def glance(element: ET.Element, styles: Styles, template: str) -> Flowable:
+    """The at-a-glance strip: one row per item, labels in a column of their own."""
+    items = []
+    for child in element:
+        if child.tag not in META_TAGS:
+            raise markup_error(
+                template, f"<glance> holds hold, repeat and pressure, not <{child.tag}>"
+            )
+        level = PRESSURE_DOTS.get(child.get("level", ""), 0) if child.tag == "pressure" else 0
+        items.append(MetaItem(child.tag, plain_text(child), level, child.get("label", "")))
+    return GlanceRows(items, styles)
 
 
 def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowable]:

@@ -34,6 +34,20 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Diagram:
+    """An SVG with named parts: a file in the deck, or a built-in one.
+
+    ``name`` is how the author wrote it (``foot-sole``, ``hand.svg``), for
+    messages; ``areas`` and ``arrows`` are the ids it offers.
+    """
+
+    path: Path
+    name: str
+    areas: tuple[str, ...] = ()
+    arrows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Technique:
     slug: str
     title: str
@@ -46,6 +60,9 @@ class Technique:
     weight: int | None = None
     draft: bool = False
     image: Path | None = None  # inside the deck folder, checked by the loader
+    diagram: Diagram | None = None  # its own, else its section's, else the deck's
+    areas: tuple[str, ...] = ()  # ids in the diagram, drawn lit
+    arrows: tuple[str, ...] = ()  # ids of arrow paths in the diagram, drawn
 
 
 @dataclass(frozen=True)
@@ -58,6 +75,7 @@ class Section:
     techniques: tuple[Technique, ...] = ()
     number: int = 0
     weight: int | None = None
+    diagram: Diagram | None = None  # its own, else the deck's
 
 
 @dataclass(frozen=True)
@@ -73,6 +91,7 @@ class Deck:
     newest_mtime: float = 0.0
     full_count: int = 0  # techniques in the whole deck, when this is a selection of it
     templates: Path | None = None  # the deck's own layouts, if it names a folder
+    diagram: Diagram | None = None
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property

@@ -12,6 +12,8 @@ language: en
 # templates: my-layouts     a folder of your own layouts, beside this file
 # labels:                    your own words for what the layouts print
 #   hold: Keep it
+# diagram: foot-sole          a diagram for every technique: an SVG in the deck,
+#                             or a built-in one (foot-sole, foot-top, foot-inner)
 ---
 A few words about the deck. They open the booklet.
 
@@ -24,9 +26,9 @@ SECTION_INDEX = """---
 title: Warm-up
 colour: "#2A6CB8"
 weight: 1
+diagram: upper-body.svg
 ---
-What this section is for, in a sentence or two. It goes on the section's
-divider page in the booklet.
+What this section is for, in a sentence. It opens the section in the booklet.
 """
 
 FIRST = """---
@@ -36,6 +38,8 @@ repeat: 3 times each way
 pressure: gentle
 weight: 1
 image: neck.svg
+areas: neck
+arrows: arrow-roll
 ---
 1. Sit tall and let your shoulders drop.
 2. Lower your chin towards your chest.
@@ -50,6 +54,9 @@ repeat: 5 times
 pressure: medium
 weight: 2
 draft: false
+diagram: upper-body.svg
+areas: [shoulder-left, shoulder-right]
+arrows: arrow-lift
 ---
 1. Lift both shoulders towards your ears.
 2. Squeeze them **gently**, and breathe out as you let go.
@@ -62,6 +69,25 @@ NECK_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="60" height="80" vie
   <path d="M30 36 L30 58 M14 48 L46 48 M30 58 L18 78 M30 58 L42 78"
         fill="none" stroke="#2A6CB8" stroke-width="3" stroke-linecap="round"/>
   <path d="M44 10 A18 18 0 0 1 48 30" fill="none" stroke="#1A1A1A" stroke-width="2"/>
+</svg>
+"""
+
+
+# The section's diagram: each id is a part a technique can light with `areas:`;
+# paths of class "arrow" stay hidden until a technique names them in `arrows:`.
+UPPER_BODY_SVG = """<svg xmlns="http://www.w3.org/2000/svg" width="60" height="80" viewBox="0 0 60 80">
+  <path d="M 4 78 C 4 64, 10 57, 22 55 L 38 55 C 50 57, 56 64, 56 78"
+        fill="#FFFFFF" stroke="#7A7A7A" stroke-width="0.8"/>
+  <path id="shoulder-left" d="M 6 70 C 7 62, 12 58, 22 56 L 23 62 C 15 63, 11 66, 10 71 Z"
+        fill="none" stroke="none"/>
+  <path id="shoulder-right" d="M 54 70 C 53 62, 48 58, 38 56 L 37 62 C 45 63, 49 66, 50 71 Z"
+        fill="none" stroke="none"/>
+  <path id="neck" d="M 24 38 L 24 56 C 27 58, 33 58, 36 56 L 36 38 Z"
+        fill="#FFFFFF" stroke="#7A7A7A" stroke-width="0.8"/>
+  <ellipse id="head" cx="30" cy="26" rx="11" ry="14" fill="#FFFFFF" stroke="#7A7A7A"
+           stroke-width="0.8"/>
+  <path id="arrow-roll" class="arrow" d="M 14 18 C 12 34, 20 44, 30 45 C 40 44, 48 34, 46 18"/>
+  <path id="arrow-lift" class="arrow both" d="M 14 52 L 14 40"/>
 </svg>
 """
 
@@ -81,6 +107,7 @@ def new_deck(path: Path) -> list[Path]:
         path / "01-warm-up" / "01-neck-rolls.md": FIRST,
         path / "01-warm-up" / "02-shoulder-squeeze.md": SECOND,
         path / "01-warm-up" / "neck.svg": NECK_SVG,
+        path / "01-warm-up" / "upper-body.svg": UPPER_BODY_SVG,
     }
     for file, text in files.items():
         file.parent.mkdir(parents=True, exist_ok=True)

@@ -62,6 +62,7 @@ class Styles:
     bullet: ParagraphStyle
     heading: ParagraphStyle
     note: ParagraphStyle
+    lead: ParagraphStyle
     footer: ParagraphStyle
     meta: ParagraphStyle
     display: ParagraphStyle
@@ -124,6 +125,9 @@ def styles_for(scale: TypeScale) -> Styles:
             spaceAfter=scale.paragraph_gap_pt / 2,
         ),
         note=ParagraphStyle("note", parent=body, fontName=FONT_ITALIC, textColor=grey),
+        lead=ParagraphStyle(
+            "lead", parent=body, textColor=grey, spaceAfter=scale.paragraph_gap_pt * 2
+        ),
         footer=ParagraphStyle(
             "footer",
             fontName=FONT_REGULAR,

@@ -28,15 +28,7 @@ from cards.colour import text_colour_on
 from cards.labels import labels_for
 from cards.model import Block, Deck, Section, Technique
 from cards.problems import ERROR, ContentError, Problem
-
-PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def data_dir(name: str) -> Path:
-    """``templates`` or ``content``: inside the wheel, or beside the package in a checkout."""
-    installed = PACKAGE_DIR / "_data" / name
-    return installed if installed.is_dir() else PACKAGE_DIR.parent / name
-
+from cards.resources import data_dir
 
 # What a layout may make in one expression: enough for any page, too little to
 # exhaust memory ("x" * 10**9 is refused, not attempted).
@@ -96,8 +88,9 @@ class ConfinedLoader(jinja2.FileSystemLoader):
 
 
 def picture_roots(deck: Deck) -> tuple[Path, ...]:
-    """The folders a layout's pictures may come from: the deck's own, first."""
-    return (deck.source.path.parent,)
+    """The folders a layout's pictures may come from: the deck's own, first, and
+    the built-in diagrams."""
+    return (deck.source.path.parent, data_dir("diagrams"))
 
 
 def environment(
@@ -199,8 +192,23 @@ def technique_view(technique: Technique) -> SimpleNamespace:
         repeat=technique.repeat,
         pressure=technique.pressure,
         image=technique.image.as_posix() if technique.image else None,
+        diagram=technique.diagram.path.as_posix() if technique.diagram else None,
+        areas=list(technique.areas),
+        arrows=list(technique.arrows),
         body=blocks_view(technique.body),
     )
+
+
+def section_diagrams(section: Section) -> list[SimpleNamespace]:
+    """Each diagram the section's techniques use, with all their areas lit together."""
+    lit: dict[Path, list[str]] = {}
+    for technique in section.techniques:
+        if technique.diagram:
+            areas = lit.setdefault(technique.diagram.path, [])
+            areas += [a for a in technique.areas if a not in areas]
+    if not lit and section.diagram:
+        lit[section.diagram.path] = []
+    return [SimpleNamespace(src=path.as_posix(), areas=areas) for path, areas in lit.items()]
 
 
 def section_view(section: Section) -> SimpleNamespace:
@@ -213,6 +221,7 @@ def section_view(section: Section) -> SimpleNamespace:
         intro=blocks_view(section.intro),
         technique_count=len(section.techniques),
         techniques=[technique_view(t) for t in section.techniques],
+        diagrams=section_diagrams(section),
     )
 
 

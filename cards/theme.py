@@ -74,6 +74,23 @@ GUIDE_SAFE = "#20A040"
 REGISTRATION = "#000000"
 
 
+# -- diagrams -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiagramStyle:
+    """How a lit diagram is drawn; widths are fractions of the SVG's own width."""
+
+    tint: float = 0.24  # the lit area's fill: this much of the section colour on white
+    outline: float = 0.032  # the lit area's heavy outline
+    arrow: float = 0.03
+    head_length: float = 0.12
+    head_width: float = 0.11
+
+
+DIAGRAM = DiagramStyle()
+
+
 # -- the card -----------------------------------------------------------------
 
 POCKET_MM = (63.0, 88.0)
@@ -183,60 +200,92 @@ BOOKLET_PAGES_MM = {"a4": (148.0, 210.0), "letter": (139.7, 215.9)}
 
 @dataclass(frozen=True)
 class BookletTheme:
+    """The A5 handout: clear print for patients, often older readers.
+
+    Body type of 13.5 pt on lines of about 60 characters, no hyphenation; every
+    word at least ``home_printer_mm`` from the edges of the imposed sheet, which
+    are the pages' top, bottom and outer edges.
+    """
+
     width_mm: float = 148.0
     height_mm: float = 210.0
     bleed_mm: float = 3.0
+    home_printer_mm: float = 5.0  # what a home printer leaves unprinted at the sheet edge
 
     margin_inner_mm: float = 16.0
     margin_outer_mm: float = 18.0  # room for the thumb tab beside the text
     margin_top_mm: float = 18.0
     margin_bottom_mm: float = 20.0
 
-    band_height_mm: float = 11.0
-    band_disc_mm: float = 6.5
-    band_label_pt: float = 8.5
-    band_label_min_pt: float = 6.0
+    band_height_mm: float = 14.0  # its label sits 7 mm from the top edge
+    band_disc_mm: float = 7.0
+    band_label_pt: float = 9.5
+    band_label_min_pt: float = 6.5
     band_tracking_pt: float = 0.8
-    band_gap_mm: float = 9.0
+    band_gap_mm: float = 8.0
 
-    tab_depth_mm: float = 8.0  # how far the tab reaches into the page from the trim
+    tab_depth_mm: float = 12.0  # how far the tab reaches into the page from the trim
+    tab_number_from_edge_mm: float = 7.5  # the number's centre, from the trim
     tab_height_mm: float = 24.0
-    tab_top_mm: float = 22.0  # from the top trim to the first section's tab
-    tab_bottom_mm: float = 22.0
-    tab_number_pt: float = 9.0
+    tab_top_mm: float = 52.0  # from the top trim to the first section's tab: below any panel
+    tab_bottom_mm: float = 24.0
+    tab_number_pt: float = 11.0
 
-    panel_height_ratio: float = 0.5  # divider: the colour's share of the page
-    panel_number_pt: float = 72.0
-    panel_title_pt: float = 22.0
+    panel_height_mm: float = 46.0  # where a section opens: its colour, number, diagrams
+    panel_number_pt: float = 44.0
+    panel_title_pt: float = 20.0
+    panel_pad_mm: float = 7.0
+    panel_picture_pad_mm: float = 1.5
+    panel_picture_radius_mm: float = 2.0
 
-    folio_pt: float = 8.5
+    folio_pt: float = 10.0
     folio_from_edge_mm: float = 10.0  # page number and running footer baseline
 
-    title_pt: float = 20.0
-    title_leading: float = 1.12
-    title_gap_pt: float = 7.0
-    display_pt: float = 34.0
-    subtitle_pt: float = 13.0
-    entry_pt: float = 10.5
+    title_pt: float = 24.0
+    title_leading: float = 1.1
+    title_gap_pt: float = 8.0
+    display_pt: float = 36.0
+    subtitle_pt: float = 15.0
+    entry_pt: float = 12.0
 
-    meta_pt: float = 9.5
-    meta_icon_pt: float = 9.0
+    meta_pt: float = 11.0
+    meta_icon_pt: float = 11.0
     meta_item_gap_pt: float = 14.0
     meta_gap_pt: float = 14.0
 
-    body_pt: float = 11.0
-    body_min_pt: float = 8.5
-    body_leading: float = 1.45
+    body_pt: float = 13.5
+    body_min_pt: float = 11.0
+    body_leading: float = 1.38
     step_gap_pt: float = 5.0
     step_indent_pt: float = 13.0
     paragraph_gap_pt: float = 6.0
-    footer_pt: float = 8.0
+    footer_pt: float = 9.0
 
+    diagram_width_mm: float = 46.0
     ink: str = INK
     grey: str = GREY_TEXT
 
     def sized(self, width_mm: float, height_mm: float) -> BookletTheme:
         return replace(self, width_mm=width_mm, height_mm=height_mm)
+
+    def large_print(self) -> BookletTheme:
+        """Body text of 16.5 pt (never below 16 pt) and everything else in step."""
+        factor = LARGE_PRINT_BOOKLET_BODY_PT / self.body_pt
+        sized = {
+            name: getattr(self, name) * factor
+            for name in ("title_pt", "meta_pt", "meta_icon_pt", "entry_pt", "footer_pt",
+                         "step_indent_pt", "subtitle_pt")
+        }  # fmt: skip
+        return replace(
+            self,
+            body_pt=LARGE_PRINT_BOOKLET_BODY_PT,
+            body_min_pt=LARGE_PRINT_BOOKLET_MIN_PT,
+            **sized,
+        )
+
+
+LARGE_PRINT_BOOKLET_BODY_PT = 16.5
+LARGE_PRINT_BOOKLET_MIN_PT = 16.0
 
 
 # -- the sheet ----------------------------------------------------------------

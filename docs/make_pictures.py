@@ -16,13 +16,22 @@ from PIL import Image
 
 DOCS = Path(__file__).resolve().parent
 DPI = 60
-SPREAD = (6, 7)  # facing pages: even on the left, odd on the right
+SPREAD = (8, 9)  # facing pages: even on the left (a section opening), odd on the right
 GAP_PX = 6
+CARD_DPI = 150
+FIRST_CARD_MM = (10.5, 10.5, 63.0, 88.0)  # left, top, width, height on the A4 sheet
 
 
-def page_image(pdf: Path, number: int) -> Image.Image:
+def page_image(pdf: Path, number: int, dpi: int = DPI) -> Image.Image:
     document = pypdfium2.PdfDocument(str(pdf))
-    return document[number - 1].render(scale=DPI / 72).to_pil().convert("RGB")
+    return document[number - 1].render(scale=dpi / 72).to_pil().convert("RGB")
+
+
+def first_card(pdf: Path) -> Image.Image:
+    """The first card alone, at a size where its diagram can be read."""
+    sheet = page_image(pdf, 1, CARD_DPI)
+    left, top, width, height = (round(v / 25.4 * CARD_DPI) for v in FIRST_CARD_MM)
+    return sheet.crop((left, top, left + width, top + height))
 
 
 def main() -> None:
@@ -30,6 +39,7 @@ def main() -> None:
         out = Path(folder)
         subprocess.run([sys.executable, "-m", "cards", "build", "-o", str(out), "-q"], check=True)
         page_image(out / "foot-massage-cards.pdf", 1).save(DOCS / "cards-sheet.png", optimize=True)
+        first_card(out / "foot-massage-cards.pdf").save(DOCS / "card.png", optimize=True)
         left, right = (page_image(out / "foot-massage-booklet.pdf", n) for n in SPREAD)
         spread = Image.new("RGB", (left.width + right.width + GAP_PX, left.height), "#9A9A9A")
         spread.paste(left, (0, 0))
@@ -38,7 +48,9 @@ def main() -> None:
         page_image(out / "foot-massage-booklet.pdf", 1).save(
             DOCS / "booklet-cover.png", optimize=True
         )
-    print("wrote docs/cards-sheet.png, docs/booklet-spread.png, docs/booklet-cover.png")
+    print(
+        "wrote docs/cards-sheet.png, docs/card.png, docs/booklet-spread.png, docs/booklet-cover.png"
+    )
 
 
 if __name__ == "__main__":

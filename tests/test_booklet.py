@@ -67,15 +67,26 @@ def test_half_letter_pages_on_letter(tmp_path):
 
 def test_default_deck_page_plan(booklet, deck):
     reading, _ = booklet
-    # cover, intro, contents, 4 dividers, 13 techniques, notes to pad, back cover
-    assert page_count(reading) == 24
+    # cover, intro, contents, 13 techniques (each section opening on its first),
+    # notes to pad, back cover: no divider pages
+    assert page_count(reading) == 20
     assert "Foot Massage" in page_text(reading, 0) and "Relaxing Techniques" in page_text(
         reading, 0
     )
     assert "Before you start" in page_text(reading, 1)
     assert page_text(reading, 2).startswith("Contents")
-    for index in (20, 21, 22):
+    for index in (16, 17, 18):
         assert page_text(reading, index).startswith("Notes")  # padding is useful, and at the end
+
+
+def lines_of(text: str) -> list[str]:
+    """A page's lines, with a title that wraps beside its diagram joined again."""
+    return [" ".join(line.split()) for line in text.splitlines()]
+
+
+def starts_page(title: str, text: str) -> bool:
+    """The title opens the page's own text (after the band, tab, panel and intro)."""
+    return title in " ".join(text.split())[:400]
 
 
 def technique_pages(reading: Path) -> dict[str, int]:
@@ -100,9 +111,7 @@ def test_each_technique_on_its_own_page_in_order(booklet, deck):
     numbers = [pages[t.title] for t in deck.techniques]
     assert numbers == sorted(numbers) and len(set(numbers)) == 13
     for t in deck.techniques:
-        text = page_text(reading, pages[t.title] - 1)
-        assert t.title in text
-        assert t.title == text.splitlines()[2] or t.title in text.splitlines()[:4]
+        assert starts_page(t.title, page_text(reading, pages[t.title] - 1))
 
 
 def test_outline_has_a_node_per_section_with_its_techniques(booklet, deck):
@@ -124,13 +133,14 @@ def test_contents_numbers_are_the_real_pages_and_link_there(booklet, deck):
         match = re.search(re.escape(t.title) + r"\s*\.+\s*(\d+)\s*$", contents, re.MULTILINE)
         assert match, t.title
         page = int(match.group(1))
-        assert t.title in page_text(reading, page - 1).splitlines()[:4]
+        assert starts_page(t.title, page_text(reading, page - 1))
     links = [a.get_object() for a in reader.pages[2].get("/Annots", [])]
     assert len(links) == 13 + 4 + 1  # techniques, sections, notes
     page_numbers = {page.indirect_reference.idnum: i + 1 for i, page in enumerate(reader.pages)}
     targets = sorted(page_numbers[a["/Dest"][0].idnum] for a in links)
     pages = technique_pages(reading)
-    assert targets == sorted(list(pages.values()) + [21])  # sections, techniques, notes
+    # a section's entry points at its first technique's page, where it opens
+    assert targets == sorted(list(pages.values()) + [17])  # sections, techniques, notes
 
 
 def test_page_numbers_at_the_outer_corner_with_running_footer(booklet):
@@ -161,11 +171,11 @@ def test_thumb_tabs_step_down_and_sit_on_the_outer_edge(booklet, deck):
         inner_x = 1 if first % 2 else theme.width_mm - 1
         colour = hex_rgb(section.colour)
         assert close(pixel_mm(image, 210, outer_x, middle, DPI), colour), section.title
-        # 8 mm deep: still there 6 mm in from the edge (past a home printer's margin),
-        # and white again 10 mm in
-        deep_x = theme.width_mm - 6 if first % 2 else 6
+        # 12 mm deep: still there 10 mm in from the edge (its number sits past a
+        # home printer's margin), and white again 14 mm in
+        deep_x = theme.width_mm - 10 if first % 2 else 10
         assert close(pixel_mm(image, 210, deep_x, middle, DPI), colour)
-        beyond_x = theme.width_mm - 10 if first % 2 else 10
+        beyond_x = theme.width_mm - 14 if first % 2 else 14
         assert close(pixel_mm(image, 210, beyond_x, middle, DPI), (255, 255, 255))
         assert close(pixel_mm(image, 210, inner_x, middle, DPI), (255, 255, 255))
         # other sections' slots on this page stay white
@@ -173,8 +183,15 @@ def test_thumb_tabs_step_down_and_sit_on_the_outer_edge(booklet, deck):
             if other.number != section.number:
                 b, t = tab_span_mm(theme, other.number, len(deck.sections))
                 assert close(pixel_mm(image, 210, outer_x, (b + t) / 2, DPI), (255, 255, 255))
-        # the band is 11 mm deep: colour 8 mm below the top trim
-        assert close(pixel_mm(image, 210, 74, 210 - 8, DPI), colour)
+        # the section opens here: its panel, 46 mm deep, is in its colour 40 mm
+        # below the top trim, and the tab starts below the panel, not inside it
+        assert close(pixel_mm(image, 210, 30, 210 - 40, DPI), colour)
+        assert top < 210 - theme.panel_height_mm
+        # a page that does not open a section has the 14 mm band: colour 12 mm down
+        if len(section.techniques) > 1:
+            second = render(reading, pages[section.techniques[1].title] - 1, DPI)
+            assert close(pixel_mm(second, 210, 74, 210 - 12, DPI), colour)
+            assert close(pixel_mm(second, 210, 74, 210 - 16, DPI), (255, 255, 255))
 
 
 def words_in(
@@ -284,10 +301,10 @@ def test_small_deck_pads_with_notes_and_another_script(deck_dir, tmp_path):
     files = small_deck(**{"_index.md": "---\ntitle: Массаж\nlanguage: ru\n---\nВведение.\n"})
     files["01-one/01-alpha.md"] = technique("Массаж стопы", "1. Мягко надавите на пятку.")
     reading, _imposed = build(deck_dir(files), tmp_path)
-    # cover, intro, contents, 2 dividers, 3 techniques, back = 9 → 12 with 3 notes pages
-    assert page_count(reading) == 12
-    assert "Массаж стопы" in page_text(reading, 4)
-    assert page_text(reading, 9).startswith("Notes") and page_text(reading, 10).startswith("Notes")
+    # cover, intro, contents, 3 techniques, back = 7 → 8 with a notes page
+    assert page_count(reading) == 8
+    assert "Массаж стопы" in page_text(reading, 3)
+    assert page_text(reading, 6).startswith("Notes")
 
 
 def test_a_technique_too_long_for_its_page_is_an_error(run, deck_dir):
@@ -298,7 +315,7 @@ def test_a_technique_too_long_for_its_page_is_an_error(run, deck_dir):
     result = run("build", folder, "-f", "booklet")
     assert result.exit_code == 1
     assert (
-        "test-deck/01-one/01-alpha.md:1: error: 'Alpha' does not fit its booklet page even at 8.5 pt"
+        "test-deck/01-one/01-alpha.md:1: error: 'Alpha' does not fit its booklet page even at 11 pt"
         in result.output
     )
 

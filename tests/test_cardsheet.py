@@ -56,7 +56,7 @@ def test_letter_sheets_are_landscape_with_eight_cards(tmp_path):
 
 def test_every_title_is_printed(built_cards):
     deck, _ = load_deck(DEFAULT_DECK)
-    text = all_text(built_cards)
+    text = " ".join(all_text(built_cards).split())  # a long title wraps beside its diagram
     for t in deck.techniques:
         assert t.title in text
     assert "Foot Massage · 13 / 13" in text
@@ -162,7 +162,7 @@ def test_guides_draw_trim_boxes(tmp_path):
         for dx in range(-10, 11, 2)
         for dy in range(0, 40, 2)
     ]
-    assert any(close(s, hex_rgb("#20A040"), 60) for s in samples)
+    assert any(close(s, hex_rgb("#20A040"), 40) for s in samples)
     plain = render(build(DEFAULT_DECK, tmp_path / "plain"), 1, 300)
     assert not any(
         close(
@@ -170,7 +170,7 @@ def test_guides_draw_trim_boxes(tmp_path):
                 plain, 297.0, box.x_mm + THEME.safe_mm + dx / 100, box.y_mm + 30 + dy / 10, 300
             ),
             hex_rgb("#20A040"),
-            60,
+            40,
         )
         for dx in range(-10, 11, 2)
         for dy in range(0, 40, 2)

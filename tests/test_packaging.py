@@ -1,4 +1,5 @@
-"""The wheel carries the layouts and the default deck, so `cards build` works anywhere."""
+"""The wheel carries the layouts, the diagrams and the default deck, so `cards build`
+works anywhere."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def test_wheel_carries_templates_and_default_deck(tmp_path):
     deck = REPO / "content" / "foot-massage"
     for file in deck.rglob("*.md"):
         assert f"cards/_data/content/foot-massage/{file.relative_to(deck).as_posix()}" in names
+    for diagram in (REPO / "diagrams").glob("*.svg"):
+        assert f"cards/_data/diagrams/{diagram.name}" in names
     assert "cards/cli.py" in names
     entry_points = (
         zipfile.ZipFile(wheel)
