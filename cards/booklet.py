@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 from xml.sax.saxutils import escape, unescape
 
 import jinja2
@@ -30,7 +31,7 @@ from cards.markup import Layout, diagram_flowable, flowables, parse_layout
 from cards.model import Deck, Section, Technique
 from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, Problem
-from cards.styles import TypeScale, styles_for, type_scale
+from cards.styles import TypeScale, hyphenation_for, styles_for, type_scale
 from cards.templating import (
     deck_view,
     labels_view,
@@ -92,8 +93,19 @@ class BookletResult:
     duplex: str
 
 
-def booklet_theme(paper: str) -> BookletTheme:
-    return BookletTheme().sized(*BOOKLET_PAGES_MM[paper])
+def sizes_view(theme: BookletTheme) -> SimpleNamespace:
+    """The sizes a booklet layout may place things at, from the theme (so
+    --large-print can give the text more room)."""
+    return SimpleNamespace(
+        diagram_width_mm=theme.diagram_width_mm,
+        diagram_height_mm=theme.diagram_height_mm,
+        opener_diagram_height_mm=theme.opener_diagram_height_mm,
+    )
+
+
+def booklet_theme(paper: str, large_print: bool = False) -> BookletTheme:
+    theme = BookletTheme().sized(*BOOKLET_PAGES_MM[paper])
+    return theme.large_print() if large_print else theme
 
 
 # -- geometry of one page ------------------------------------------------------
@@ -143,6 +155,7 @@ class Planner:
             "deck": deck_view(deck),
             "labels": labels_view(deck),
             "sections": [section_view(s) for s in deck.sections],
+            "sizes": sizes_view(theme),
         }
 
     def layout(self, kind: str, **extra: object) -> Layout:
@@ -153,7 +166,7 @@ class Planner:
     def build(
         self, layout: Layout, body_pt: float, accent: str
     ) -> tuple[list[Flowable], TypeScale]:
-        scale = type_scale(self.theme, body_pt, accent, self.deck.language)
+        scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
         return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
 
     def planned_page(self, kind: str, accent: str, source, title: str, **extra) -> Page:
@@ -208,7 +221,7 @@ class Planner:
                     )
                 )
             flows, body_pt = result.flowables, result.body_pt
-        scale = type_scale(self.theme, body_pt, accent, self.deck.language)
+        scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
         return replace(page, layout=layout, flowables=flows, scale=scale, pending=None)
 
     def flowing_pages(self, kind: str) -> list[Page]:
@@ -483,7 +496,7 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BookletOptions) -> Bookl
     """Both files in one pass over the pages: each page is laid out once, drawn
     onto its own page of the reading-order file and into a form of the imposed
     file, then let go."""
-    theme = booklet_theme(options.paper)
+    theme = booklet.planner.theme
     count = len(booklet.plan)
     reading = ReadingFile(deck, theme, options.print_shop)
     imposed = ImposedFile(deck, theme, options)

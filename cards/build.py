@@ -278,7 +278,9 @@ def _booklet(
 
     started = time.perf_counter()
     booklet = plan_booklet(
-        deck, environment(settings.templates, deck.templates), booklet_theme(settings.paper)
+        deck,
+        environment(settings.templates, deck.templates),
+        booklet_theme(settings.paper, settings.large_print),
     )
     duplex = settings.duplex or "short"
     options = BookletOptions(settings.paper, duplex, settings.print_shop)

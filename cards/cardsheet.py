@@ -39,6 +39,7 @@ from cards.markup import parse_layout
 from cards.model import Deck
 from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
+from cards.styles import hyphenation_for
 from cards.templating import (
     deck_view,
     labels_view,
@@ -146,7 +147,7 @@ def fitted(
     env, name, path, context, theme, deck, technique, problems, side="card"
 ) -> FittedCard | None:
     layout = parse_layout(render(env, name, **context), path, picture_roots(deck))
-    result = fit_card(layout, theme, deck.language, name)
+    result = fit_card(layout, theme, hyphenation_for(deck), name)
     where = technique.source.path
     if isinstance(result, Overflow):
         problems.append(

@@ -295,6 +295,30 @@ def labels_value(value: Any) -> tuple[Any, str | None]:
     return words, None
 
 
+def lines_value(value: Any) -> tuple[Any, str | None]:
+    """Several lines of text (a YAML block with ``|``, or a list), each kept apart."""
+    items = value if isinstance(value, list) else str(value).split("\n") if value else []
+    lines = []
+    for item in items:
+        text, message = text_value(item) if item not in ("", None) else (None, None)
+        if message:
+            return None, message
+        if text:
+            lines.append(text)
+    if not lines:
+        return None, "must not be empty"
+    return tuple(lines), None
+
+
+def url_value(value: Any) -> tuple[Any, str | None]:
+    text, message = text_value(value)
+    if message:
+        return None, message
+    if " " in text or "." not in text:
+        return None, f"must be a web address such as example.org/feet (got {text!r})"
+    return text, None
+
+
 def ids_value(value: Any) -> tuple[Any, str | None]:
     """One id, or a list of ids (``areas: heel`` or ``areas: [heel, arch]``)."""
     items = value if isinstance(value, list) else [value]
@@ -317,6 +341,10 @@ DECK_FIELDS = (
     Field("templates", text_value),
     Field("labels", labels_value),
     Field("diagram", text_value),
+    Field("hyphenate", bool_value),
+    Field("contact", lines_value),
+    Field("url", url_value),
+    Field("logo", text_value),
 )
 SECTION_FIELDS = (
     Field("title", text_value, required=True),
@@ -771,6 +799,8 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
             deck_intro = markdown_blocks(doc, md, problems)
             if "diagram" in deck_values:
                 deck_values["diagram"] = diagrams.resolve(doc, deck_values["diagram"])
+            if "logo" in deck_values:
+                deck_values["logo"] = deck_path(doc, "logo", deck_values["logo"], folder, problems)
             if "title" in deck_values:
                 deck_values["title"] = typographic(md, deck_values["title"])
 
@@ -834,6 +864,10 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
         templates=deck_values.get("templates"),
         labels=deck_values.get("labels", {}),
         diagram=deck_values.get("diagram"),
+        hyphenate=deck_values.get("hyphenate", False),
+        contact=deck_values.get("contact", ()),
+        url=deck_values.get("url"),
+        logo=deck_values.get("logo"),
     )
     return deck, problems.items
 

@@ -92,6 +92,10 @@ class Deck:
     full_count: int = 0  # techniques in the whole deck, when this is a selection of it
     templates: Path | None = None  # the deck's own layouts, if it names a folder
     diagram: Diagram | None = None
+    hyphenate: bool = False  # break words at syllables; off: only a word longer than its line
+    contact: tuple[str, ...] = ()  # lines for the booklet's back cover
+    url: str | None = None
+    logo: Path | None = None  # inside the deck folder, checked by the loader
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     @property

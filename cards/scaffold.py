@@ -14,6 +14,12 @@ language: en
 #   hold: Keep it
 # diagram: foot-sole          a diagram for every technique: an SVG in the deck,
 #                             or a built-in one (foot-sole, foot-top, foot-inner)
+# hyphenate: true             break words at syllables (off: clearer for patients)
+# contact: |                  the booklet's back cover
+#   Your clinic, 1 High Street
+#   Phone 01234 567 890
+# url: example.org/stretches  printed on the back cover, with a QR code
+# logo: logo.png              a picture in the deck, on the booklet's covers
 ---
 A few words about the deck. They open the booklet.
 

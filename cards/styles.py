@@ -13,6 +13,7 @@ from functools import lru_cache
 import pyphen
 from reportlab.lib.styles import ParagraphStyle
 
+from cards.model import Deck
 from cards.theme import FONT_ITALIC, FONT_REGULAR, FONT_SEMIBOLD, paint, register_fonts
 
 
@@ -36,7 +37,7 @@ class TypeScale:
     ink: str
     grey: str
     accent: str
-    language: str
+    language: str  # the hyphenation language; '' breaks only words longer than a line
     display_pt: float = 30.0
     subtitle_pt: float = 13.0
     entry_pt: float = 10.5
@@ -73,7 +74,15 @@ class Styles:
 
 def hyphenation_language(language: str) -> str:
     """The pyphen dictionary for a BCP 47 tag, or '' when there is none."""
+    if not language:
+        return ""
     return pyphen.language_fallback(language.replace("-", "_")) or ""
+
+
+def hyphenation_for(deck: Deck) -> str:
+    """The language to hyphenate in: none unless the deck asks (clear print for
+    patients: "in-crease" and "com-fort" slow a reader down)."""
+    return deck.language if deck.hyphenate else ""
 
 
 @lru_cache(maxsize=256)
@@ -126,7 +135,7 @@ def styles_for(scale: TypeScale) -> Styles:
         ),
         note=ParagraphStyle("note", parent=body, fontName=FONT_ITALIC, textColor=grey),
         lead=ParagraphStyle(
-            "lead", parent=body, textColor=grey, spaceAfter=scale.paragraph_gap_pt * 2
+            "lead", parent=body, textColor=grey, spaceAfter=scale.paragraph_gap_pt * 1.5
         ),
         footer=ParagraphStyle(
             "footer",

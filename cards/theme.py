@@ -215,7 +215,7 @@ class BookletTheme:
     margin_inner_mm: float = 16.0
     margin_outer_mm: float = 18.0  # room for the thumb tab beside the text
     margin_top_mm: float = 18.0
-    margin_bottom_mm: float = 20.0
+    margin_bottom_mm: float = 17.0  # the folio sits 10 mm up, below the text
 
     band_height_mm: float = 14.0  # its label sits 7 mm from the top edge
     band_disc_mm: float = 7.0
@@ -251,7 +251,7 @@ class BookletTheme:
     meta_pt: float = 11.0
     meta_icon_pt: float = 11.0
     meta_item_gap_pt: float = 14.0
-    meta_gap_pt: float = 14.0
+    meta_gap_pt: float = 11.0
 
     body_pt: float = 13.5
     body_min_pt: float = 11.0
@@ -261,7 +261,9 @@ class BookletTheme:
     paragraph_gap_pt: float = 6.0
     footer_pt: float = 9.0
 
-    diagram_width_mm: float = 46.0
+    diagram_width_mm: float = 46.0  # a technique's diagram, beside its title and steps
+    diagram_height_mm: float = 62.0
+    opener_diagram_height_mm: float = 52.0  # where the section's panel and intro take room too
     ink: str = INK
     grey: str = GREY_TEXT
 
@@ -273,13 +275,19 @@ class BookletTheme:
         factor = LARGE_PRINT_BOOKLET_BODY_PT / self.body_pt
         sized = {
             name: getattr(self, name) * factor
-            for name in ("title_pt", "meta_pt", "meta_icon_pt", "entry_pt", "footer_pt",
+            for name in ("meta_pt", "meta_icon_pt", "entry_pt", "footer_pt",
                          "step_indent_pt", "subtitle_pt")
         }  # fmt: skip
         return replace(
             self,
             body_pt=LARGE_PRINT_BOOKLET_BODY_PT,
             body_min_pt=LARGE_PRINT_BOOKLET_MIN_PT,
+            diagram_width_mm=36.0,  # the text needs the room; the diagram stays large
+            diagram_height_mm=48.0,
+            opener_diagram_height_mm=32.0,
+            panel_height_mm=31.0,  # a section's panel gives way to the larger text
+            panel_number_pt=28.0,
+            title_pt=26.0,
             **sized,
         )
 
