@@ -22,7 +22,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
-from cards.card import draw_band
+from cards.card import draw_band, draw_motif
 from cards.colour import text_colour_on
 from cards.drawn import define_icons
 from cards.fit import Overflow, draw_stack, fit, paginate
@@ -313,7 +313,7 @@ def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
     layout, bleed = page.layout, theme.bleed_mm
     motif = layout.furniture.get("motif")
     if motif is not None:
-        draw_motif(canvas, motif, theme)
+        draw_motif(canvas, motif, theme, Bleed(bleed, bleed, bleed, bleed))
     if "panel" in layout.furniture:
         draw_panel(canvas, layout.furniture["panel"], page, theme)
     if layout.band:
@@ -334,25 +334,6 @@ def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
     )
     if layout.attributes.get("folio", "yes") != "no":
         draw_folio(canvas, page, theme)
-
-
-def draw_motif(canvas, element, theme: BookletTheme) -> None:
-    """Stripes in the section colours across the top (or bottom) of the page."""
-    colours = element.get("colours", "").split() or [theme.ink]
-    height = mm_to_pt(float(element.get("height_mm", "40")))
-    bleed = mm_to_pt(theme.bleed_mm)
-    width = mm_to_pt(theme.width_mm)
-    page_height = mm_to_pt(theme.height_mm)
-    at_top = element.get("at", "top") == "top"
-    y = page_height - height if at_top else -bleed
-    stripe_height = height + bleed
-    stripe = width / len(colours)
-    for index, colour in enumerate(colours):
-        x = index * stripe
-        left = x - (bleed if index == 0 else 0)
-        right = x + stripe + (bleed if index == len(colours) - 1 else 0)
-        canvas.setFillColor(paint(colour))
-        canvas.rect(left, y, right - left, stripe_height, stroke=0, fill=1)
 
 
 def draw_panel(canvas, element, page: Page, theme: BookletTheme) -> None:

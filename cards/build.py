@@ -48,6 +48,7 @@ class BuildSettings:
     copies: int = 1
     large_print: bool = False
     strict: bool = False  # warnings count as errors: nothing is written
+    extras: bool = True  # the title, "Before you start" and routine cards
     # how the caller shows progress: wraps an iterable of `length` items
     progress: Callable[[Iterable, int, str], Iterable] | None = field(default=None, compare=False)
     log: Callable[[str], None] | None = field(default=None, compare=False)
@@ -212,7 +213,7 @@ def large_print_theme(deck: Deck, env, settings: BuildSettings, backs: bool, rep
 
 
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
-    from cards.cardsheet import CardOptions, cards_pdf, iter_cards
+    from cards.cardsheet import CardOptions, cards_pdf, extra_cards, iter_cards
     from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
     from cards.theme import SheetTheme
@@ -225,6 +226,9 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     if settings.large_print and settings.card_size == "pocket":
         theme = large_print_theme(subset, env, settings, backs, report)
     duplex = settings.duplex or "long"
+    problems: list[Problem] = []
+    whole_deck = not settings.sections and not settings.only
+    extras = extra_cards(subset, env, theme, problems) if settings.extras and whole_deck else []
     options = CardOptions(
         paper=settings.paper,
         guides=settings.guides,
@@ -234,8 +238,8 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         print_shop=settings.print_shop,
         back_offset_mm=settings.back_offset_mm,
         copies=settings.copies,
+        extras=tuple(extras),
     )
-    problems: list[Problem] = []
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
     cards = iter_cards(subset, env, theme, backs, problems)
@@ -249,7 +253,10 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     seconds = time.perf_counter() - started
     size = f"{theme.width_mm:g} × {theme.height_mm:g} mm"
     noun = "fold-over card" if settings.fold else "card"
-    parts = [f"{result.cards} {noun}{'s' if result.cards != 1 else ''} ({size})"]
+    techniques = result.cards - len(extras)
+    parts = [f"{techniques} {noun}{'s' if techniques != 1 else ''} ({size})"]
+    if extras:
+        parts[0] += f" + {len(extras)} of the deck's own"
     if settings.print_shop:
         parts.append(
             f"{result.pages} pages with 3 mm bleed" + (", fronts and backs" if backs else "")

@@ -33,6 +33,9 @@ def content_box(theme: CardTheme, layout: Layout) -> ContentBox:
     top = mm_to_pt(theme.height_mm) - safe
     if layout.band:
         top = mm_to_pt(theme.height_mm - theme.band_height_mm - theme.band_gap_mm)
+    motif = layout.furniture.get("motif")
+    if motif is not None and motif.get("at", "top") == "top":
+        top = mm_to_pt(theme.height_mm - float(motif.get("height_mm", "12")) - theme.band_gap_mm)
     bottom = safe
     if layout.footer:
         bottom += theme.footer_pt * 1.2 + mm_to_pt(theme.footer_gap_mm)
@@ -68,6 +71,9 @@ def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     fill = card.layout.furniture.get("fill")
     if fill is not None:
         draw_fill(canvas, fill.get("colour", theme.ink), theme, bleed)
+    motif = card.layout.furniture.get("motif")
+    if motif is not None:
+        draw_motif(canvas, motif, theme, bleed)
     if card.layout.band:
         draw_band(canvas, card.layout.band, theme, bleed)
     box = content_box(theme, card.layout)
@@ -150,4 +156,25 @@ def draw_band(
     text_object.setFillColor(text)
     text_object.textOut(label)
     canvas.drawText(text_object)
+    canvas.restoreState()
+
+
+def draw_motif(canvas, element, theme, bleed: Bleed) -> None:
+    """Stripes in the section colours across the top (or bottom), bleeding
+    where the page or card may (a cover, a title card)."""
+    colours = element.get("colours", "").split() or [theme.ink]
+    cmyk = getattr(theme, "cmyk", False)
+    height = mm_to_pt(float(element.get("height_mm", "40")))
+    width, page_height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+    at_top = element.get("at", "top") == "top"
+    y = page_height - height if at_top else -mm_to_pt(bleed.bottom_mm)
+    stripe_height = height + mm_to_pt(bleed.top_mm if at_top else bleed.bottom_mm)
+    stripe = width / len(colours)
+    canvas.saveState()
+    for index, colour in enumerate(colours):
+        x = index * stripe
+        left = x - (mm_to_pt(bleed.left_mm) if index == 0 else 0)
+        right = x + stripe + (mm_to_pt(bleed.right_mm) if index == len(colours) - 1 else 0)
+        canvas.setFillColor(paint(colour, cmyk))
+        canvas.rect(left, y, right - left, stripe_height, stroke=0, fill=1)
     canvas.restoreState()

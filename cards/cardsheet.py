@@ -65,6 +65,8 @@ from cards.theme import (
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
+# The deck's own cards, after the techniques, in the last sheet's free slots first.
+EXTRA_TEMPLATES = ("card/title.xml.j2", "card/safety.xml.j2", "card/routine.xml.j2")
 FOLD_DASH_PT = (3, 2)
 
 
@@ -78,6 +80,7 @@ class CardOptions:
     print_shop: bool = False
     back_offset_mm: tuple[float, float] = (0.0, 0.0)
     copies: int = 1
+    extras: tuple[PreparedCard, ...] = ()  # the deck's own cards, drawn once after the rest
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,42 @@ def iter_cards(
                 yield PreparedCard(front, back)
 
 
+def extra_cards(
+    deck: Deck, env: jinja2.Environment, theme: CardTheme, problems: list[Problem]
+) -> list[PreparedCard]:
+    """The title card, the "Before you start" card (when the intro has that part)
+    and the routine card. One that does not fit is left out with a warning:
+    the technique cards are what the deck is for."""
+    deck_context = deck_view(deck)
+    context = {
+        "deck": deck_context,
+        "sections": [section_view(s) for s in deck.sections],
+        "labels": labels_view(deck),
+    }
+    extras = []
+    for name in EXTRA_TEMPLATES:
+        if name.endswith("safety.xml.j2") and not deck_context.before_you_start:
+            continue
+        layout = parse_layout(
+            render(env, name, **context), template_path(env, name), picture_roots(deck)
+        )
+        result = fit_card(layout, theme, hyphenation_for(deck), name)
+        if isinstance(result, Overflow):
+            problems.append(
+                Problem(
+                    deck.source.path,
+                    1,
+                    WARNING,
+                    f"the {name.split('/')[-1].split('.')[0]} card is left out: it does not fit "
+                    f"a {theme.width_mm:g} × {theme.height_mm:g} mm card even at "
+                    f"{result.body_pt:g} pt (--no-extras leaves out all three)",
+                )
+            )
+            continue
+        extras.append(PreparedCard(result, None))
+    return extras
+
+
 def fitted(
     env, name, path, context, theme, deck, technique, problems, side="card"
 ) -> FittedCard | None:
@@ -193,8 +232,9 @@ def cards_pdf(
     sheet: SheetTheme,
 ) -> CardsResult:
     """Draw the cards as they come; ``deck`` tells how many there will be."""
-    count = deck_card_count(deck) * options.copies
-    cards = (card for card in cards for _ in range(options.copies))
+    count = deck_card_count(deck) * options.copies + len(options.extras)
+    copied = (card for card in cards for _ in range(options.copies))
+    cards = itertools.chain(copied, options.extras)
     if options.print_shop:
         return print_shop_pdf(deck, cards, count, options, theme)
     layout = card_grid(options.paper, theme, sheet, options.fold)

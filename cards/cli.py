@@ -230,6 +230,11 @@ def _offset(ctx, param, value: str | None) -> tuple[float, float]:
     is_flag=True,
     help="Body text of at least 12 pt; picks a card size that holds it.",
 )
+@click.option(
+    "--no-extras",
+    is_flag=True,
+    help="Only the technique cards: no title, 'Before you start' or routine card.",
+)
 @click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
 @click.option(
     "--templates",
@@ -269,6 +274,7 @@ def build(
     only: tuple[str, ...],
     copies: int,
     large_print: bool,
+    no_extras: bool,
     guides: bool,
     templates: str | None,
     watch: bool,
@@ -315,6 +321,7 @@ def build(
         large_print=large_print,
         templates=Path(templates) if templates else None,
         strict=strict,
+        extras=not no_extras,
         progress=_progress,
         log=(lambda line: click.echo(line, err=True)) if verbose else None,
     )

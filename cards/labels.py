@@ -21,6 +21,11 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Page",
         "print_at_full_size": "Print at 100 % — do not fit to page",
         "sheet": "sheet {number} of {total}",
+        "about": "About this guide",
+        "routine": "The routine",
+        "edition": "Edition of {month} {year}",
+        "continued": "continued",
+        "cards": "{count} cards",
     },
     "de": {
         "hold": "Halten",
@@ -36,6 +41,11 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Seite",
         "print_at_full_size": "In 100 % drucken – nicht an Seite anpassen",
         "sheet": "Bogen {number} von {total}",
+        "about": "Über diesen Ratgeber",
+        "routine": "Der Ablauf",
+        "edition": "Ausgabe {month} {year}",
+        "continued": "Fortsetzung",
+        "cards": "{count} Karten",
     },
     "fr": {
         "hold": "Tenir",
@@ -51,6 +61,11 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Page",
         "print_at_full_size": "Imprimer à 100 % — sans ajuster à la page",
         "sheet": "feuille {number} sur {total}",
+        "about": "À propos de ce guide",
+        "routine": "Le déroulé",
+        "edition": "Édition de {month} {year}",
+        "continued": "suite",
+        "cards": "{count} cartes",
     },
     "es": {
         "hold": "Mantener",
@@ -66,8 +81,30 @@ LABELS: dict[str, dict[str, str]] = {
         "page": "Página",
         "print_at_full_size": "Imprimir al 100 % — no ajustar a la página",
         "sheet": "hoja {number} de {total}",
+        "about": "Acerca de esta guía",
+        "routine": "La rutina",
+        "edition": "Edición de {month} de {year}",
+        "continued": "continúa",
+        "cards": "{count} tarjetas",
     },
 }
+
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August",
+           "September", "Oktober", "November", "Dezember"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"),
+}  # fmt: skip
+
+
+def month_name(language: str, month: int) -> str:
+    """The month's name in the deck's language (English where there is no table)."""
+    return MONTHS.get(language.split("-")[0].lower(), MONTHS["en"])[month - 1]
 
 
 def labels_for(language: str) -> dict[str, str]:

@@ -50,9 +50,10 @@ INLINE_TAGS = {"b", "i", "br"}
 BLOCK_TAGS = {
     "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
     "display", "subtitle", "byline", "key", "entry", "rules", "figure", "callout",
-    "diagram", "glance", "lead",
+    "diagram", "glance", "lead", "qr", "picture",
 }  # fmt: skip
-PICTURE_TAGS = {"figure", "diagram"}
+PICTURE_TAGS = {"figure", "diagram", "picture"}
+PICTURE_CHILDREN = {"diagram", "qr", "picture"}  # what a <figure> may hold as its picture
 FURNITURE_TAGS = {"band", "footer", "tab", "panel", "motif", "fill"}
 LAYOUT_SPACE = re.compile(r"[ \t\n\r\f\v]+")
 ALIGNMENTS = {"left": 0, "centre": 1, "center": 1, "right": 2}
@@ -290,8 +291,8 @@ def flowables(
             out.append(Callout(inner, styles))
         elif tag == "figure":
             out.append(figure(element, styles, template, page_of))
-        elif tag == "diagram":
-            out.append(diagram_flowable(element, styles, template))
+        elif tag in PICTURE_CHILDREN:
+            out.append(picture_flowable(element, styles, template))
         elif tag == "glance":
             out.append(glance(element, styles, template))
         elif tag == "space":
@@ -347,9 +348,9 @@ def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str
     """A picture beside the blocks inside ``<figure>``: the image ``src`` names,
     or the ``<diagram>`` that comes first inside it."""
     children = list(element)
-    if children and children[0].tag == "diagram":
-        picture = diagram_flowable(children[0], styles, template)
-        width_pt = picture.width
+    if children and children[0].tag in PICTURE_CHILDREN:
+        picture = picture_flowable(children[0], styles, template)
+        width_pt = picture.wrap(1e6, 1e6)[0]
         element = ET.Element(element.tag, element.attrib)
         element.extend(children[1:])
     else:
@@ -364,6 +365,56 @@ def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str
     if flow not in ("beside", "around"):
         raise markup_error(template, f"<figure flow> must be beside or around, not {flow!r}")
     return Figure(picture, inner, side, gap_pt=gap_pt, around=flow == "around")
+
+
+def picture_flowable(element: ET.Element, styles: Styles, template: str) -> Flowable:
+    """A ``<diagram>``, ``<qr>`` or ``<picture>`` as a flowable."""
+    if element.tag == "diagram":
+        return diagram_flowable(element, styles, template)
+    if element.tag == "qr":
+        return qr_flowable(element, styles, template)
+    width_pt = mm_to_pt(number_attribute(element, "width_mm", "30", template))
+    picture = load_image(element.get("src", ""), width_pt)
+    height_mm = number_attribute(element, "max_height_mm", "0", template)
+    _, height_pt = picture.wrap(width_pt, 1e6)
+    if height_mm and height_pt > mm_to_pt(height_mm):
+        picture = load_image(element.get("src", ""), width_pt * mm_to_pt(height_mm) / height_pt)
+    align = element.get("align", "left")
+    if align not in ALIGNMENTS:
+        raise markup_error(
+            template, f"<picture align> must be left, centre or right, not {align!r}"
+        )
+    picture.hAlign = {"left": "LEFT", "right": "RIGHT"}.get(align, "CENTER")
+    # drawing a laid-out page reads each flowable's height, which Image leaves unset
+    picture.width, picture.height = picture.wrap(1e6, 1e6)
+    return picture
+
+
+def qr_flowable(element: ET.Element, styles: Styles, template: str) -> Flowable:
+    """A QR code for ``value`` (a web address gets https:// when it has no scheme),
+    drawn as vector squares by ReportLab's own encoder."""
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    value = element.get("value", "").strip()
+    if not value:
+        raise markup_error(template, "<qr> needs a value")
+    size_pt = mm_to_pt(number_attribute(element, "size_mm", "22", template))
+    widget = QrCodeWidget(qr_target(value), barLevel="M")
+    widget.barFillColor = paint(styles.scale.ink, styles.scale.cmyk)
+    left, bottom, right, top = widget.getBounds()
+    drawing = Drawing(
+        size_pt,
+        size_pt,
+        transform=[size_pt / (right - left), 0, 0, size_pt / (top - bottom), 0, 0],
+    )
+    drawing.add(widget)
+    drawing.initialFontName = FONT_REGULAR  # not Helvetica, which would not be embedded
+    return drawing
+
+
+def qr_target(value: str) -> str:
+    return value if "://" in value else f"https://{value}"
 
 
 def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flowable:
@@ -414,12 +465,17 @@ def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowa
         raise markup_error(
             template, f"<steps start> must be a number, not {element.get('start')!r}"
         )
+    style = styles.step if numbered else styles.bullet
+    if "colour" in element.attrib:  # the numbers in another colour (a routine by section)
+        colour = element.get("colour", "")
+        if not HEX_COLOUR.match(colour):
+            raise markup_error(template, f"<{element.tag} colour> must be #RRGGBB, not {colour!r}")
+        style = style.clone(f"{style.name}-{colour}", bulletColor=paint(colour, styles.scale.cmyk))
     items = []
     for offset, item in enumerate(element):
         if item.tag != "item":
             raise markup_error(template, f"<{element.tag}> holds <item> elements, not <{item.tag}>")
         bullet = str(start + offset) if numbered else "•"
-        style = styles.step if numbered else styles.bullet
         items.append(Paragraph(inline_markup(item, template), style, bulletText=bullet))
     return items
 

@@ -10,7 +10,6 @@ printed cards come out the wrong size.
 from __future__ import annotations
 
 import io
-import os
 import time
 
 from reportlab.lib.utils import TimeStamp
@@ -18,6 +17,7 @@ from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
 
 from cards import __version__
+from cards.dates import build_epoch
 from cards.model import Deck
 from cards.theme import FONT_REGULAR, register_fonts
 
@@ -28,13 +28,6 @@ def ask_for_duplex(canvas: Canvas, duplex: str) -> None:
     """Start the print dialog on the right flip (the PDF's /Duplex viewer preference)."""
     edge = "DuplexFlipLongEdge" if duplex == "long" else "DuplexFlipShortEdge"
     canvas.setViewerPreference("Duplex", PDFName(edge))
-
-
-def build_epoch(deck: Deck) -> int:
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
-    return int(deck.newest_mtime)
 
 
 def _timestamp(epoch: int) -> TimeStamp:

@@ -25,7 +25,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
 from cards.colour import text_colour_on
-from cards.labels import labels_for
+from cards.dates import build_month
+from cards.labels import labels_for, month_name
 from cards.model import Block, Deck, Section, Technique
 from cards.problems import ERROR, ContentError, Problem
 from cards.resources import data_dir
@@ -226,6 +227,8 @@ def section_view(section: Section) -> SimpleNamespace:
 
 
 def deck_view(deck: Deck) -> SimpleNamespace:
+    year, month = build_month(deck)
+    edition = labels_view(deck).edition.format(month=month_name(deck.language, month), year=year)
     return SimpleNamespace(
         slug=deck.slug,
         title=deck.title,
@@ -236,7 +239,28 @@ def deck_view(deck: Deck) -> SimpleNamespace:
         technique_count=deck.technique_count,
         section_count=len(deck.sections),
         colours=[s.colour for s in deck.sections],
+        contact=list(deck.contact),
+        url=deck.url,
+        logo=deck.logo.as_posix() if deck.logo else None,
+        edition=edition,
+        before_you_start=blocks_view(before_you_start(deck)),
     )
+
+
+def before_you_start(deck: Deck) -> tuple[Block, ...]:
+    """The intro's "Before you start" part: the blocks after that heading, up to
+    the next heading (the safety note the cards and the back cover repeat)."""
+    heading = labels_view(deck).before_you_start.casefold()
+    blocks: list[Block] = []
+    inside = False
+    for block in deck.intro:
+        if block.kind == "heading":
+            if inside:
+                break
+            inside = block.items[0].casefold() == heading
+        elif inside:
+            blocks.append(block)
+    return tuple(blocks)
 
 
 def labels_view(deck: Deck) -> SimpleNamespace:

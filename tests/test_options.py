@@ -62,7 +62,7 @@ def test_cards_per_sheet_for_each_size_and_paper(size, paper, per_sheet, landsca
 
 @pytest.mark.parametrize("size, sheets", [("a7", 4), ("a6", 7), ("70x100", 4)])
 def test_card_size_end_to_end(tmp_path, size, sheets):
-    pdf = build(DEFAULT_DECK, tmp_path, "--card-size", size)
+    pdf = build(DEFAULT_DECK, tmp_path, "--card-size", size, "--no-extras")
     assert page_count(pdf) == sheets
     assert "Oil Massage" in all_text(pdf)
 
@@ -98,7 +98,16 @@ def card_numbers(pdf: Path, page: int, pattern: str) -> dict[int, tuple[float, f
 @pytest.mark.parametrize("duplex", ["long", "short"])
 def test_each_back_lands_behind_its_front(tmp_path, size, paper, duplex):
     pdf = build(
-        DEFAULT_DECK, tmp_path, "--backs", "--paper", paper, "--duplex", duplex, "--card-size", size
+        DEFAULT_DECK,
+        tmp_path,
+        "--backs",
+        "--paper",
+        paper,
+        "--duplex",
+        duplex,
+        "--card-size",
+        size,
+        "--no-extras",
     )
     layout = grid(size, paper)
     sheet_mm = (layout.sheet_width_mm, layout.sheet_height_mm)
@@ -106,7 +115,7 @@ def test_each_back_lands_behind_its_front(tmp_path, size, paper, duplex):
     assert page_count(pdf) == 2 * sheets  # fronts, backs, fronts, backs …
     for front_page in range(0, 2 * sheets, 2):  # the last sheet is partial
         fronts = card_numbers(pdf, front_page, r"Foot Massage · (\d+) / 13")
-        backs = card_numbers(pdf, front_page + 1, r"(\d+) / 13")
+        backs = card_numbers(pdf, front_page + 1, r"Foot Massage · (\d+) / 13")
         assert sorted(fronts) == sorted(backs) and fronts
         for number, (x, y) in fronts.items():
             front_slot = slot_of(layout, x, y)
@@ -161,12 +170,19 @@ def test_calibration_sheet(run):
 
 
 def test_fold_pairs_front_and_back_side_by_side(tmp_path):
-    pdf = build(DEFAULT_DECK, tmp_path, "--fold")
+    pdf = build(DEFAULT_DECK, tmp_path, "--fold", "--no-extras")
     pair_grid = best_grid(PAPERS_MM["a4"], (126, 88), MARGIN, 6.0)
     assert (pair_grid.per_sheet, pair_grid.landscape) == (4, True)
     assert page_count(pdf) == 4 and page_size_mm(pdf) == (297.0, 210.0)
-    fronts = card_numbers(pdf, 0, r"Foot Massage · (\d+) / 13")
-    backs = card_numbers(pdf, 0, r"(\d+) / 13")
+    runs = card_numbers(pdf, 0, r"Foot Massage · (\d+) / 13")
+    found: dict[int, list[tuple[float, float]]] = {}
+    for run in text_runs(pdf, 0):
+        match = re.fullmatch(r"Foot Massage · (\d+) / 13", run.text)
+        if match:
+            found.setdefault(int(match.group(1)), []).append((run.x_mm + 2, run.y_mm + 1))
+    fronts = {n: min(places) for n, places in found.items()}  # the front is the left one
+    backs = {n: max(places) for n, places in found.items()}
+    assert sorted(fronts) == sorted(runs) and all(len(p) == 2 for p in found.values())
     for number, (x, y) in fronts.items():
         pair = slot_of(pair_grid, x, y)
         box = pair_grid.slot(pair)
@@ -188,7 +204,7 @@ def test_fold_pairs_front_and_back_side_by_side(tmp_path):
 
 
 def test_print_shop_one_card_per_page_with_bleed_and_boxes(tmp_path):
-    pdf = build(DEFAULT_DECK, tmp_path, "--print-shop", "--backs")
+    pdf = build(DEFAULT_DECK, tmp_path, "--print-shop", "--backs", "--no-extras")
     reader = pypdf.PdfReader(pdf)
     assert len(reader.pages) == 26
     mm = lambda box: [round(float(v) / PT_PER_MM, 2) for v in box]
@@ -202,7 +218,9 @@ def test_print_shop_one_card_per_page_with_bleed_and_boxes(tmp_path):
     image = render(pdf, 0, 150)
     assert close(pixel_mm(image, 94, 1, 93, 150), (0x2A, 0x6C, 0xB8))
     assert close(pixel_mm(image, 94, 1, 1, 150), (255, 255, 255))
-    assert page_count(build(DEFAULT_DECK, tmp_path / "fronts", "--print-shop")) == 13
+    assert page_count(build(DEFAULT_DECK, tmp_path / "fronts", "--print-shop", "--no-extras")) == 13
+    # the deck's own cards come after, one page each, with no back
+    assert page_count(build(DEFAULT_DECK, tmp_path / "all", "--print-shop", "--backs")) == 26 + 3
 
 
 def content_operators(pdf: Path) -> str:

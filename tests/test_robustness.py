@@ -286,7 +286,7 @@ def test_empty_and_huge_sections(tmp_path_factory, count):
         files[f"03-big/{i:03d}.md"] = technique(f"Card {i}")
     folder = write_deck(root / "deck", files)
     result = CliRunner().invoke(
-        main, ["build", str(folder), "-o", str(root / "out")], catch_exceptions=False
+        main, ["build", str(folder), "-o", str(root / "out"), "--no-extras"], catch_exceptions=False
     )
     assert result.exit_code == 0, result.output
     cards = 3 + count
