@@ -22,8 +22,7 @@ from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
 
-from cards.card import draw_band, draw_motif
-from cards.colour import text_colour_on
+from cards.card import colour_block, draw_band, draw_motif
 from cards.drawn import define_icons
 from cards.fit import Overflow, draw_stack, fit, paginate
 from cards.geometry import Bleed, padded_page_count, saddle_order
@@ -103,8 +102,8 @@ def sizes_view(theme: BookletTheme) -> SimpleNamespace:
     )
 
 
-def booklet_theme(paper: str, large_print: bool = False) -> BookletTheme:
-    theme = BookletTheme().sized(*BOOKLET_PAGES_MM[paper])
+def booklet_theme(paper: str, large_print: bool = False, low_ink: bool = False) -> BookletTheme:
+    theme = BookletTheme(low_ink=low_ink).sized(*BOOKLET_PAGES_MM[paper])
     return theme.large_print() if large_print else theme
 
 
@@ -154,7 +153,7 @@ class Planner:
         self.context = {
             "deck": deck_view(deck),
             "labels": labels_view(deck),
-            "sections": [section_view(s) for s in deck.sections],
+            "sections": [section_view(s, theme.low_ink) for s in deck.sections],
             "sizes": sizes_view(theme),
         }
 
@@ -341,13 +340,15 @@ def draw_panel(canvas, element, page: Page, theme: BookletTheme) -> None:
     its number big and its name, and on the outer side its diagrams with every
     area its techniques work lit, each on a white card."""
     colour = element.get("colour", theme.ink)
-    text = paint(text_colour_on(colour))
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     bleed, pad = mm_to_pt(theme.bleed_mm), mm_to_pt(theme.panel_pad_mm)
     bottom = height - mm_to_pt(float(element.get("height_mm", theme.panel_height_mm)))
+    text = paint(
+        colour_block(
+            canvas, colour, theme, -bleed, bottom, width + 2 * bleed, height - bottom + bleed
+        )
+    )
     canvas.saveState()
-    canvas.setFillColor(paint(colour))
-    canvas.rect(-bleed, bottom, width + 2 * bleed, height - bottom + bleed, stroke=0, fill=1)
     left = mm_to_pt(text_left_mm(page, theme))
     right = width - mm_to_pt(theme.margin_outer_mm if page.odd else theme.margin_inner_mm)
     pictures = panel_pictures(element, page, theme, colour, height - bottom - 2 * pad)
@@ -410,12 +411,11 @@ def draw_tab(canvas, element, page: Page, theme: BookletTheme) -> None:
     depth, bleed = mm_to_pt(theme.tab_depth_mm), mm_to_pt(theme.bleed_mm)
     width = mm_to_pt(theme.width_mm)
     x = width - depth if page.odd else -bleed
-    canvas.saveState()
-    canvas.setFillColor(paint(colour))
-    canvas.rect(
-        x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm), stroke=0, fill=1
+    text = colour_block(
+        canvas, colour, theme, x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm)
     )
-    canvas.setFillColor(paint(text_colour_on(colour)))
+    canvas.saveState()
+    canvas.setFillColor(paint(text))
     canvas.setFont(FONT_SEMIBOLD, theme.tab_number_pt)
     from_edge = mm_to_pt(theme.tab_number_from_edge_mm)  # clear of a home printer's margin
     centre_x = width - from_edge if page.odd else from_edge

@@ -49,6 +49,8 @@ class BuildSettings:
     large_print: bool = False
     strict: bool = False  # warnings count as errors: nothing is written
     extras: bool = True  # the title, "Before you start" and routine cards
+    low_ink: bool = False  # outlines and light tints instead of solid colour
+    overflow: str = "shrink"  # or "continue": a card too long runs on over more cards
     # how the caller shows progress: wraps an iterable of `length` items
     progress: Callable[[Iterable, int, str], Iterable] | None = field(default=None, compare=False)
     log: Callable[[str], None] | None = field(default=None, compare=False)
@@ -190,7 +192,7 @@ def card_theme(settings: BuildSettings, size: str | None = None):
 
     name = size or settings.card_size
     width_mm, height_mm = CARD_SIZES_MM.get(name) or parse_size_mm(name)
-    theme = CardTheme(cmyk=settings.cmyk)
+    theme = CardTheme(cmyk=settings.cmyk, low_ink=settings.low_ink)
     if settings.large_print:
         theme = theme.large_print()
     return (
@@ -242,10 +244,14 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     )
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
-    cards = iter_cards(subset, env, theme, backs, problems)
+    cards = iter_cards(subset, env, theme, backs, problems, settings.overflow)
+    count = None
+    if settings.overflow == "continue":  # how many cards there are is known once all are fitted
+        cards = list(cards)
+        count = len(cards)
     if settings.progress:
         cards = settings.progress(cards, sum(len(s.techniques) for s in subset.sections), "cards")
-    result = cards_pdf(subset, cards, options, theme, SheetTheme())
+    result = cards_pdf(subset, cards, options, theme, SheetTheme(), count)
     if any(p.level == ERROR for p in problems):
         raise ContentError(report.warnings + problems)
     report.warnings.extend(problems)
@@ -287,7 +293,7 @@ def _booklet(
     booklet = plan_booklet(
         deck,
         environment(settings.templates, deck.templates),
-        booklet_theme(settings.paper, settings.large_print),
+        booklet_theme(settings.paper, settings.large_print, settings.low_ink),
     )
     duplex = settings.duplex or "short"
     options = BookletOptions(settings.paper, duplex, settings.print_shop)

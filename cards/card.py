@@ -7,16 +7,17 @@ bleed go outside the safe area; text always stays inside it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from cards.colour import text_colour_on
-from cards.fit import Fitted, Overflow, draw_stack, fit
+from cards.colour import text_colour_on, tint
+from cards.fit import Fitted, Overflow, draw_stack, fit, lay_stack, paginate
 from cards.geometry import Bleed
-from cards.markup import Band, Layout, flowables
+from cards.markup import Band, Layout, flowables, plain_text
 from cards.styles import TypeScale, styles_for, type_scale
-from cards.theme import FONT_SEMIBOLD, CardTheme, mm_to_pt, paint
+from cards.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, mm_to_pt, paint
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,35 @@ def fit_card(
     return FittedCard(layout, result, type_scale(theme, result.body_pt, accent, language), template)
 
 
+def continued_cards(
+    layout: Layout, theme: CardTheme, language: str, template: str, continued: str
+) -> list[FittedCard]:
+    """A card too long even at the smallest size, run on over as many cards as it
+    needs (``--overflow continue``): the first as laid out, each of the others
+    under its title marked as continued, with the same band and footer."""
+    accent = layout.band.colour if layout.band else theme.ink
+    box = content_box(theme, layout)
+    scale = type_scale(theme, theme.body_min_pt, accent, language)
+    styles = styles_for(scale)
+    pages = paginate(flowables(layout.blocks, styles, template), box.width_pt, box.height_pt)
+    title = next((e for e in layout.blocks_tree() if e.tag == "title"), None)
+    words = plain_text(title) if title is not None else ""
+    marked = f"{escape(words)} ({escape(continued)})"
+    heading = Paragraph(marked, styles.title)
+    _, heading_pt = heading.wrap(box.width_pt, box.height_pt)
+    rest = [flowable for page in pages[1:] for flowable in page]
+    later = paginate(rest, box.width_pt, box.height_pt - heading_pt - styles.title.spaceAfter)
+    cards = []
+    for number, page in enumerate([pages[0], *later]):
+        if number:
+            mark = Paragraph(marked, styles.title)
+            mark.wrap(box.width_pt, box.height_pt)
+            page = [mark, *page]
+        height = lay_stack(page, box.width_pt).height_pt
+        cards.append(FittedCard(layout, Fitted(page, theme.body_min_pt, height), scale, template))
+    return cards
+
+
 def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     """Draw at the current origin (the card's bottom-left trim corner)."""
     fill = card.layout.furniture.get("fill")
@@ -88,21 +118,39 @@ def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
         footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
 
 
+def colour_block(
+    canvas, colour: str, theme, x: float, y: float, width: float, height: float
+) -> str:
+    """A block of section colour: solid, or with --low-ink a light tint inside an
+    outline of the colour. Returns the colour text on it should take."""
+    cmyk = getattr(theme, "cmyk", False)
+    canvas.saveState()
+    if getattr(theme, "low_ink", False):
+        canvas.setFillColor(paint(tint(colour, LOW_INK.tint), cmyk))
+        canvas.setStrokeColor(paint(colour, cmyk))
+        canvas.setLineWidth(LOW_INK.outline_pt)
+        inset = LOW_INK.outline_pt / 2
+        canvas.rect(x + inset, y + inset, width - 2 * inset, height - 2 * inset, stroke=1, fill=1)
+        text = theme.ink
+    else:
+        canvas.setFillColor(paint(colour, cmyk))
+        canvas.rect(x, y, width, height, stroke=0, fill=1)
+        text = text_colour_on(colour)
+    canvas.restoreState()
+    return text
+
+
 def draw_fill(canvas, colour: str, theme: CardTheme, bleed: Bleed) -> None:
-    """The whole card in one colour (a card back), bleeding where it may."""
+    """The whole card in one colour (a card back), bleeding where it may; with
+    --low-ink a tint inside an outline just within the trim."""
     left, right = mm_to_pt(bleed.left_mm), mm_to_pt(bleed.right_mm)
     top, bottom = mm_to_pt(bleed.top_mm), mm_to_pt(bleed.bottom_mm)
-    canvas.saveState()
-    canvas.setFillColor(paint(colour, theme.cmyk))
-    canvas.rect(
-        -left,
-        -bottom,
-        mm_to_pt(theme.width_mm) + left + right,
-        mm_to_pt(theme.height_mm) + top + bottom,
-        stroke=0,
-        fill=1,
-    )
-    canvas.restoreState()
+    width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+    if theme.low_ink:  # no ink in the bleed: the outline must show after cutting
+        inset = mm_to_pt(LOW_INK.frame_inset_mm)
+        colour_block(canvas, colour, theme, inset, inset, width - 2 * inset, height - 2 * inset)
+        return
+    colour_block(canvas, colour, theme, -left, -bottom, width + left + right, height + top + bottom)
 
 
 def draw_band(
@@ -117,20 +165,29 @@ def draw_band(
     band_pt = mm_to_pt(theme.band_height_mm)
     left, right, top = mm_to_pt(bleed.left_mm), mm_to_pt(bleed.right_mm), mm_to_pt(bleed.top_mm)
     cmyk = getattr(theme, "cmyk", False)
+    low_ink = getattr(theme, "low_ink", False)
     colour = paint(band.colour, cmyk)
-    text = paint(text_colour_on(band.colour), cmyk)
+    text_hex = colour_block(
+        canvas, band.colour, theme, -left, height - band_pt, width + left + right, band_pt + top
+    )
+    text = paint(text_hex, cmyk)
     canvas.saveState()
-    canvas.setFillColor(colour)
-    canvas.rect(-left, height - band_pt, width + left + right, band_pt + top, stroke=0, fill=1)
 
     safe = mm_to_pt(theme.safe_mm if left_mm is None else left_mm)
     radius = mm_to_pt(theme.band_disc_mm) / 2
     middle = height - band_pt / 2
     label_x = safe
     if band.number:
-        canvas.setFillColor(text)
-        canvas.circle(safe + radius, middle, radius, stroke=0, fill=1)
-        canvas.setFillColor(colour)
+        if low_ink:  # an outlined disc, the number in ink
+            canvas.setStrokeColor(colour)
+            canvas.setFillColor(paint("#FFFFFF", cmyk))
+            canvas.setLineWidth(LOW_INK.outline_pt)
+            canvas.circle(safe + radius, middle, radius, stroke=1, fill=1)
+            canvas.setFillColor(text)
+        else:
+            canvas.setFillColor(text)
+            canvas.circle(safe + radius, middle, radius, stroke=0, fill=1)
+            canvas.setFillColor(colour)
         number_pt = radius * 1.25
         canvas.setFont(FONT_SEMIBOLD, number_pt)
         canvas.drawCentredString(safe + radius, middle - number_pt * 0.34, band.number)
@@ -163,18 +220,14 @@ def draw_motif(canvas, element, theme, bleed: Bleed) -> None:
     """Stripes in the section colours across the top (or bottom), bleeding
     where the page or card may (a cover, a title card)."""
     colours = element.get("colours", "").split() or [theme.ink]
-    cmyk = getattr(theme, "cmyk", False)
     height = mm_to_pt(float(element.get("height_mm", "40")))
     width, page_height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     at_top = element.get("at", "top") == "top"
     y = page_height - height if at_top else -mm_to_pt(bleed.bottom_mm)
     stripe_height = height + mm_to_pt(bleed.top_mm if at_top else bleed.bottom_mm)
     stripe = width / len(colours)
-    canvas.saveState()
     for index, colour in enumerate(colours):
         x = index * stripe
         left = x - (mm_to_pt(bleed.left_mm) if index == 0 else 0)
         right = x + stripe + (mm_to_pt(bleed.right_mm) if index == len(colours) - 1 else 0)
-        canvas.setFillColor(paint(colour, cmyk))
-        canvas.rect(left, y, right - left, stripe_height, stroke=0, fill=1)
-    canvas.restoreState()
+        colour_block(canvas, colour, theme, left, y, right - left, stripe_height)

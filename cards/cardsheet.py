@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import jinja2
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from cards.card import FittedCard, draw_card, fit_card
+from cards.card import FittedCard, continued_cards, draw_card, fit_card
 from cards.drawn import define_icons
 from cards.fit import Overflow
 from cards.geometry import (
@@ -114,7 +114,12 @@ def prepare_cards(
 
 
 def iter_cards(
-    deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool, problems: list[Problem]
+    deck: Deck,
+    env: jinja2.Environment,
+    theme: CardTheme,
+    backs: bool,
+    problems: list[Problem],
+    overflow: str = "shrink",
 ) -> Iterator[PreparedCard]:
     """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.
 
@@ -126,7 +131,7 @@ def iter_cards(
     front_path = template_path(env, FRONT_TEMPLATE)
     back_path = template_path(env, BACK_TEMPLATE) if backs else ""
     for section in deck.sections:
-        section_context = section_view(section)
+        section_context = section_view(section, theme.low_ink)
         for technique in section.techniques:
             context = {
                 "deck": deck_context,
@@ -134,16 +139,18 @@ def iter_cards(
                 "technique": technique_view(technique),
                 "labels": labels,
             }
-            front = fitted(
-                env, FRONT_TEMPLATE, front_path, context, theme, deck, technique, problems
-            )
+            fronts = fitted(
+                env, FRONT_TEMPLATE, front_path, context, theme, deck, technique, problems,
+                overflow=overflow,
+            )  # fmt: skip
             back = None
             if backs:
-                back = fitted(
+                [back, *_] = fitted(
                     env, BACK_TEMPLATE, back_path, context, theme, deck, technique, problems, "back"
-                )
-            if front and (back or not backs):
-                yield PreparedCard(front, back)
+                ) or [None]
+            if fronts and (back or not backs):
+                for front in fronts:  # more than one with --overflow continue
+                    yield PreparedCard(front, back)
 
 
 def extra_cards(
@@ -155,7 +162,7 @@ def extra_cards(
     deck_context = deck_view(deck)
     context = {
         "deck": deck_context,
-        "sections": [section_view(s) for s in deck.sections],
+        "sections": [section_view(s, theme.low_ink) for s in deck.sections],
         "labels": labels_view(deck),
     }
     extras = []
@@ -183,11 +190,27 @@ def extra_cards(
 
 
 def fitted(
-    env, name, path, context, theme, deck, technique, problems, side="card"
-) -> FittedCard | None:
+    env, name, path, context, theme, deck, technique, problems, side="card", overflow="shrink"
+) -> list[FittedCard]:
+    """The card's side fitted; with ``overflow="continue"`` a technique too long
+    even at the smallest size runs on over more cards instead of failing."""
     layout = parse_layout(render(env, name, **context), path, picture_roots(deck))
     result = fit_card(layout, theme, hyphenation_for(deck), name)
     where = technique.source.path
+    if isinstance(result, Overflow) and overflow == "continue":
+        cards = continued_cards(
+            layout, theme, hyphenation_for(deck), name, context["labels"].continued
+        )
+        problems.append(
+            Problem(
+                where,
+                1,
+                WARNING,
+                f"'{technique.title}' is too long for one card; it continues on "
+                f"{len(cards) - 1} more (--overflow continue)",
+            )
+        )
+        return cards
     if isinstance(result, Overflow):
         problems.append(
             Problem(
@@ -196,10 +219,11 @@ def fitted(
                 ERROR,
                 f"'{technique.title}' does not fit its {side} ({theme.width_mm:g} × "
                 f"{theme.height_mm:g} mm) even at {result.body_pt:g} pt: {result.shortfall()}; "
-                "shorten the text or split it into two techniques",
+                "shorten the text, split it into two techniques, or build with "
+                "--overflow continue",
             )
         )
-        return None
+        return []
     if result.fitted.shrunk_from(theme.body_pt):
         problems.append(
             Problem(
@@ -210,7 +234,7 @@ def fitted(
                 f"({result.fitted.body_pt:.1f} pt instead of {theme.body_pt:g} pt)",
             )
         )
-    return result
+    return [result]
 
 
 # -- laying out --------------------------------------------------------------------
@@ -230,9 +254,11 @@ def cards_pdf(
     options: CardOptions,
     theme: CardTheme,
     sheet: SheetTheme,
+    count: int | None = None,
 ) -> CardsResult:
-    """Draw the cards as they come; ``deck`` tells how many there will be."""
-    count = deck_card_count(deck) * options.copies + len(options.extras)
+    """Draw the cards as they come; ``deck`` tells how many there will be
+    (``count``, when cards run on over more than one)."""
+    count = (count or deck_card_count(deck)) * options.copies + len(options.extras)
     copied = (card for card in cards for _ in range(options.copies))
     cards = itertools.chain(copied, options.extras)
     if options.print_shop:

@@ -231,6 +231,19 @@ def _offset(ctx, param, value: str | None) -> tuple[float, float]:
     help="Body text of at least 12 pt; picks a card size that holds it.",
 )
 @click.option(
+    "--overflow",
+    type=click.Choice(["shrink", "continue"]),
+    default="shrink",
+    show_default=True,
+    help="A card too long even at the smallest size: an error (shrink), or continued "
+    "on another card (continue).",
+)
+@click.option(
+    "--low-ink",
+    is_flag=True,
+    help="Bands, tabs and backs as outlines and light tints: for printers low on ink.",
+)
+@click.option(
     "--no-extras",
     is_flag=True,
     help="Only the technique cards: no title, 'Before you start' or routine card.",
@@ -274,6 +287,8 @@ def build(
     only: tuple[str, ...],
     copies: int,
     large_print: bool,
+    overflow: str,
+    low_ink: bool,
     no_extras: bool,
     guides: bool,
     templates: str | None,
@@ -322,6 +337,8 @@ def build(
         templates=Path(templates) if templates else None,
         strict=strict,
         extras=not no_extras,
+        low_ink=low_ink,
+        overflow=overflow,
         progress=_progress,
         log=(lambda line: click.echo(line, err=True)) if verbose else None,
     )

@@ -18,7 +18,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from cards.colour import text_colour_on
-from cards.fit import lay_stack
+from cards.fit import lay_stack, paginate
 from cards.images import ImageTrouble, bitmap_size, read_svg, svg_drawing
 from cards.problems import ERROR, ContentError, Problem
 from cards.styles import Styles
@@ -56,6 +56,7 @@ class Figure(Flowable):
         beside, below = (
             self._beside(self.text_w) if self.around and self.text_w > 0 else (self.inner, [])
         )
+        self.beside_source, self.below_source = beside, below
         stack = lay_stack(beside, max(self.text_w, 1), availHeight)
         self.placed, self.spaceAfter = stack.placed, stack.space_after_pt
         self.overflow = self.text_w <= 0 or stack.too_wide
@@ -90,6 +91,20 @@ class Figure(Flowable):
             beside.append(flowable)
             used, after = used + gap + height, flowable.getSpaceAfter()
         return beside, []
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        """What fits: the picture with the blocks beside it and as much of the
+        text below it as the height allows; the rest as plain blocks."""
+        self.wrap(availWidth, availHeight)
+        if self.height <= availHeight:
+            return [self]
+        room = availHeight - self.below_top
+        if not self.around or not self.below_source or room <= 0:
+            return []
+        pages = paginate(self.below_source, availWidth, room)
+        first = pages[0] if pages and sum(map(len, pages)) else []
+        head = Figure(self.picture, self.beside_source + first, self.side, self.gap_pt, around=True)
+        return [head, *(flowable for page in pages[1:] for flowable in page)]
 
     def draw(self) -> None:
         text_x = 0.0 if self.side == "right" else self.picture_w + self.gap_pt

@@ -87,6 +87,10 @@ class Layout:
     blocks: list[ET.Element] = field(default_factory=list)
     furniture: dict[str, ET.Element] = field(default_factory=dict)
 
+    def blocks_tree(self) -> list[ET.Element]:
+        """Every block element, nested ones (inside a figure) included, in order."""
+        return [element for block in self.blocks for element in block.iter()]
+
 
 def parse_layout(xml_text: str, template: str, roots: tuple[Path, ...] = ()) -> Layout:
     """The layout markup a template wrote, checked.

@@ -24,7 +24,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from markupsafe import Markup
 
-from cards.colour import text_colour_on
+from cards.colour import INK, text_colour_on
 from cards.dates import build_month
 from cards.labels import labels_for, month_name
 from cards.model import Block, Deck, Section, Technique
@@ -212,13 +212,15 @@ def section_diagrams(section: Section) -> list[SimpleNamespace]:
     return [SimpleNamespace(src=path.as_posix(), areas=areas) for path, areas in lit.items()]
 
 
-def section_view(section: Section) -> SimpleNamespace:
+def section_view(section: Section, low_ink: bool = False) -> SimpleNamespace:
+    """A section for the layouts; with --low-ink its colour only outlines and
+    tints, so text on it is ink."""
     return SimpleNamespace(
         slug=section.slug,
         title=section.title,
         number=section.number,
         colour=section.colour,
-        text_colour=text_colour_on(section.colour),
+        text_colour=INK if low_ink else text_colour_on(section.colour),
         intro=blocks_view(section.intro),
         technique_count=len(section.techniques),
         techniques=[technique_view(t) for t in section.techniques],

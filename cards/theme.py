@@ -91,6 +91,18 @@ class DiagramStyle:
 DIAGRAM = DiagramStyle()
 
 
+@dataclass(frozen=True)
+class LowInk:
+    """--low-ink: bands, tabs, panels and backs as light tints inside outlines."""
+
+    tint: float = 0.12  # this much of the section colour on white
+    outline_pt: float = 1.2
+    frame_inset_mm: float = 1.5  # a back's outline, inside the trim so cutting keeps it
+
+
+LOW_INK = LowInk()
+
+
 # -- the card -----------------------------------------------------------------
 
 POCKET_MM = (63.0, 88.0)
@@ -140,6 +152,7 @@ class CardTheme:
     ink: str = INK
     grey: str = GREY_TEXT
     cmyk: bool = False
+    low_ink: bool = False
     guide_width_pt: float = 0.4
     guide_dash_pt: float = 2.0
 
@@ -266,6 +279,7 @@ class BookletTheme:
     opener_diagram_height_mm: float = 52.0  # where the section's panel and intro take room too
     ink: str = INK
     grey: str = GREY_TEXT
+    low_ink: bool = False
 
     def sized(self, width_mm: float, height_mm: float) -> BookletTheme:
         return replace(self, width_mm=width_mm, height_mm=height_mm)
