@@ -84,3 +84,44 @@ def hex_rgb(colour: str) -> tuple[int, int, int]:
 
 def close(a, b, tolerance: int = 12) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a, b))
+
+
+@dataclass(frozen=True)
+class SizedText:
+    text: str
+    x_mm: float
+    y_mm: float
+    size_pt: float
+
+
+def sized_runs(pdf: Path, index: int) -> list[SizedText]:
+    """Every shown text run with its start point (mm) and its type size as printed (pt)."""
+    runs: list[SizedText] = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if not text.strip():
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = (tm[0] * cm[0] + tm[1] * cm[2]) ** 2 + (tm[0] * cm[1] + tm[1] * cm[3]) ** 2
+        runs.append(SizedText(text.strip(), x / PT_PER_MM, y / PT_PER_MM, font_size * scale**0.5))
+
+    pypdf.PdfReader(pdf).pages[index].extract_text(visitor_text=visit)
+    return runs
+
+
+def char_boxes_mm(pdf: Path, index: int) -> list[tuple[str, float, float, float, float]]:
+    """Every printed character with its box (left, bottom, right, top) in mm, as pdfium
+    places it (forms included, so an imposed sheet reads as printed)."""
+    page = pypdfium2.PdfDocument(str(pdf))[index]
+    textpage = page.get_textpage()
+    boxes = []
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if not char.strip() or char in "\x02\ufffe":
+            continue
+        left, bottom, right, top = textpage.get_charbox(i)
+        boxes.append(
+            (char, left / PT_PER_MM, bottom / PT_PER_MM, right / PT_PER_MM, top / PT_PER_MM)
+        )
+    return boxes

@@ -1,0 +1,357 @@
+"""Ready to hand out: type for patients, pages that use their space, the couch's
+cards, the clinic's back cover, home printers, low ink and long techniques."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pypdf
+import pytest
+import zxingcpp
+from click.testing import CliRunner
+from conftest import DEFAULT_DECK, small_deck, technique, write_deck
+from pdfcheck import (
+    all_text,
+    char_boxes_mm,
+    close,
+    hex_rgb,
+    page_count,
+    page_text,
+    pixel_mm,
+    render,
+    sized_runs,
+)
+from PIL import Image, ImageDraw
+
+from cards.cli import main
+
+
+def pixels(image) -> list[tuple[int, int, int]]:
+    return [image.getpixel((x, y)) for y in range(image.height) for x in range(image.width)]
+
+
+def build(deck: Path, out: Path, *options: str) -> Path:
+    result = CliRunner().invoke(main, ["build", str(deck), "-o", str(out), *options])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory) -> Path:
+    return build(DEFAULT_DECK, tmp_path_factory.mktemp("handout"))
+
+
+def outline_pages(pdf: Path) -> dict[str, int]:
+    reader = pypdf.PdfReader(pdf)
+    found = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found[item.title] = reader.get_destination_page_number(item)
+
+    walk(reader.outline)
+    return found
+
+
+# -- 1. type ----------------------------------------------------------------------------------
+
+
+def test_booklet_type_sizes(out):
+    pdf = out / "foot-massage-booklet.pdf"
+    pages = outline_pages(pdf)
+    for title in ("Toe Arches", "Knuckle Presses", "Oil Massage"):
+        runs = sized_runs(pdf, pages[title])
+        assert {r.size_pt for r in runs if r.text == title} == {24.0}
+        assert {r.size_pt for r in runs if r.text in ("Hold", "Repeat", "Pressure")} == {11.0}
+        steps = [r for r in runs if r.size_pt == 13.5]
+        assert len(steps) >= 5, title  # the steps: 13.5 pt
+    # page 2's own heading
+    assert page_text(pdf, 1).startswith("About this guide")
+
+
+def test_large_print_reaches_the_booklet(tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "--large-print", "-f", "booklet") / (
+        "foot-massage-booklet.pdf"
+    )
+    pages = outline_pages(pdf)
+    for title, first_words in (("Toe Arches", "Wrap both"), ("Tendon Massage", "Take hold")):
+        runs = sized_runs(pdf, pages[title])
+        [step] = [r for r in runs if r.text.startswith(first_words)]
+        assert step.size_pt >= 16.0, title
+
+
+def test_a_technique_too_long_for_large_print_is_still_an_error(run, deck_dir):
+    steps = "\n".join(
+        f"{i}. Press the heel gently with both thumbs, then slide." for i in range(20)
+    )
+    deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", steps)}))
+    result = run("build", "test-deck", "-f", "booklet", "--large-print")
+    assert result.exit_code == 1
+    assert "'Alpha' does not fit its booklet page even at 16 pt" in result.output
+
+
+# -- 2. pages that use their space ----------------------------------------------------------
+
+
+def lowest_ink_mm(pdf: Path, index: int) -> float:
+    """How far down the page (mm from the top) the last mark above the folio reaches."""
+    image = render(pdf, index, 40).convert("L")
+    cut = round((210 - 16) / 25.4 * 40)  # above the folio line
+    rows = [y for y in range(cut) if any(image.getpixel((x, y)) < 200 for x in range(image.width))]
+    return max(rows) / 40 * 25.4
+
+
+def test_twenty_pages_and_none_near_empty(out):
+    pdf = out / "foot-massage-booklet.pdf"
+    assert page_count(pdf) == 20
+    notes = {i for i in range(20) if page_text(pdf, i).startswith("Notes")}
+    assert notes == {16, 17, 18}
+    for index in set(range(1, 19)) - notes:
+        # every text page is used at least 40 % of the way down (84 of 210 mm)
+        assert lowest_ink_mm(pdf, index) > 84, index + 1
+
+
+# -- 3. the at-a-glance strip ----------------------------------------------------------------
+
+
+def test_glance_labels_in_the_same_places_on_every_card(out):
+    pdf = out / "foot-massage-cards.pdf"
+    slots_x = (10.5, 73.5, 136.5)
+    offsets = set()
+    for page in (0, 1):
+        for run in sized_runs(pdf, page):
+            if run.text in ("Hold", "Repeat", "Pressure"):
+                left = max(x for x in slots_x if x <= run.x_mm)
+                offsets.add(round(run.x_mm - left, 2))
+    assert offsets == {4.0}  # every label at the safe margin
+    text = all_text(pdf)
+    assert text.count("Hold") >= 13 and text.count("Pressure") >= 13
+    assert re.search(r"Hold\s*—", text)  # "—" for none
+
+
+# -- 4. hyphenation ---------------------------------------------------------------------------
+
+
+def broken_words(pdf: Path) -> list[str]:
+    """Lines that end in a letter and a hyphen: a word broken at a syllable."""
+    return [
+        line
+        for i in range(page_count(pdf))
+        for line in page_text(pdf, i).splitlines()
+        if re.search(r"[a-z]-$", line)
+    ]
+
+
+def test_no_hyphenation_by_default(out):
+    for name in ("cards", "booklet"):
+        assert broken_words(out / f"foot-massage-{name}.pdf") == [], name
+
+
+def test_hyphenate_true_turns_it_on(deck_dir, tmp_path):
+    body = "1. " + " ".join(["Increase the comfortable relaxation gradually"] * 8)
+    files = small_deck(**{"01-one/01-alpha.md": technique("Alpha", body)})
+    plain = build(deck_dir(files), tmp_path / "plain", "-f", "cards")
+    assert broken_words(plain / "test-deck-cards.pdf") == []
+    files["_index.md"] = "---\ntitle: Test Deck\nhyphenate: true\n---\nAn intro.\n"
+    hyphenated = build(deck_dir(files, "again"), tmp_path / "on", "-f", "cards")
+    assert broken_words(hyphenated / "again-cards.pdf")
+
+
+def test_a_word_longer_than_its_line_is_still_broken(deck_dir, tmp_path):
+    files = small_deck(**{"01-one/01-alpha.md": technique("Alpha", "1. " + "x" * 150)})
+    pdf = build(deck_dir(files), tmp_path, "-f", "cards") / "test-deck-cards.pdf"
+    assert "x" * 40 in all_text(pdf).replace("\n", "")
+
+
+# -- 5. the deck's own cards ------------------------------------------------------------------
+
+
+def test_title_safety_and_routine_cards_fill_the_free_slots(out):
+    pdf = out / "foot-massage-cards.pdf"
+    assert page_count(pdf) == 2  # 13 + 3 cards: the free slots of sheet 2, no third sheet
+    runs = sized_runs(pdf, 1)
+    slot_of = {"Foot Massage": (73.5, 192.5), "BEFORE YOU START": (136.5, 192.5)}
+    for text, (left, top) in slot_of.items():
+        [run] = [r for r in runs if r.text == text and r.size_pt > 7]
+        assert left < run.x_mm < left + 63 and top - 88 < run.y_mm < top, text
+    routine = [r for r in runs if r.x_mm < 73.5 and r.y_mm < 98.5]
+    routine_text = " ".join(r.text for r in routine)
+    assert "THE ROUTINE" in routine_text
+    for title in ("Sole Twists", "Knead the Heels", "Oil Massage"):
+        assert title in routine_text
+    assert "6–10 seconds" in routine_text and "Short bursts" in routine_text
+    assert "Stop at once if anything hurts" in page_text(pdf, 1)
+
+
+def test_no_extras_leaves_one_card_per_technique(tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "-f", "cards", "--no-extras") / "foot-massage-cards.pdf"
+    text = all_text(pdf)
+    assert "THE ROUTINE" not in text and "BEFORE YOU START" not in text
+    assert len(re.findall(r"Foot Massage · \d+ / 13", text)) == 13
+
+
+def test_a_subset_gets_no_extras(tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "-f", "cards", "--section", "04-aftercare") / (
+        "foot-massage-cards.pdf"
+    )
+    assert "THE ROUTINE" not in all_text(pdf)
+
+
+# -- 6. the back cover ------------------------------------------------------------------------
+
+
+def clinic_deck(root: Path) -> Path:
+    files = small_deck()
+    files["_index.md"] = (
+        "---\ntitle: Feet First\nauthor: Sunny Feet Clinic\ncontact: |\n"
+        "  Sunny Feet Clinic, 12 Garden Row\n  Telephone 0113 496 0000\n"
+        "url: sunnyfeet.example.org/massage\nlogo: logo.png\n---\nAn intro.\n\n"
+        "## Before you start\n\n- Stop if it hurts.\n"
+    )
+    deck = write_deck(root / "clinic", files)
+    logo = Image.new("RGB", (200, 100), "white")
+    ImageDraw.Draw(logo).rectangle((20, 20, 180, 80), fill=(220, 20, 20))
+    logo.save(deck / "logo.png")
+    return deck
+
+
+def test_back_cover_has_contact_url_qr_logo_and_edition(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")  # 14 November 2023
+    deck = clinic_deck(tmp_path)
+    pdf = build(deck, tmp_path / "out", "-f", "booklet") / "clinic-booklet.pdf"
+    last = page_count(pdf) - 1
+    text = page_text(pdf, last)
+    assert "Sunny Feet Clinic, 12 Garden Row" in text and "Telephone 0113 496 0000" in text
+    assert "sunnyfeet.example.org/massage" in text
+    assert "Edition of November 2023" in text
+    assert "Stop if it hurts." in text
+    codes = zxingcpp.read_barcodes(render(pdf, last, 200))
+    assert [c.text for c in codes] == ["https://sunnyfeet.example.org/massage"]
+    for page in (0, last):  # the logo on the cover and the back
+        image = render(pdf, page, 50)
+        reds = [p for p in pixels(image) if close(p, (220, 20, 20), 20)]
+        assert len(reds) > 100, page
+    # the same date gives the same bytes
+    again = build(deck, tmp_path / "again", "-f", "booklet") / "clinic-booklet.pdf"
+    assert again.read_bytes() == pdf.read_bytes()
+
+
+def test_qr_is_drawn_as_vectors(tmp_path):
+    deck = clinic_deck(tmp_path)
+    pdf = build(deck, tmp_path / "out", "-f", "booklet") / "clinic-booklet.pdf"
+    page = pypdf.PdfReader(pdf).pages[-1]
+    xobjects = page["/Resources"].get("/XObject", {})
+    images = [x for x in xobjects.values() if x.get_object().get("/Subtype") == "/Image"]
+    assert len(images) == 1  # the logo; the QR code is squares, not a picture
+
+
+# -- 7. card backs ----------------------------------------------------------------------------
+
+
+def test_backs_lead_with_the_section(out, tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "-f", "cards", "--backs") / "foot-massage-cards.pdf"
+    runs = sized_runs(pdf, 1)  # the first sheet's backs
+    number = max(runs, key=lambda r: r.size_pt)
+    assert number.text in "1234" and number.size_pt >= 50
+    names = [r for r in runs if r.text == "Relaxing Techniques"]
+    titles = [r for r in runs if r.text.startswith("Foot Massage")]
+    assert names and titles
+    assert names[0].size_pt > titles[0].size_pt  # the deck title is the smaller
+
+
+# -- 8. home printers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("paper, sheet", [("a4", (297.0, 210.0)), ("letter", (279.4, 215.9))])
+def test_no_word_within_5_mm_of_the_imposed_sheet_edge(tmp_path, paper, sheet):
+    pdf = build(DEFAULT_DECK, tmp_path, "-f", "booklet", "--paper", paper)
+    imposed = pdf / "foot-massage-booklet-imposed.pdf"
+    width, height = sheet
+    for index in range(page_count(imposed)):
+        for char, left, bottom, right, top in char_boxes_mm(imposed, index):
+            assert left >= 5 and bottom >= 5, (index, char, left, bottom)
+            assert right <= width - 5 and top <= height - 5, (index, char, right, top)
+
+
+def test_colour_still_bleeds_to_the_imposed_sheet_edge(out):
+    image = render(out / "foot-massage-booklet-imposed.pdf", 1, 72)  # sheet 1 back: page 2|19
+    side = render(out / "foot-massage-booklet-imposed.pdf", 2, 72)  # sheet 2 front: 18|3
+    assert image and side
+    # the band of a technique page runs to the top edge of the sheet
+    sheet_pages = render(out / "foot-massage-booklet-imposed.pdf", 4, 72)  # 16|5
+    assert close(pixel_mm(sheet_pages, 210, 200, 209.5, 72), hex_rgb("#2A6CB8"))
+
+
+# -- 9. low ink -------------------------------------------------------------------------------
+
+
+def coloured_pixels(pdf: Path) -> int:
+    """Pixels of visible colour (not white, grey or the faintest tint) on every page."""
+    count = 0
+    for index in range(page_count(pdf)):
+        for r, g, b in pixels(render(pdf, index, 30)):
+            if (
+                max(r, g, b) - min(r, g, b) > 24
+                or max(r, g, b) < 200
+                and max(r, g, b) - min(r, g, b) > 8
+            ):
+                count += 1
+    return count
+
+
+def test_low_ink_uses_at_most_30_percent_of_the_colour(tmp_path):
+    full = build(DEFAULT_DECK, tmp_path / "full", "-f", "cards", "--backs")
+    low = build(DEFAULT_DECK, tmp_path / "low", "-f", "cards", "--backs", "--low-ink")
+    default_area = coloured_pixels(full / "foot-massage-cards.pdf")
+    low_area = coloured_pixels(low / "foot-massage-cards.pdf")
+    assert low_area <= 0.3 * default_area, (low_area, default_area)
+
+
+def test_low_ink_sections_still_differ_in_greyscale(tmp_path):
+    low = build(DEFAULT_DECK, tmp_path, "-f", "cards", "--low-ink") / "foot-massage-cards.pdf"
+    image = render(low, 0, 300).convert("L")
+    # the band's outline along its lower edge, on cards 1 (blue) and 6 (rust): the
+    # darkest grey across it
+    greys = [
+        min(pixel_mm(image, 297, x + 30, y - 10 + dy / 10, 300) for dy in range(-8, 9))
+        for x, y in ((10.5, 286.5), (136.5, 192.5))
+    ]
+    assert abs(greys[0] - greys[1]) >= 12, greys
+    text = all_text(low)
+    for number in "1234":
+        assert f"\n{number}\n" in f"\n{text}\n"  # every band keeps its number
+
+
+# -- 10. overflow -----------------------------------------------------------------------------
+
+
+def long_deck(deck_dir) -> Path:
+    steps = "\n".join(
+        f"{i}. Press the heel gently with both thumbs and slide it slowly to the toes."
+        for i in range(1, 22)
+    )
+    return deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Long One", steps)}))
+
+
+def test_overflow_is_an_error_by_default(run, deck_dir):
+    long_deck(deck_dir)
+    result = run("build", "test-deck", "-f", "cards")
+    assert result.exit_code == 1
+    assert "build with --overflow continue" in result.output
+
+
+def test_overflow_continue_runs_on_to_a_marked_card(run, deck_dir):
+    long_deck(deck_dir)
+    result = run("build", "test-deck", "-f", "cards", "--overflow", "continue", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert "'Long One' is too long for one card; it continues on" in result.output
+    text = all_text(Path("out/test-deck-cards.pdf"))
+    assert "Long One (continued)" in text
+    for step in (1, 10, 21):
+        assert re.search(rf"\b{step} Press the heel", text), step
+    assert os.path.getsize("out/test-deck-cards.pdf") > 0
