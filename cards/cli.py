@@ -502,6 +502,35 @@ def check(
     click.echo(f"ok: {plural(warnings, 'warning')}" if warnings else "ok: no problems found")
 
 
+@main.command(name="import")
+@click.argument("sheet", type=click.Path(dir_okay=False))
+@click.argument("deck", type=click.Path(file_okay=False))
+@click.option(
+    "--title", help="The deck's title (a .csv has no deck sheet); default: the file's name."
+)
+@click.option("--force", is_flag=True, help="Replace DECK if it exists.")
+@click.option("--debug", is_flag=True, hidden=True)
+def import_(sheet: str, deck: str, title: str | None, force: bool, debug: bool) -> None:
+    """Write the deck folder DECK from SHEET, a .csv or .xlsx with one row per technique."""
+    from cards.sheets import import_sheet
+
+    warnings = _run(lambda: import_sheet(Path(sheet), Path(deck), title, force), debug)
+    _print_problems(warnings)
+    click.echo(f"wrote {deck}; next: cards build {deck}")
+
+
+@main.command(name="export")
+@click.argument("deck", type=click.Path())
+@click.argument("sheet", type=click.Path(dir_okay=False))
+@click.option("--debug", is_flag=True, hidden=True)
+def export(deck: str, sheet: str, debug: bool) -> None:
+    """Write DECK as SHEET (.csv: the techniques; .xlsx: the whole deck) for cards import."""
+    from cards.sheets import export_deck
+
+    rows = _run(lambda: export_deck(Path(deck), Path(sheet)), debug)
+    click.echo(f"wrote {sheet}: {rows} techniques")
+
+
 @main.command(name="list")
 @click.argument("deck", required=False, type=click.Path())
 @click.option("--debug", is_flag=True, hidden=True)
