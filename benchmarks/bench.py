@@ -42,7 +42,12 @@ def deck_for(size: int, work: Path) -> Path:
     if size == 13:
         return DEFAULT_DECK
     folder = work / f"deck-{size}"
-    subprocess.run([sys.executable, str(HERE / "make_deck.py"), str(size), str(folder)], check=True)
+    if not folder.exists():
+        subprocess.run(
+            [sys.executable, str(HERE / "make_deck.py"), str(size), str(folder)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     return folder
 
 
@@ -103,6 +108,69 @@ def measure(size: int, runs: int, work: Path) -> list[dict]:
     return rows
 
 
+WATCH_SCRIPT = """
+import statistics, sys, time
+from pathlib import Path
+from cards.build import BuildSettings, build, new_cache
+deck, out = Path(sys.argv[1]), Path(sys.argv[2])
+settings = BuildSettings(out_dir=out, cache=new_cache())
+build(deck, settings)
+edited = sorted(deck.glob("*/02-*.md"))[:3]
+times = []
+for round, path in enumerate(edited):
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("1. ", f"1. Edit {round}, ", 1), encoding="utf-8")
+    started = time.perf_counter()
+    build(deck, settings)
+    times.append(time.perf_counter() - started)
+print(statistics.median(times))
+"""
+
+
+def watch_rebuild(size: int, work: Path) -> tuple[float, float]:
+    """A watch session's rebuild after one technique is edited, against a cold
+    whole-process build of the same deck (all formats): median seconds of each."""
+    deck = work / f"watch-{size}"
+    subprocess.run(
+        [sys.executable, str(HERE / "make_deck.py"), str(size), str(deck)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    cold = [sys.executable, "-m", "cards", "build", str(deck), "-o", str(work / "watch-cold")]
+    run(cold)
+    cold_seconds = statistics.median(run(cold)[0] for _ in range(3))
+    result = subprocess.run(
+        [sys.executable, "-c", WATCH_SCRIPT, str(deck), str(work / "watch-out")],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return float(result.stdout.strip().splitlines()[-1]), cold_seconds
+
+
+def parallel_identical(size: int, work: Path) -> bool:
+    """The same deck with --jobs 1 and with every core: the same bytes."""
+    deck = deck_for(size, work)
+    outputs = []
+    for jobs in ("1", str(cores())):
+        out = work / f"jobs-{jobs}"
+        subprocess.run(
+            [sys.executable, "-m", "cards", "build", str(deck), "-o", str(out), "-q",
+             "--jobs", jobs],
+            check=True,
+            env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"},
+        )  # fmt: skip
+        outputs.append([p.read_bytes() for p in sorted(out.glob("*.pdf"))])
+    return outputs[0] == outputs[1]
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
 def cold_default_deck(work: Path) -> tuple[float, float]:
     """`cards build` (all formats) of the default deck and `cards --help`, best of three."""
     build = [sys.executable, "-m", "cards", "build", str(DEFAULT_DECK), "-o", str(work / "cold")]
@@ -110,9 +178,13 @@ def cold_default_deck(work: Path) -> tuple[float, float]:
     return min(run(build)[0] for _ in range(3)), min(run(help_)[0] for _ in range(3))
 
 
-def table(rows: list[dict], cold: tuple[float, float]) -> str:
+def table(rows: list[dict], cold: tuple[float, float], extra: dict) -> str:
+    machine = (
+        f"Machine: {os.cpu_count()} cores, {cores()} used (--jobs {cores()}), "
+        f"Python {sys.version.split()[0]}; {date.today().isoformat()}"
+    )
     lines = [
-        f"Machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; {date.today().isoformat()}",
+        machine,
         "",
         "| deck | build | median wall | per card | peak RSS | output | ratio to floor |",
         "|---:|---|---:|---:|---:|---:|---:|",
@@ -130,7 +202,42 @@ def table(rows: list[dict], cold: tuple[float, float]) -> str:
     for r in rows:
         if r["what"] == "cards" and r["deck"] == 1000:
             lines.append(f"Cards PDF at 1,000 cards: {r['bytes'] / 1000:,.0f} bytes per card.")
+    lines += ["", "| target | measured | held? |", "|---|---|---|"]
+    for name, measured, held in targets(rows, extra):
+        lines.append(f"| {name} | {measured} | {'held' if held else '**not held**'} |")
     return "\n".join(lines) + "\n"
+
+
+def targets(rows: list[dict], extra: dict) -> list[tuple[str, str, bool]]:
+    """Each target of the issue, with what was measured and whether it holds."""
+    found = {(r["deck"], r["what"]): r for r in rows}
+    checks = []
+    if (1000, "cards") in found:
+        ratio = found[(1000, "cards")]["ratio"]
+        checks.append(("1,000 cards: `-f cards` ≤ 2× the floor", f"{ratio:.2f}×", ratio <= 2))
+        ratio = found[(1000, "booklet")]["ratio"]
+        checks.append(("1,000 techniques: booklet ≤ 3× the floor", f"{ratio:.2f}×", ratio <= 3))
+    if (5000, "booklet") in found:
+        peak = found[(5000, "booklet")]["rss_mb"]
+        checks.append(("5,000 techniques: booklet peak ≤ 100 MB", f"{peak:.0f} MB", peak <= 100))
+        peak = found[(5000, "cards")]["rss_mb"]
+        checks.append(("5,000 cards: peak ≤ 100 MB", f"{peak:.0f} MB", peak <= 100))
+    if "watch" in extra:
+        rebuild, cold = extra["watch"]
+        share = rebuild / cold
+        checks.append(
+            (
+                "watch: rebuild after one edit ≤ 25 % of a cold build (1,000, all formats)",
+                f"{rebuild:.2f} s of {cold:.2f} s: {share:.0%}",
+                share <= 0.25,
+            )
+        )
+    if "identical" in extra:
+        checks.append(
+            ("parallel output byte-identical to serial", "yes" if extra["identical"] else "no",
+             extra["identical"])
+        )  # fmt: skip
+    return checks
 
 
 def main() -> None:
@@ -141,12 +248,12 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        rows = [
-            row
-            for size in map(int, args.sizes.split(","))
-            for row in measure(size, args.runs, work)
-        ]
-        report = table(rows, cold_default_deck(work))
+        sizes = list(map(int, args.sizes.split(",")))
+        rows = [row for size in sizes for row in measure(size, args.runs, work)]
+        extra = {"identical": parallel_identical(min(max(sizes), 1000), work)}
+        if 1000 in sizes:
+            extra["watch"] = watch_rebuild(1000, work)
+        report = table(rows, cold_default_deck(work), extra)
     print(report)
     if args.out:
         write_table(args.out, report)

@@ -3,7 +3,7 @@
     python benchmarks/make_deck.py 1000 /tmp/deck-1000
 
 About twelve techniques per section, 40–90 words each in numbered steps
-(capped at 420 characters, so that every card fits at the normal size or a
+(capped at 400 characters, so that every card fits at the normal size or a
 smaller one), with hold and pressure fields and a few curly quotes and
 dashes. The same N always gives the same files.
 """
@@ -68,9 +68,8 @@ def sentence(rng: random.Random, words: int) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-MAX_BODY_CHARS = (
-    420  # what a pocket card holds at 7.5 pt below its glance strip, with room to spare
-)
+# what a pocket card holds at 7.5 pt below its glance strip, with room to spare
+MAX_BODY_CHARS = 400
 
 
 def technique_text(rng: random.Random, number: int) -> str:

@@ -48,6 +48,7 @@ from cards.theme import (
     mm_to_pt,
     paint,
 )
+from cards.workers import in_workers, worth_parallel
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
@@ -179,8 +180,12 @@ class Planner:
             pending={"accent": accent, "source": source, "title": title, "extra": extra},
         )
 
-    def lay_out(self, page: Page) -> Page:
-        """Fill in a planned page's layout; a page whose text cannot fit stays empty."""
+    def lay_out(self, page: Page, cache: dict | None = None) -> Page:
+        """Fill in a planned page's layout; a page whose text cannot fit stays empty.
+
+        ``cache`` (a watch session's) keeps laid-out pages by their rendered
+        layout and theme: an unchanged page is not laid out again.
+        """
         if page.pending is None:
             return page
         accent, source, title = (
@@ -188,7 +193,15 @@ class Planner:
             page.pending["source"],
             page.pending["title"],
         )
-        layout = self.layout(page.kind, **page.pending["extra"])
+        name = TEMPLATES[page.kind]
+        xml = render(self.env, name, **self.context, **page.pending["extra"])
+        key = (xml, self.theme, accent, hyphenation_for(self.deck), str(source), page.number)
+        if cache is not None and key in cache:
+            laid_out, found = cache[key]
+            self.problems.extend(found)
+            return replace(page, **laid_out)
+        before = len(self.problems)
+        layout = parse_layout(xml, template_path(self.env, name), picture_roots(self.deck))
         box = flow_box(layout, self.theme)
         result = fit(
             lambda size: self.build(layout, size, accent)[0],
@@ -221,7 +234,10 @@ class Planner:
                 )
             flows, body_pt = result.flowables, result.body_pt
         scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
-        return replace(page, layout=layout, flowables=flows, scale=scale, pending=None)
+        laid_out = {"layout": layout, "flowables": flows, "scale": scale, "pending": None}
+        if cache is not None:
+            cache[key] = (laid_out, self.problems[before:])
+        return replace(page, **laid_out)
 
     def flowing_pages(self, kind: str) -> list[Page]:
         """A layout that continues over as many pages as its text needs."""
@@ -238,17 +254,43 @@ class Booklet:
 
     plan: list[Page]
     planner: Planner
+    jobs: int = 1
+    cache: dict | None = None
 
     @property
     def problems(self) -> list[Problem]:
         return self.planner.problems
 
     def pages(self) -> Iterator[Page]:
+        """Every page laid out, in order: in worker processes for a large booklet
+        (the same layout, so the same bytes), else here, from the cache if any."""
+        if self.cache is None and worth_parallel(self.jobs, len(self.plan)):
+            for page, found in in_workers(self._for_main, len(self.plan), self.jobs):
+                self.planner.problems.extend(found)
+                yield page
+            return
         for page in self.plan:
-            yield self.planner.lay_out(page)
+            yield self.planner.lay_out(page, self.cache)
+
+    def _for_main(self, index: int) -> tuple[Page, list[Problem]]:
+        """In a worker: one page laid out, light to send (no layout markup but the
+        furniture drawing needs), with what laying it out found."""
+        before = len(self.planner.problems)
+        page = self.planner.lay_out(self.plan[index])
+        found = self.planner.problems[before:]
+        del self.planner.problems[before:]
+        if page.layout is not None:
+            page = replace(page, layout=replace(page.layout, blocks=[]))
+        return page, found
 
 
-def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Booklet:
+def plan_booklet(
+    deck: Deck,
+    env: jinja2.Environment,
+    theme: BookletTheme,
+    jobs: int = 1,
+    cache: dict | None = None,
+) -> Booklet:
     """Every page of the booklet, numbered. Technique pages are fitted later,
     one at a time, as ``Booklet.pages()`` is walked: every one of them is one
     page whatever its text, so the numbering (and the contents) stand before."""
@@ -289,7 +331,7 @@ def plan_booklet(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> Bo
         page.number = number
         for anchor in page.anchors:
             planner.page_of[anchor] = number
-    return Booklet(pages, planner)
+    return Booklet(pages, planner, jobs, cache)
 
 
 def booklet_problems(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> list[Problem]:

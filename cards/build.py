@@ -51,9 +51,28 @@ class BuildSettings:
     extras: bool = True  # the title, "Before you start" and routine cards
     low_ink: bool = False  # outlines and light tints instead of solid colour
     overflow: str = "shrink"  # or "continue": a card too long runs on over more cards
+    jobs: int = 1  # worker processes that fit cards and pages (large decks only)
+    # what a watch session keeps between builds: fitted cards and pages by content
+    cache: object | None = field(default=None, compare=False)
     # how the caller shows progress: wraps an iterable of `length` items
     progress: Callable[[Iterable, int, str], Iterable] | None = field(default=None, compare=False)
     log: Callable[[str], None] | None = field(default=None, compare=False)
+
+
+@dataclass
+class BuildCache:
+    """What ``--watch`` keeps from one build to the next: fitted cards and laid-out
+    booklet pages, by the content that decides them. Only what changed is laid
+    out again."""
+
+    cards: object = None
+    pages: dict = field(default_factory=dict)
+
+
+def new_cache() -> BuildCache:
+    from cards.cardsheet import FitCache
+
+    return BuildCache(cards=FitCache())
 
 
 @dataclass(frozen=True)
@@ -244,7 +263,16 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     )
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
-    cards = iter_cards(subset, env, theme, backs, problems, settings.overflow)
+    cards = iter_cards(
+        subset,
+        env,
+        theme,
+        backs,
+        problems,
+        settings.overflow,
+        settings.jobs,
+        getattr(settings.cache, "cards", None),
+    )
     count = None
     if settings.overflow == "continue":  # how many cards there are is known once all are fitted
         cards = list(cards)
@@ -294,6 +322,8 @@ def _booklet(
         deck,
         environment(settings.templates, deck.templates),
         booklet_theme(settings.paper, settings.large_print, settings.low_ink),
+        settings.jobs,
+        getattr(settings.cache, "pages", None),
     )
     duplex = settings.duplex or "short"
     options = BookletOptions(settings.paper, duplex, settings.print_shop)

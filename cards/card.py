@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from cards.colour import text_colour_on, tint
-from cards.fit import Fitted, Overflow, draw_stack, fit, lay_stack, paginate
+from cards.fit import Fitted, Overflow, draw_stack, fit, fit_known, lay_stack, paginate
 from cards.geometry import Bleed
 from cards.markup import Band, Layout, flowables, plain_text
 from cards.styles import TypeScale, styles_for, type_scale
@@ -52,8 +52,14 @@ class FittedCard:
 
 
 def fit_card(
-    layout: Layout, theme: CardTheme, language: str, template: str
+    layout: Layout,
+    theme: CardTheme,
+    language: str,
+    template: str,
+    known_pt: float | None = None,
 ) -> FittedCard | Overflow:
+    """The card laid out at the largest body size that fits; ``known_pt`` is a size
+    found before (by a worker process), tried first so one layout is enough."""
     accent = layout.band.colour if layout.band else theme.ink
     box = content_box(theme, layout)
 
@@ -61,7 +67,9 @@ def fit_card(
         styles = styles_for(type_scale(theme, body_pt, accent, language))
         return flowables(layout.blocks, styles, template)
 
-    result = fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
+    result = fit_known(build, box.width_pt, box.height_pt, known_pt) if known_pt else None
+    if result is None:
+        result = fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
     if isinstance(result, Overflow):
         return result
     return FittedCard(layout, result, type_scale(theme, result.body_pt, accent, language), template)

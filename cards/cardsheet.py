@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jinja2
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -36,7 +36,7 @@ from cards.geometry import (
 )
 from cards.labels import labels_for
 from cards.markup import parse_layout
-from cards.model import Deck
+from cards.model import Deck, Technique
 from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
 from cards.styles import hyphenation_for
@@ -62,6 +62,7 @@ from cards.theme import (
     paint,
     register_fonts,
 )
+from cards.workers import in_workers, worth_parallel
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
@@ -113,6 +114,22 @@ def prepare_cards(
     return cards, problems
 
 
+@dataclass
+class FitCache:
+    """Cards fitted by an earlier build in this process (``--watch``), by all that
+    decides their layout: the rendered layout markup, the theme, the language,
+    the file. An edited technique is laid out again; the rest are drawn as they
+    were."""
+
+    entries: dict[tuple, tuple[list[FittedCard], list[Problem]]] = field(default_factory=dict)
+    hits: int = 0
+
+    def keep_only(self, used: set[tuple]) -> None:
+        """Forget what the last build did not use (deleted or changed cards)."""
+        for key in set(self.entries) - used:
+            del self.entries[key]
+
+
 def iter_cards(
     deck: Deck,
     env: jinja2.Environment,
@@ -120,37 +137,163 @@ def iter_cards(
     backs: bool,
     problems: list[Problem],
     overflow: str = "shrink",
+    jobs: int = 1,
+    cache: FitCache | None = None,
 ) -> Iterator[PreparedCard]:
     """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.
 
     Drawing consumes them as they come, so a 5,000-card deck never holds
-    more than a sheet of laid-out cards in memory.
+    more than a sheet of laid-out cards in memory. With ``jobs`` above one
+    and a large deck, worker processes find the sizes first.
     """
     register_fonts()
-    deck_context, labels = deck_view(deck), labels_view(deck)
-    front_path = template_path(env, FRONT_TEMPLATE)
-    back_path = template_path(env, BACK_TEMPLATE) if backs else ""
-    for section in deck.sections:
-        section_context = section_view(section, theme.low_ink)
-        for technique in section.techniques:
-            context = {
-                "deck": deck_context,
-                "section": section_context,
-                "technique": technique_view(technique),
-                "labels": labels,
-            }
-            fronts = fitted(
-                env, FRONT_TEMPLATE, front_path, context, theme, deck, technique, problems,
-                overflow=overflow,
-            )  # fmt: skip
-            back = None
-            if backs:
-                [back, *_] = fitted(
-                    env, BACK_TEMPLATE, back_path, context, theme, deck, technique, problems, "back"
-                ) or [None]
-            if fronts and (back or not backs):
-                for front in fronts:  # more than one with --overflow continue
-                    yield PreparedCard(front, back)
+    work = CardWork(deck, env, theme, backs, overflow)
+    techniques = work.techniques
+    used: set[tuple] = set()
+    if cache is None and worth_parallel(jobs, len(techniques)):
+        fitted_sides: Iterator[tuple] = in_workers(work.for_main, len(techniques), jobs)
+    else:
+        fitted_sides = (work.both_sides(i, cache, used) for i in range(len(techniques)))
+    for fronts, backs_fitted, found in fitted_sides:
+        problems.extend(found)
+        back = backs_fitted[0] if backs_fitted else None
+        if fronts and (back or not backs):
+            for front in fronts:  # more than one with --overflow continue
+                yield PreparedCard(front, back)
+    if cache is not None:
+        cache.keep_only(used)
+
+
+class CardWork:
+    """What fitting a deck's cards needs, made once per build (and inherited by
+    forked workers): the layouts' variables, the layout paths, the theme."""
+
+    def __init__(
+        self, deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool, overflow: str
+    ):
+        self.deck, self.env, self.theme, self.backs, self.overflow = (
+            deck,
+            env,
+            theme,
+            backs,
+            overflow,
+        )
+        self.deck_context, self.labels = deck_view(deck), labels_view(deck)
+        self.sections = {s.slug: section_view(s, theme.low_ink) for s in deck.sections}
+        self.section_of = {t.number: s.slug for s in deck.sections for t in s.techniques}
+        self.techniques = [t for s in deck.sections for t in s.techniques]
+        self.paths = {name: template_path(env, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE)}
+        self.language = hyphenation_for(deck)
+
+    def context(self, technique: Technique) -> dict[str, object]:
+        return {
+            "deck": self.deck_context,
+            "section": self.sections[self.section_of[technique.number]],
+            "technique": technique_view(technique),
+            "labels": self.labels,
+        }
+
+    def both_sides(
+        self, index: int, cache: FitCache | None = None, used: set[tuple] | None = None
+    ) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
+        """Technique ``index``'s fronts and back, fitted, with what fitting found.
+
+        In a worker the cards travel back to the main process by pickle, without
+        the layout markup they were built from (drawing needs only the furniture).
+        """
+        technique = self.techniques[index]
+        found: list[Problem] = []
+        fronts = self.fitted(FRONT_TEMPLATE, technique, found, None, cache, used)
+        backs = (
+            self.fitted(BACK_TEMPLATE, technique, found, None, cache, used, "back")
+            if self.backs
+            else []
+        )
+        return fronts, backs, found
+
+    def for_main(self, index: int) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
+        """In a worker: ``both_sides``, light to send (no layout markup: drawing
+        needs only the layout's furniture)."""
+        fronts, backs, found = self.both_sides(index)
+        return [without_markup(c) for c in fronts], [without_markup(c) for c in backs], found
+
+    def fitted(
+        self,
+        name: str,
+        technique: Technique,
+        problems: list[Problem],
+        known_pt: float | None = None,
+        cache: FitCache | None = None,
+        used: set[tuple] | None = None,
+        side: str = "card",
+    ) -> list[FittedCard]:
+        """One side of a technique's card, fitted; with ``overflow="continue"`` a
+        technique too long even at the smallest size runs on over more cards."""
+        xml = render(self.env, name, **self.context(technique))
+        key = (name, xml, self.theme, self.language, self.overflow, str(technique.source.path))
+        if used is not None and cache is not None:
+            used.add(key)
+        if cache is not None and key in cache.entries:
+            cache.hits += 1
+            cards, found = cache.entries[key]
+            problems.extend(found)
+            return cards
+        layout = parse_layout(xml, self.paths[name], picture_roots(self.deck))
+        found: list[Problem] = []
+        cards = fit_side(layout, self, name, technique, found, known_pt, side)
+        if cache is not None:
+            cache.entries[key] = (cards, found)
+        problems.extend(found)
+        return cards
+
+
+def without_markup(card: FittedCard) -> FittedCard:
+    return replace(card, layout=replace(card.layout, blocks=[]))
+
+
+def fit_side(
+    layout, work: CardWork, name: str, technique: Technique, problems: list[Problem],
+    known_pt: float | None, side: str,
+) -> list[FittedCard]:  # fmt: skip
+    theme = work.theme
+    result = fit_card(layout, theme, work.language, name, known_pt)
+    where = technique.source.path
+    if isinstance(result, Overflow) and work.overflow == "continue":
+        cards = continued_cards(layout, theme, work.language, name, work.labels.continued)
+        problems.append(
+            Problem(
+                where,
+                1,
+                WARNING,
+                f"'{technique.title}' is too long for one card; it continues on "
+                f"{len(cards) - 1} more (--overflow continue)",
+            )
+        )
+        return cards
+    if isinstance(result, Overflow):
+        problems.append(
+            Problem(
+                where,
+                1,
+                ERROR,
+                f"'{technique.title}' does not fit its {side} ({theme.width_mm:g} × "
+                f"{theme.height_mm:g} mm) even at {result.body_pt:g} pt: {result.shortfall()}; "
+                "shorten the text, split it into two techniques, or build with "
+                "--overflow continue",
+            )
+        )
+        return []
+    if result.fitted.shrunk_from(theme.body_pt):
+        problems.append(
+            Problem(
+                where,
+                1,
+                WARNING,
+                f"'{technique.title}' fits only when set smaller "
+                f"({result.fitted.body_pt:.1f} pt instead of {theme.body_pt:g} pt)",
+            )
+        )
+    return [result]
 
 
 def extra_cards(
@@ -187,54 +330,6 @@ def extra_cards(
             continue
         extras.append(PreparedCard(result, None))
     return extras
-
-
-def fitted(
-    env, name, path, context, theme, deck, technique, problems, side="card", overflow="shrink"
-) -> list[FittedCard]:
-    """The card's side fitted; with ``overflow="continue"`` a technique too long
-    even at the smallest size runs on over more cards instead of failing."""
-    layout = parse_layout(render(env, name, **context), path, picture_roots(deck))
-    result = fit_card(layout, theme, hyphenation_for(deck), name)
-    where = technique.source.path
-    if isinstance(result, Overflow) and overflow == "continue":
-        cards = continued_cards(
-            layout, theme, hyphenation_for(deck), name, context["labels"].continued
-        )
-        problems.append(
-            Problem(
-                where,
-                1,
-                WARNING,
-                f"'{technique.title}' is too long for one card; it continues on "
-                f"{len(cards) - 1} more (--overflow continue)",
-            )
-        )
-        return cards
-    if isinstance(result, Overflow):
-        problems.append(
-            Problem(
-                where,
-                1,
-                ERROR,
-                f"'{technique.title}' does not fit its {side} ({theme.width_mm:g} × "
-                f"{theme.height_mm:g} mm) even at {result.body_pt:g} pt: {result.shortfall()}; "
-                "shorten the text, split it into two techniques, or build with "
-                "--overflow continue",
-            )
-        )
-        return []
-    if result.fitted.shrunk_from(theme.body_pt):
-        problems.append(
-            Problem(
-                where,
-                1,
-                WARNING,
-                f"'{technique.title}' fits only when set smaller "
-                f"({result.fitted.body_pt:.1f} pt instead of {theme.body_pt:g} pt)",
-            )
-        )
-    return [result]
 
 
 # -- laying out --------------------------------------------------------------------

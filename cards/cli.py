@@ -231,6 +231,13 @@ def _offset(ctx, param, value: str | None) -> tuple[float, float]:
     help="Body text of at least 12 pt; picks a card size that holds it.",
 )
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for fitting large decks (default: the cores available; 1: none).",
+)
+@click.option(
     "--overflow",
     type=click.Choice(["shrink", "continue"]),
     default="shrink",
@@ -287,6 +294,7 @@ def build(
     only: tuple[str, ...],
     copies: int,
     large_print: bool,
+    jobs: int | None,
     overflow: str,
     low_ink: bool,
     no_extras: bool,
@@ -307,6 +315,7 @@ def build(
       cards build --paper letter --watch  rebuild on every save
     """
     from cards.build import BuildSettings
+    from cards.workers import available_cores
 
     if fold and print_shop:
         raise click.UsageError(
@@ -339,6 +348,7 @@ def build(
         extras=not no_extras,
         low_ink=low_ink,
         overflow=overflow,
+        jobs=jobs or available_cores(),
         progress=_progress,
         log=(lambda line: click.echo(line, err=True)) if verbose else None,
     )
@@ -363,9 +373,13 @@ def _build_once(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
 
 def _watch(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
     """Build, then build again after every change to the deck or the layouts."""
+    from dataclasses import replace
+
     from watchfiles import watch
 
-    from cards.build import load, watched_paths
+    from cards.build import load, new_cache, watched_paths
+
+    settings = replace(settings, cache=new_cache())  # rebuild only what changed
 
     def once() -> None:
         try:

@@ -328,8 +328,14 @@ class GlanceRows(Flowable):
             canvas.saveState()
             canvas.setStrokeColor(accent)
             canvas.setFillColor(accent)
-            canvas.setLineWidth(self.dot_pt * 0.1)
-            draw_icon(canvas, item, x, baseline + self.size_pt * 0.33, self.dot_pt)
+            middle = baseline + self.size_pt * 0.33
+            if getattr(canvas, "cards_icons", False):  # the file's icon form, in this colour
+                canvas.translate(x, middle)
+                canvas.scale(self.dot_pt / ICON_UNIT, self.dot_pt / ICON_UNIT)
+                canvas.doForm(icon_name(item))
+            else:
+                canvas.setLineWidth(self.dot_pt * 0.1)
+                draw_icon(canvas, item, x, middle, self.dot_pt)
             canvas.restoreState()
             x += self._dots_width(item)
         canvas.setFillColor(paint(scale.ink, scale.cmyk))

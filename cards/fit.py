@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from reportlab.platypus import Flowable
 
 PRECISION_PT = 0.1
+CLOSE_ENOUGH_PT = 0.25  # a fitting size this close below one too big is kept
+MAX_PROBES = 3
 
 
 @dataclass(frozen=True)
@@ -106,21 +108,71 @@ def fit(
     normal_pt: float,
     floor_pt: float,
 ) -> Fitted | Overflow:
-    """The largest body size in [floor, normal] whose flowables fit the box.
+    """A body size in [floor, normal] whose flowables fit the box, found in few layouts.
 
-    Most text fits at the normal size: one layout. Otherwise the first probe
-    is an estimate (height grows about with the square of the type size),
-    then bisection between the largest size known to fit and the smallest
-    known not to, down to ``PRECISION_PT``.
+    Most text fits at the normal size: one layout. Otherwise each probe's
+    height predicts the next size (height grows about with the square of the
+    type size): from a size too big, the predicted size is tried; from one that
+    fits, a larger one is tried while the gap to the smallest size known not to
+    fit is more than ``CLOSE_ENOUGH_PT``. At most ``MAX_PROBES`` layouts past the
+    first; then bisection settles what is left, down to the floor.
     """
     flows = build(normal_pt)
     needed = stacked_height(flows, width_pt, height_pt)
     if needed <= height_pt:
         return Fitted(flows, normal_pt, needed)
     too_big, best = normal_pt, None
-    estimate = normal_pt * (height_pt / needed) ** 0.5 if needed != float("inf") else floor_pt
-    size = _clamp(_round_down(estimate), floor_pt, normal_pt - PRECISION_PT)
+    size = _predict(normal_pt, needed, height_pt, floor_pt, too_big)
+    for _ in range(MAX_PROBES):
+        flows = build(size)
+        used = stacked_height(flows, width_pt, height_pt)
+        if used <= height_pt:
+            best = Fitted(flows, size, used)
+            if too_big - size <= CLOSE_ENOUGH_PT:
+                return best
+        elif size <= floor_pt:
+            return Overflow(used, height_pt, floor_pt)
+        else:
+            too_big = size
+        low = best.body_pt if best else floor_pt
+        size = _predict(size, used, height_pt, low, too_big)
+        if best and size <= best.body_pt + 1e-9:
+            return best
+    return _bisect(build, width_pt, height_pt, floor_pt, too_big, best)
+
+
+def fit_known(
+    build: Callable[[float], list[Flowable]], width_pt: float, height_pt: float, size_pt: float
+) -> Fitted | None:
+    """The flowables at a size found before, if they fit (they do, unless the
+    text changed since): the same result ``fit`` gave, in one layout."""
+    flows = build(size_pt)
+    used = stacked_height(flows, width_pt, height_pt)
+    return Fitted(flows, size_pt, used) if used <= height_pt else None
+
+
+def _predict(size: float, used: float, room: float, low: float, too_big: float) -> float:
+    """The next size to try, from how tall ``size`` came out, kept inside (low, too_big)."""
+    guess = size * (room / used) ** 0.5 if used not in (0.0, float("inf")) else low
+    return _clamp(_round_down(guess), low, too_big - PRECISION_PT)
+
+
+def _bisect(
+    build: Callable[[float], list[Flowable]],
+    width_pt: float,
+    height_pt: float,
+    floor_pt: float,
+    too_big: float,
+    best: Fitted | None,
+) -> Fitted | Overflow:
+    """What prediction left: bisection between the best fit and the smallest failure."""
     while True:
+        low = best.body_pt if best else floor_pt
+        size = _clamp(_round_down((low + too_big) / 2), floor_pt, too_big)
+        if best and size <= best.body_pt + 1e-9:
+            return best
+        if not best and too_big - floor_pt <= PRECISION_PT + 1e-9:
+            size = floor_pt  # the last size left to try
         flows = build(size)
         used = stacked_height(flows, width_pt, height_pt)
         if used <= height_pt:
@@ -129,12 +181,6 @@ def fit(
             return Overflow(used, height_pt, floor_pt)
         else:
             too_big = size
-        low = best.body_pt if best else floor_pt
-        size = _clamp(_round_down((low + too_big) / 2), floor_pt, too_big)
-        if best and size <= best.body_pt + 1e-9:
-            return best
-        if not best and too_big - floor_pt <= PRECISION_PT + 1e-9:
-            size = floor_pt  # the last size left to try
 
 
 def _clamp(value: float, low: float, high: float) -> float:

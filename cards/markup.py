@@ -233,6 +233,33 @@ def _wrap_upright(text: str, upright: bool) -> str:
     return f'<font face="{FONT_REGULAR}">{escape(text)}</font>' if upright else escape(text)
 
 
+# Parsed inline markup, by text and the style attributes the parse depends on:
+# fitting lays a card out at several sizes, and ReportLab's markup parser would
+# otherwise run again for each. Small: it serves the card being fitted, and a
+# 5,000-card deck must not keep every card's paragraphs.
+_PARSED: dict[tuple[str, str, str, str], list] = {}
+_PARSED_LIMIT = 512  # a card or page at a time: its paragraphs, at every size tried
+
+
+def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -> Paragraph:
+    """A Paragraph whose markup is parsed once, then reused at every size."""
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    key = (text, style.fontName, repr(style.textColor), repr(getattr(style, "bulletColor", None)))
+    frags = _PARSED.get(key)
+    if frags is None:
+        parser = ParaParser()
+        _, frags, _ = parser.parse(cleanBlockQuotedText(text), style)
+        if frags is None:  # the parser's own error: let Paragraph raise it as it does
+            return Paragraph(text, style, bulletText=bulletText)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = frags
+    sized = [f.clone(fontSize=style.fontSize) for f in frags]
+    return Paragraph(text, style, bulletText=bulletText, frags=sized)
+
+
 def flowables(
     blocks: list[ET.Element], styles: Styles, template: str, page_of: dict[str, int] | None = None
 ) -> list[Flowable]:
@@ -243,7 +270,7 @@ def flowables(
     for element in blocks:
         tag = element.tag
         if tag == "title":
-            out.append(Paragraph(inline_markup(element, template), styles.title))
+            out.append(paragraph(inline_markup(element, template), styles.title))
         elif tag == "meta":
             row = meta_row(element, styles, template)
             if row.items:
@@ -256,7 +283,7 @@ def flowables(
                 "lead": styles.lead,
             }[tag]
             style = overridden(style, element, styles.scale, template)
-            out.append(Paragraph(inline_markup(element, template, tag == "note"), style))
+            out.append(paragraph(inline_markup(element, template, tag == "note"), style))
         elif tag in ("steps", "bullets"):
             out.extend(list_items(element, styles, template))
         elif tag in ("display", "subtitle", "byline"):
@@ -266,7 +293,7 @@ def flowables(
                 "byline": styles.byline,
             }[tag]
             style = overridden(style, element, styles.scale, template)
-            out.append(Paragraph(inline_markup(element, template), style))
+            out.append(paragraph(inline_markup(element, template), style))
         elif tag == "key":
             out.append(
                 ColourKey(
@@ -480,7 +507,7 @@ def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowa
         if item.tag != "item":
             raise markup_error(template, f"<{element.tag}> holds <item> elements, not <{item.tag}>")
         bullet = str(start + offset) if numbered else "•"
-        items.append(Paragraph(inline_markup(item, template), style, bulletText=bullet))
+        items.append(paragraph(inline_markup(item, template), style, bulletText=bullet))
     return items
 
 

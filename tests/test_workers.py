@@ -1,0 +1,116 @@
+"""All cores, no repeated work: parallel fitting gives the serial bytes, markup is
+parsed once per technique, and a watch session lays out only what changed."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import REPO
+
+from cards.build import BuildSettings, build, new_cache
+from cards.cli import main
+from cards.workers import PARALLEL_FROM
+
+
+@pytest.fixture(scope="module")
+def big_deck(tmp_path_factory) -> Path:
+    """A deck just over the size where workers start."""
+    folder = tmp_path_factory.mktemp("big") / "deck"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "make_deck.py"),
+            str(PARALLEL_FROM + 12),
+            folder,
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return folder
+
+
+@pytest.mark.parametrize("what", ["cards", "booklet"])
+def test_parallel_output_is_byte_identical_to_serial(big_deck, tmp_path, monkeypatch, what):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    outputs = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        result = CliRunner().invoke(
+            main, ["build", str(big_deck), "-f", what, "-o", str(out), "--jobs", jobs]
+        )
+        assert result.exit_code == 0, result.output
+        outputs[jobs] = (
+            result.output.splitlines()[:-3],
+            [p.read_bytes() for p in sorted(out.glob("*.pdf"))],
+        )
+    assert outputs["1"][1] == outputs["2"][1]
+    # the same warnings, in the same order
+    assert outputs["1"][0] == outputs["2"][0]
+
+
+def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
+    from cards import workers
+
+    started = []
+    real = workers.in_workers
+
+    def spy(task, count, jobs):
+        started.append((count, jobs))
+        return real(task, count, jobs)
+
+    monkeypatch.setattr("cards.cardsheet.in_workers", spy)
+    build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=2))
+    assert started == [(PARALLEL_FROM + 12, 2)]
+    started.clear()
+    build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=1))
+    assert started == []
+
+
+def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypatch):
+    """A card set smaller is laid out several times; its markup is parsed once."""
+    from reportlab.platypus import paraparser
+
+    from tests.conftest import small_deck, technique
+
+    steps = "\n".join(
+        f"{i}. Press the **heel** {i} times with both thumbs, then slide." for i in range(1, 8)
+    )
+    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", steps)}))
+    calls = []
+    real = paraparser.ParaParser.parse
+
+    def counting(self, text, style):
+        calls.append(text)
+        return real(self, text, style)
+
+    monkeypatch.setattr(paraparser.ParaParser, "parse", counting)
+    report = build(folder, BuildSettings(out_dir=tmp_path, format="cards", jobs=1, extras=False))
+    assert any("set smaller" in p.message for p in report.warnings)  # several layouts
+    steps_parsed = [t for t in calls if "Press the" in t]
+    assert len(steps_parsed) == len(set(steps_parsed)) == 7
+
+
+def test_a_watch_rebuild_lays_out_only_the_edited_card(big_deck, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    deck = tmp_path / "deck"
+    subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
+    settings = BuildSettings(out_dir=tmp_path / "watch", cache=new_cache())
+    build(deck, settings)
+    cards = settings.cache.cards
+    edited = min(deck.glob("*/02-*.md"))
+    edited.write_text(edited.read_text().replace("1. ", "1. Gently, ", 1))
+    cards.hits = 0
+    build(deck, settings)
+    count = PARALLEL_FROM + 12
+    assert cards.hits == count - 1  # every card but the edited one, from the cache
+    # and what it wrote is what a cold build writes
+    cold = tmp_path / "cold"
+    build(deck, BuildSettings(out_dir=cold))
+    for name in ("cards", "booklet", "booklet-imposed"):
+        assert (tmp_path / "watch" / f"deck-{name}.pdf").read_bytes() == (
+            cold / f"deck-{name}.pdf"
+        ).read_bytes(), name
