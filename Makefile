@@ -26,11 +26,12 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py --sizes 13,1000,5000 --runs 5 --out benchmarks/results.md
 
-# Style as STYLE.md asks: ruff clean and ruff formatted.
+# Style as STYLE.md asks: ruff clean and ruff formatted; types checked strictly.
 lint: $(STAMP)
-	$(BIN)/python -m pip install --quiet ruff
+	$(BIN)/python -m pip install --quiet ruff 'mypy>=1.10' types-PyYAML lxml-stubs
 	$(BIN)/ruff check cards tests benchmarks docs
 	$(BIN)/ruff format --check cards tests benchmarks docs
+	$(BIN)/mypy --strict cards
 
 # The README's pictures, rendered from the real output; commit the result.
 docs: $(STAMP)

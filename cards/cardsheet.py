@@ -34,7 +34,6 @@ from cards.geometry import (
     sheets_needed,
     slot_bleed,
 )
-from cards.labels import labels_for
 from cards.markup import parse_layout
 from cards.model import Deck, Technique
 from cards.pdf import ask_for_duplex, new_canvas
@@ -68,6 +67,7 @@ FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
 # The deck's own cards, after the techniques, in the last sheet's free slots first.
 EXTRA_TEMPLATES = ("card/title.xml.j2", "card/safety.xml.j2", "card/routine.xml.j2")
+ROUTINE_MAX = 40  # more techniques than this never fit one card: not even tried
 FOLD_DASH_PT = (3, 2)
 
 
@@ -312,6 +312,17 @@ def extra_cards(
     for name in EXTRA_TEMPLATES:
         if name.endswith("safety.xml.j2") and not deck_context.before_you_start:
             continue
+        if name.endswith("routine.xml.j2") and deck.technique_count > ROUTINE_MAX:
+            problems.append(
+                Problem(
+                    deck.source.path,
+                    1,
+                    WARNING,
+                    f"the routine card is left out: {deck.technique_count} techniques are more "
+                    f"than one card lists ({ROUTINE_MAX} at most)",
+                )
+            )
+            continue
         layout = parse_layout(
             render(env, name, **context), template_path(env, name), picture_roots(deck)
         )
@@ -380,7 +391,7 @@ def cards_pdf(
     total = sheets_needed(count, layout.per_sheet)
     marks = define_crop_marks(canvas, layout, sheet, theme, options.fold)
     define_icons(canvas)
-    labels = labels_for(deck.language)
+    labels = vars(labels_view(deck))  # the deck's own words (labels:) over its language's
     pages = drawn = 0
     for number in range(total):
         on_sheet = list(itertools.islice(cards, layout.per_sheet))

@@ -115,7 +115,7 @@ class CardsGroup(click.Group):
 
 
 @click.group(cls=CardsGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="cards")
+@click.version_option(__version__, prog_name="cards", message="%(version)s")
 def main() -> None:
     """Turn a folder of Markdown into print-ready pocket cards and A5 booklets."""
 

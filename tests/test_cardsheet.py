@@ -265,3 +265,16 @@ def test_long_hold_text_wraps_beside_its_icon(deck_dir, tmp_path):
     assert hold in text
     image = render(pdf, 0, DPI)
     assert_card_margins_clean(image, grid_for("a4").slot(0), 297.0)
+
+
+def test_a_decks_own_label_reaches_the_sheet_footer(deck_dir, tmp_path):
+    files = small_deck(
+        **{
+            "_index.md": "---\ntitle: Test Deck\nlabels:\n  print_at_full_size: Print me at "
+            "actual size\n  sheet: page {number}/{total}\n---\nAn intro.\n"
+        }
+    )
+    pdf = build(deck_dir(files), tmp_path)
+    text = all_text(pdf)
+    assert "Print me at actual size" in text and "Print at 100 %" not in text
+    assert "Test Deck · page 1/1" in text

@@ -149,4 +149,8 @@ def test_python_dash_m_cards_works():
     result = subprocess.run(
         [sys.executable, "-m", "cards", "--version"], capture_output=True, text=True, check=True
     )
-    assert result.stdout.startswith("cards, version ")
+    from importlib.metadata import version
+
+    from cards import __version__
+
+    assert result.stdout == f"{__version__}\n" == f"{version('cardpress')}\n"

@@ -3,6 +3,7 @@ works anywhere."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -27,7 +28,7 @@ def test_wheel_carries_templates_and_default_deck(tmp_path):
         capture_output=True,
         timeout=300,
     )
-    [wheel] = tmp_path.glob("cards-*.whl")
+    [wheel] = tmp_path.glob("cardpress-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for layout in (REPO / "templates").rglob("*.j2"):
         assert f"cards/_data/templates/{layout.relative_to(REPO / 'templates').as_posix()}" in names
@@ -43,3 +44,25 @@ def test_wheel_carries_templates_and_default_deck(tmp_path):
         .decode()
     )
     assert "cards = cards.cli:main" in entry_points
+    assert "cards/py.typed" in names
+    # the wheel alone, without the repository, builds the default deck
+    unpacked = tmp_path / "unpacked"
+    zipfile.ZipFile(wheel).extractall(unpacked)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(unpacked)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import cards; print(cards.__file__)"],
+        cwd=empty, env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert where.stdout.startswith(str(unpacked))
+    built = subprocess.run(
+        [sys.executable, "-m", "cards", "build", "-q"],
+        cwd=empty, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    assert sorted(p.name for p in (empty / "out").glob("*.pdf")) == [
+        "foot-massage-booklet-imposed.pdf",
+        "foot-massage-booklet.pdf",
+        "foot-massage-cards.pdf",
+    ]
