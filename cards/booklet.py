@@ -12,14 +12,18 @@ out again, and bleed cannot spill onto the facing page.
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 from xml.sax.saxutils import escape, unescape
 
 import jinja2
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from cards.card import colour_block, draw_band, draw_motif
@@ -76,7 +80,7 @@ class Page:
     anchors: list[str] = field(default_factory=list)
     outline: list[tuple[str, str, int]] = field(default_factory=list)
     number: int = 0
-    pending: dict | None = None
+    pending: dict[str, Any] | None = None
 
     @property
     def odd(self) -> bool:
@@ -169,7 +173,9 @@ class Planner:
         scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
         return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
 
-    def planned_page(self, kind: str, accent: str, source, title: str, **extra) -> Page:
+    def planned_page(
+        self, kind: str, accent: str, source: Path, title: str, **extra: object
+    ) -> Page:
         """A page that must hold all its text, planned now and laid out (set
         smaller if need be, else an error) by ``lay_out`` just before drawing."""
         return Page(
@@ -180,7 +186,7 @@ class Planner:
             pending={"accent": accent, "source": source, "title": title, "extra": extra},
         )
 
-    def lay_out(self, page: Page, cache: dict | None = None) -> Page:
+    def lay_out(self, page: Page, cache: dict[Any, Any] | None = None) -> Page:
         """Fill in a planned page's layout; a page whose text cannot fit stays empty.
 
         ``cache`` (a watch session's) keeps laid-out pages by their rendered
@@ -255,7 +261,7 @@ class Booklet:
     plan: list[Page]
     planner: Planner
     jobs: int = 1
-    cache: dict | None = None
+    cache: dict[Any, Any] | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -289,7 +295,7 @@ def plan_booklet(
     env: jinja2.Environment,
     theme: BookletTheme,
     jobs: int = 1,
-    cache: dict | None = None,
+    cache: dict[Any, Any] | None = None,
 ) -> Booklet:
     """Every page of the booklet, numbered. Technique pages are fitted later,
     one at a time, as ``Booklet.pages()`` is walked: every one of them is one
@@ -299,7 +305,8 @@ def plan_booklet(
     pages: list[Page] = [planner.planned_page("cover", theme.ink, source, deck.title)]
     pages += planner.flowing_pages("intro")
     pages += planner.flowing_pages("contents")
-    for section, view in zip(deck.sections, planner.context["sections"]):
+    views: list[SimpleNamespace] = planner.context["sections"]  # type: ignore[assignment]
+    for section, view in zip(deck.sections, views):
         for index, (technique, t_view) in enumerate(zip(section.techniques, view.techniques)):
             # a section opens at the top of its first technique page: no divider pages
             opens = index == 0
@@ -345,13 +352,14 @@ def booklet_problems(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -
 # -- drawing ---------------------------------------------------------------------
 
 
-def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
+def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
     """Draw one page with its trim's bottom-left corner at the origin.
 
     Colour that reaches an edge runs ``bleed_mm`` past it; the page box (or
     the form's box, in the imposed file) decides how much of that shows.
     """
     layout, bleed = page.layout, theme.bleed_mm
+    assert layout is not None and page.flowables is not None, "lay the page out first"
     motif = layout.furniture.get("motif")
     if motif is not None:
         draw_motif(canvas, motif, theme, Bleed(bleed, bleed, bleed, bleed))
@@ -377,7 +385,7 @@ def draw_page(canvas, page: Page, theme: BookletTheme) -> None:
         draw_folio(canvas, page, theme)
 
 
-def draw_panel(canvas, element, page: Page, theme: BookletTheme) -> None:
+def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTheme) -> None:
     """Where a section opens: the top of the page in its colour, bleeding, with
     its number big and its name, and on the outer side its diagrams with every
     area its techniques work lit, each on a white card."""
@@ -420,7 +428,9 @@ def draw_panel(canvas, element, page: Page, theme: BookletTheme) -> None:
     canvas.restoreState()
 
 
-def panel_pictures(element, page: Page, theme: BookletTheme, colour: str, height_pt: float):
+def panel_pictures(
+    element: ET.Element, page: Page, theme: BookletTheme, colour: str, height_pt: float
+) -> list[Flowable]:
     """The panel's diagrams, each as tall as the panel allows."""
     styles = styles_for(page.scale)
     pictures = []
@@ -446,7 +456,7 @@ def tab_span_mm(theme: BookletTheme, number: int, count: int) -> tuple[float, fl
     return top - height, top
 
 
-def draw_tab(canvas, element, page: Page, theme: BookletTheme) -> None:
+def draw_tab(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTheme) -> None:
     colour = element.get("colour", theme.ink)
     number = int(element.get("number", "1"))
     bottom_mm, top_mm = tab_span_mm(theme, number, int(element.get("of", "1")))
@@ -473,8 +483,10 @@ def plain_footer(markup: str) -> str | None:
     return unescape(markup)
 
 
-def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
+def draw_folio(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
     """Page number at the outer corner; the running footer beside it, towards the spine."""
+    assert page.layout is not None
+    layout = page.layout
     y = mm_to_pt(theme.folio_from_edge_mm)
     width = mm_to_pt(theme.width_mm)
     inner, outer = mm_to_pt(theme.margin_inner_mm), mm_to_pt(theme.margin_outer_mm)
@@ -488,10 +500,10 @@ def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
         canvas.drawRightString(width - outer, y, number)
     else:
         canvas.drawString(outer, y, number)
-    if page.layout.footer:
+    if layout.footer:
         room = width - inner - outer - number_width - gap
         x_right, x_left = width - outer - number_width - gap, outer + number_width + gap
-        plain = plain_footer(page.layout.footer)
+        plain = plain_footer(layout.footer)
         if plain is not None and stringWidth(plain, FONT_REGULAR, theme.footer_pt) <= room:
             # the usual case, a plain line: no paragraph to lay out, twice per page
             canvas.setFillColor(paint(theme.grey))
@@ -504,7 +516,7 @@ def draw_folio(canvas, page: Page, theme: BookletTheme) -> None:
             style = styles_for(page.scale).footer.clone(
                 "running", alignment=TA_RIGHT if page.odd else TA_LEFT
             )
-            running = Paragraph(page.layout.footer, style)
+            running = Paragraph(layout.footer, style)
             running.wrap(room, mm_to_pt(theme.folio_from_edge_mm))
             x = inner if page.odd else x_left
             # drawOn places the paragraph's bottom; lift it so the baselines line up

@@ -11,8 +11,14 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cards.model import Deck
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from cards.theme import CardTheme
 from cards.problems import ERROR, ContentError, Problem
 
 DEFAULT_DECK = Path("content") / "foot-massage"
@@ -55,7 +61,9 @@ class BuildSettings:
     # what a watch session keeps between builds: fitted cards and pages by content
     cache: object | None = field(default=None, compare=False)
     # how the caller shows progress: wraps an iterable of `length` items
-    progress: Callable[[Iterable, int, str], Iterable] | None = field(default=None, compare=False)
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = field(
+        default=None, compare=False
+    )
     log: Callable[[str], None] | None = field(default=None, compare=False)
 
 
@@ -66,7 +74,7 @@ class BuildCache:
     out again."""
 
     cards: object = None
-    pages: dict = field(default_factory=dict)
+    pages: dict[Any, Any] = field(default_factory=dict)
 
 
 def new_cache() -> BuildCache:
@@ -109,10 +117,11 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
 
     env = environment(templates, deck.templates)
     found = list(problems) + missing_characters(deck)
-    for layout in (
+    layouts: list[Callable[[], list[Problem]]] = [
         lambda: prepare_cards(deck, env, CardTheme())[1],
         lambda: booklet_problems(deck, env, booklet_theme(paper)),
-    ):
+    ]
+    for layout in layouts:
         try:
             found += layout()
         except ContentError as exc:
@@ -205,7 +214,7 @@ def select(deck: Deck, sections: tuple[str, ...], only: tuple[str, ...]) -> Deck
     return replace(deck, sections=tuple(kept), full_count=deck.technique_count)
 
 
-def card_theme(settings: BuildSettings, size: str | None = None):
+def card_theme(settings: BuildSettings, size: str | None = None) -> CardTheme:
     from cards.geometry import parse_size_mm
     from cards.theme import CARD_SIZES_MM, CardTheme
 
@@ -221,7 +230,9 @@ def card_theme(settings: BuildSettings, size: str | None = None):
     )
 
 
-def large_print_theme(deck: Deck, env, settings: BuildSettings, backs: bool, report: BuildReport):
+def large_print_theme(
+    deck: Deck, env: jinja2.Environment, settings: BuildSettings, backs: bool, report: BuildReport
+) -> CardTheme:
     """The first card size whose cards all hold 12 pt text; else the errors for the largest."""
     from cards.cardsheet import prepare_cards
 
@@ -234,7 +245,7 @@ def large_print_theme(deck: Deck, env, settings: BuildSettings, backs: bool, rep
 
 
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
-    from cards.cardsheet import CardOptions, cards_pdf, extra_cards, iter_cards
+    from cards.cardsheet import CardOptions, PreparedCard, cards_pdf, extra_cards, iter_cards
     from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
     from cards.theme import SheetTheme
@@ -263,7 +274,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     )
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
-    cards = iter_cards(
+    cards: Iterable[PreparedCard] = iter_cards(
         subset,
         env,
         theme,
@@ -275,8 +286,8 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     )
     count = None
     if settings.overflow == "continue":  # how many cards there are is known once all are fitted
-        cards = list(cards)
-        count = len(cards)
+        cards = listed = list(cards)
+        count = len(listed)
     if settings.progress:
         cards = settings.progress(cards, sum(len(s.techniques) for s in subset.sections), "cards")
     result = cards_pdf(subset, cards, options, theme, SheetTheme(), count)

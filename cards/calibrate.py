@@ -58,7 +58,9 @@ def calibration_pdf(paper: str, duplex: str) -> bytes:
     return buffer.getvalue()
 
 
-def draw_front(canvas, sheet_mm, points, duplex: str) -> None:
+def draw_front(
+    canvas: Canvas, sheet_mm: tuple[float, float], points: list[tuple[float, float]], duplex: str
+) -> None:
     canvas.setStrokeColor(paint(INK))
     canvas.setLineWidth(0.6)
     for x, y in points:
@@ -83,7 +85,9 @@ def draw_front(canvas, sheet_mm, points, duplex: str) -> None:
     canvas.drawText(text)
 
 
-def draw_back(canvas, sheet_mm, points) -> None:
+def draw_back(
+    canvas: Canvas, sheet_mm: tuple[float, float], points: list[tuple[float, float]]
+) -> None:
     canvas.setStrokeColor(paint(RED))
     canvas.setFillColor(paint(RED))
     canvas.setFont(FONT_REGULAR, 5)

@@ -6,18 +6,20 @@ bleed go outside the safe area; text always stays inside it.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
 
 from cards.colour import text_colour_on, tint
 from cards.fit import Fitted, Overflow, draw_stack, fit, fit_known, lay_stack, paginate
 from cards.geometry import Bleed
 from cards.markup import Band, Layout, flowables, plain_text
 from cards.styles import TypeScale, styles_for, type_scale
-from cards.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, mm_to_pt, paint
+from cards.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, Theme, mm_to_pt, paint
 
 
 @dataclass(frozen=True)
@@ -63,13 +65,12 @@ def fit_card(
     accent = layout.band.colour if layout.band else theme.ink
     box = content_box(theme, layout)
 
-    def build(body_pt: float) -> list:
+    def build(body_pt: float) -> list[Flowable]:
         styles = styles_for(type_scale(theme, body_pt, accent, language))
         return flowables(layout.blocks, styles, template)
 
-    result = fit_known(build, box.width_pt, box.height_pt, known_pt) if known_pt else None
-    if result is None:
-        result = fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
+    known = fit_known(build, box.width_pt, box.height_pt, known_pt) if known_pt else None
+    result = known or fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
     if isinstance(result, Overflow):
         return result
     return FittedCard(layout, result, type_scale(theme, result.body_pt, accent, language), template)
@@ -104,7 +105,7 @@ def continued_cards(
     return cards
 
 
-def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
+def draw_card(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     """Draw at the current origin (the card's bottom-left trim corner)."""
     fill = card.layout.furniture.get("fill")
     if fill is not None:
@@ -127,7 +128,7 @@ def draw_card(canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
 
 
 def colour_block(
-    canvas, colour: str, theme, x: float, y: float, width: float, height: float
+    canvas: Canvas, colour: str, theme: Theme, x: float, y: float, width: float, height: float
 ) -> str:
     """A block of section colour: solid, or with --low-ink a light tint inside an
     outline of the colour. Returns the colour text on it should take."""
@@ -148,7 +149,7 @@ def colour_block(
     return text
 
 
-def draw_fill(canvas, colour: str, theme: CardTheme, bleed: Bleed) -> None:
+def draw_fill(canvas: Canvas, colour: str, theme: CardTheme, bleed: Bleed) -> None:
     """The whole card in one colour (a card back), bleeding where it may; with
     --low-ink a tint inside an outline just within the trim."""
     left, right = mm_to_pt(bleed.left_mm), mm_to_pt(bleed.right_mm)
@@ -162,7 +163,7 @@ def draw_fill(canvas, colour: str, theme: CardTheme, bleed: Bleed) -> None:
 
 
 def draw_band(
-    canvas, band: Band, theme: CardTheme, bleed: Bleed, left_mm: float | None = None
+    canvas: Canvas, band: Band, theme: Theme, bleed: Bleed, left_mm: float | None = None
 ) -> None:
     """The section's colour across the top, bleeding past every trim edge it touches.
 
@@ -181,7 +182,7 @@ def draw_band(
     text = paint(text_hex, cmyk)
     canvas.saveState()
 
-    safe = mm_to_pt(theme.safe_mm if left_mm is None else left_mm)
+    safe = mm_to_pt(getattr(theme, "safe_mm", 0.0) if left_mm is None else left_mm)
     radius = mm_to_pt(theme.band_disc_mm) / 2
     middle = height - band_pt / 2
     label_x = safe
@@ -207,9 +208,8 @@ def draw_band(
     tracking = theme.band_tracking_pt
 
     def label_width(size_pt: float) -> float:
-        return stringWidth(
-            label, FONT_SEMIBOLD, size_pt
-        ) + tracking * size_pt / theme.band_label_pt * len(label)
+        letters: float = stringWidth(label, FONT_SEMIBOLD, size_pt)
+        return letters + tracking * size_pt / theme.band_label_pt * len(label)
 
     while size > theme.band_label_min_pt and label_width(size) > room:
         size -= 0.25
@@ -224,7 +224,7 @@ def draw_band(
     canvas.restoreState()
 
 
-def draw_motif(canvas, element, theme, bleed: Bleed) -> None:
+def draw_motif(canvas: Canvas, element: ET.Element, theme: Theme, bleed: Bleed) -> None:
     """Stripes in the section colours across the top (or bottom), bleeding
     where the page or card may (a cover, a title card)."""
     colours = element.get("colours", "").split() or [theme.ink]

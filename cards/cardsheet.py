@@ -20,12 +20,14 @@ from dataclasses import dataclass, field, replace
 
 import jinja2
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 
 from cards.card import FittedCard, continued_cards, draw_card, fit_card
 from cards.drawn import define_icons
 from cards.fit import Overflow
 from cards.geometry import (
     Bleed,
+    Box,
     Grid,
     best_grid,
     crop_marks,
@@ -34,7 +36,7 @@ from cards.geometry import (
     sheets_needed,
     slot_bleed,
 )
-from cards.markup import parse_layout
+from cards.markup import Layout, parse_layout
 from cards.model import Deck, Technique
 from cards.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, WARNING, ContentError, Problem
@@ -114,6 +116,10 @@ def prepare_cards(
     return cards, problems
 
 
+CacheKey = tuple[str, str, CardTheme, str, str, str]  # template, layout, theme, language …
+FittedSides = tuple[list[FittedCard], list[FittedCard], list[Problem]]
+
+
 @dataclass
 class FitCache:
     """Cards fitted by an earlier build in this process (``--watch``), by all that
@@ -121,10 +127,10 @@ class FitCache:
     the file. An edited technique is laid out again; the rest are drawn as they
     were."""
 
-    entries: dict[tuple, tuple[list[FittedCard], list[Problem]]] = field(default_factory=dict)
+    entries: dict[CacheKey, tuple[list[FittedCard], list[Problem]]] = field(default_factory=dict)
     hits: int = 0
 
-    def keep_only(self, used: set[tuple]) -> None:
+    def keep_only(self, used: set[CacheKey]) -> None:
         """Forget what the last build did not use (deleted or changed cards)."""
         for key in set(self.entries) - used:
             del self.entries[key]
@@ -149,9 +155,9 @@ def iter_cards(
     register_fonts()
     work = CardWork(deck, env, theme, backs, overflow)
     techniques = work.techniques
-    used: set[tuple] = set()
+    used: set[CacheKey] = set()
     if cache is None and worth_parallel(jobs, len(techniques)):
-        fitted_sides: Iterator[tuple] = in_workers(work.for_main, len(techniques), jobs)
+        fitted_sides: Iterator[FittedSides] = in_workers(work.for_main, len(techniques), jobs)
     else:
         fitted_sides = (work.both_sides(i, cache, used) for i in range(len(techniques)))
     for fronts, backs_fitted, found in fitted_sides:
@@ -194,7 +200,7 @@ class CardWork:
         }
 
     def both_sides(
-        self, index: int, cache: FitCache | None = None, used: set[tuple] | None = None
+        self, index: int, cache: FitCache | None = None, used: set[CacheKey] | None = None
     ) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
         """Technique ``index``'s fronts and back, fitted, with what fitting found.
 
@@ -224,7 +230,7 @@ class CardWork:
         problems: list[Problem],
         known_pt: float | None = None,
         cache: FitCache | None = None,
-        used: set[tuple] | None = None,
+        used: set[CacheKey] | None = None,
         side: str = "card",
     ) -> list[FittedCard]:
         """One side of a technique's card, fitted; with ``overflow="continue"`` a
@@ -235,8 +241,8 @@ class CardWork:
             used.add(key)
         if cache is not None and key in cache.entries:
             cache.hits += 1
-            cards, found = cache.entries[key]
-            problems.extend(found)
+            cards, seen = cache.entries[key]
+            problems.extend(seen)
             return cards
         layout = parse_layout(xml, self.paths[name], picture_roots(self.deck))
         found: list[Problem] = []
@@ -252,7 +258,7 @@ def without_markup(card: FittedCard) -> FittedCard:
 
 
 def fit_side(
-    layout, work: CardWork, name: str, technique: Technique, problems: list[Problem],
+    layout: Layout, work: CardWork, name: str, technique: Technique, problems: list[Problem],
     known_pt: float | None, side: str,
 ) -> list[FittedCard]:  # fmt: skip
     theme = work.theme
@@ -420,7 +426,11 @@ def deck_card_count(deck: Deck) -> int:
 
 
 def draw_front_sheet(
-    canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions
+    canvas: Canvas,
+    on_sheet: list[PreparedCard],
+    layout: Grid,
+    theme: CardTheme,
+    options: CardOptions,
 ) -> None:
     for index, card in enumerate(on_sheet):
         place(
@@ -433,7 +443,13 @@ def draw_front_sheet(
         )
 
 
-def draw_back_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
+def draw_back_sheet(
+    canvas: Canvas,
+    on_sheet: list[PreparedCard],
+    layout: Grid,
+    theme: CardTheme,
+    options: CardOptions,
+) -> None:
     """Each back in the slot behind its front, shifted by the printer's measured offset."""
     slots = {
         mirror_slot(layout, index, options.duplex): card for index, card in enumerate(on_sheet)
@@ -448,7 +464,13 @@ def draw_back_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: C
     canvas.restoreState()
 
 
-def draw_fold_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: CardOptions) -> None:
+def draw_fold_sheet(
+    canvas: Canvas,
+    on_sheet: list[PreparedCard],
+    layout: Grid,
+    theme: CardTheme,
+    options: CardOptions,
+) -> None:
     """Front and back side by side; the colour bleeds everywhere but across the fold."""
     for index, card in enumerate(on_sheet):
         outer = slot_bleed(layout, index, len(on_sheet), theme.bleed_mm)
@@ -473,7 +495,9 @@ def draw_fold_sheet(canvas, on_sheet, layout: Grid, theme: CardTheme, options: C
         draw_fold_line(canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, theme)
 
 
-def place(canvas, card: FittedCard, box, theme: CardTheme, bleed: Bleed, guides: bool) -> None:
+def place(
+    canvas: Canvas, card: FittedCard, box: Box, theme: CardTheme, bleed: Bleed, guides: bool
+) -> None:
     canvas.saveState()
     canvas.translate(mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
     draw_card(canvas, card, theme, bleed)
@@ -482,7 +506,9 @@ def place(canvas, card: FittedCard, box, theme: CardTheme, bleed: Bleed, guides:
     canvas.restoreState()
 
 
-def draw_fold_line(canvas, x_mm: float, bottom_mm: float, top_mm: float, theme: CardTheme) -> None:
+def draw_fold_line(
+    canvas: Canvas, x_mm: float, bottom_mm: float, top_mm: float, theme: CardTheme
+) -> None:
     canvas.saveState()
     canvas.setStrokeColor(paint(theme.grey, theme.cmyk))
     canvas.setLineWidth(0.4)
@@ -528,7 +554,9 @@ def print_shop_pdf(
 # -- sheet furniture ------------------------------------------------------------------
 
 
-def define_crop_marks(canvas, layout: Grid, sheet: SheetTheme, theme: CardTheme, fold: bool) -> str:
+def define_crop_marks(
+    canvas: Canvas, layout: Grid, sheet: SheetTheme, theme: CardTheme, fold: bool
+) -> str:
     """Crop marks are the same on every sheet: drawn once as a form, placed on each.
 
     For fold-over pairs the fold lines get dashed marks of their own.
@@ -562,7 +590,7 @@ def define_crop_marks(canvas, layout: Grid, sheet: SheetTheme, theme: CardTheme,
 
 
 def draw_sheet_footer(
-    canvas,
+    canvas: Canvas,
     deck: Deck,
     layout: Grid,
     sheet: SheetTheme,
@@ -613,7 +641,7 @@ def draw_sheet_footer(
     canvas.restoreState()
 
 
-def draw_scale_bar(canvas, x_pt: float, y_pt: float, sheet: SheetTheme) -> None:
+def draw_scale_bar(canvas: Canvas, x_pt: float, y_pt: float, sheet: SheetTheme) -> None:
     """A bar of ``scale_bar_mm`` with a tick every centimetre and its length written."""
     bar_pt = mm_to_pt(sheet.scale_bar_mm)
     tick_pt = mm_to_pt(sheet.scale_tick_mm)
@@ -629,7 +657,7 @@ def scale_label(sheet: SheetTheme) -> str:
     return f"{sheet.scale_bar_mm:g} mm"
 
 
-def draw_guides(canvas, theme: CardTheme) -> None:
+def draw_guides(canvas: Canvas, theme: CardTheme) -> None:
     """Trim, bleed and safe-area boxes, for checking a layout (``--guides``)."""
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     bleed, safe = mm_to_pt(theme.bleed_mm), mm_to_pt(theme.safe_mm)

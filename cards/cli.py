@@ -9,11 +9,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cards import __version__
+
+if TYPE_CHECKING:
+    from cards.build import BuildSettings
+    from cards.problems import Problem
+
+T = TypeVar("T")
 
 
 def _deck_argument(deck: str | None) -> Path:
@@ -30,7 +38,7 @@ def colour_wanted() -> bool:
 LEVEL_COLOURS = {"error": "red", "warning": "yellow"}
 
 
-def _print_problems(problems, verbose: bool = False) -> None:
+def _print_problems(problems: Iterable[Problem], verbose: bool = False) -> None:
     """One line a problem; past ten warnings of one kind, three and a count unless ``verbose``."""
     from cards.problems import folded
 
@@ -47,7 +55,7 @@ def _print_problems(problems, verbose: bool = False) -> None:
         click.echo(line, err=True, color=colour)
 
 
-def _progress(items, length: int, label: str):
+def _progress(items: Iterable[T], length: int, label: str) -> Iterator[T]:
     """A progress bar on stderr for long builds, only where someone is watching."""
     if length <= PROGRESS_FROM or not sys.stderr.isatty():
         yield from items
@@ -66,12 +74,12 @@ class Fail(click.ClickException):
 
     exit_code = 1
 
-    def show(self, file=None) -> None:
+    def show(self, file: IO[Any] | None = None) -> None:
         if self.message:
             click.echo(self.message, err=True)
 
 
-def _run(action, debug: bool, verbose: bool = False):
+def _run(action: Callable[[], T], debug: bool, verbose: bool = False) -> T:
     from cards.output import OutputError
     from cards.problems import ContentError, plural
 
@@ -96,7 +104,14 @@ def _run(action, debug: bool, verbose: bool = False):
 class CardsGroup(click.Group):
     """Usage mistakes in one line (`cards: error: ...`), not click's three."""
 
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
         try:
@@ -120,7 +135,7 @@ def main() -> None:
     """Turn a folder of Markdown into print-ready pocket cards and A5 booklets."""
 
 
-def _card_size(ctx, param, value: str) -> str:
+def _card_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
     from cards.geometry import parse_size_mm
     from cards.theme import CARD_SIZES_MM
 
@@ -134,7 +149,7 @@ def _card_size(ctx, param, value: str) -> str:
     return value
 
 
-def _offset(ctx, param, value: str | None) -> tuple[float, float]:
+def _offset(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float]:
     from cards.geometry import parse_offset_mm
 
     if value is None:
@@ -359,7 +374,7 @@ def build(
     _build_once(deck_path, settings, quiet, debug)
 
 
-def _build_once(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
+def _build_once(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -> None:
     from cards.build import build as build_deck
 
     verbose = settings.log is not None
@@ -371,7 +386,7 @@ def _build_once(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
         click.echo(f"{written.path}  {written.summary}")
 
 
-def _watch(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
+def _watch(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -> None:
     """Build, then build again after every change to the deck or the layouts."""
     from dataclasses import replace
 
@@ -390,7 +405,7 @@ def _watch(deck_path: Path, settings, quiet: bool, debug: bool) -> None:
     once()
     out = settings.out_dir.resolve()
 
-    def relevant(change, path: str) -> bool:
+    def relevant(change: object, path: str) -> bool:
         name = Path(path).name
         return (
             not Path(path).resolve().is_relative_to(out)

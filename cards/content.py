@@ -23,6 +23,7 @@ from xml.sax.saxutils import escape
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from cards.colour import (
     AA_CONTRAST,
@@ -421,7 +422,7 @@ def typographic(md: MarkdownIt, text: str) -> str:
     )
 
 
-def render_inline(children: list, report: Callable[[str], None]) -> str:
+def render_inline(children: list[Token], report: Callable[[str], None]) -> str:
     out: list[str] = []
     for token in children:
         kind = token.type
@@ -478,7 +479,9 @@ def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[
             continue
         if kind in ("ordered_list_open", "bullet_list_open"):
             close = kind.replace("_open", "_close")
-            depth, j, items, current = 0, i, [], []
+            depth, j = 0, i
+            items: list[str] = []
+            current: list[str] = []
             while j < len(tokens):
                 t = tokens[j]
                 if t.type == kind:
@@ -661,6 +664,7 @@ class DiagramReader:
                 continue
             known = getattr(diagram, offered, ())
             kept = []
+            name_of = diagram.name if diagram else ""
             for name in wanted:
                 if name in known:
                     kept.append(name)
@@ -668,7 +672,7 @@ class DiagramReader:
                 what = "area" if field == "areas" else "arrow"
                 has = ", ".join(known) if known else f"no {field}"
                 self.problems.error(
-                    doc.path, line, f"{what} '{name}' is not in {diagram.name}; it has: {has}"
+                    doc.path, line, f"{what} '{name}' is not in {name_of}; it has: {has}"
                 )
             named.append(tuple(kept))
         return named[0], named[1]

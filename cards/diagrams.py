@@ -121,6 +121,7 @@ def path_ends(d: str) -> tuple[tuple[Point, Point], tuple[Point, Point]] | None:
     first: tuple[Point, Point] | None = None
     last: tuple[Point, Point] | None = None
     for op, args in zip(ops[::2], ops[1::2]):
+        assert isinstance(op, str) and isinstance(args, list)
         relative = op.islower()
         kind = op.upper()
         at = _absolute(cur, relative)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from cards.colour import text_colour_on
@@ -177,7 +178,7 @@ class MetaRow(Flowable):
         self.gap_pt = scale.meta_item_gap_pt
         self.line_pt = scale.meta_pt * 1.5
         self.spaceAfter = scale.meta_gap_pt
-        self.placed: list[tuple[MetaItem, float, int]] = []
+        self.placed: list[tuple[MetaItem, float, int, list[str]]] = []
 
     def _icon_width(self, item: MetaItem) -> float:
         return self.icon_pt * (2.6 if item.kind == "pressure" else 1.0) + self.icon_pt * 0.4
@@ -185,14 +186,12 @@ class MetaRow(Flowable):
     def _label_width(self, item: MetaItem) -> float:
         if not item.label:
             return 0.0
-        return (
-            stringWidth(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt) + self.icon_pt * 0.4
-        )
+        width: float = stringWidth(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt)
+        return width + self.icon_pt * 0.4
 
     def _text_width(self, item: MetaItem) -> float:
-        return self._label_width(item) + stringWidth(
-            item.text, FONT_REGULAR, self.styles.scale.meta_pt
-        )
+        text: float = stringWidth(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
+        return self._label_width(item) + text
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Items side by side while they fit; an item too wide for a line of its
@@ -374,7 +373,7 @@ def icon_name(item: MetaItem) -> str:
     return f"icon-{item.kind}-{item.level}" if item.kind == "pressure" else f"icon-{item.kind}"
 
 
-def define_icons(canvas) -> None:
+def define_icons(canvas: Canvas) -> None:
     """Draw each meta icon once into a form of the file, so every card reuses it.
 
     The forms set no colour: each use takes the section colour in force.
@@ -391,7 +390,7 @@ def define_icons(canvas) -> None:
     canvas.cards_icons = True
 
 
-def draw_icon(canvas, item: MetaItem, x: float, middle: float, size: float) -> None:
+def draw_icon(canvas: Canvas, item: MetaItem, x: float, middle: float, size: float) -> None:
     radius = size * 0.45
     cx = x + size / 2
     if item.kind == "hold":

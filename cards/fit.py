@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 PRECISION_PT = 0.1
@@ -75,7 +76,7 @@ def stacked_height(flowables: list[Flowable], width_pt: float, height_pt: float 
 
 
 def draw_stack(
-    canvas,
+    canvas: Canvas,
     flowables: list[Flowable],
     x_pt: float,
     top_pt: float,

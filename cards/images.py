@@ -192,7 +192,8 @@ def is_arrow(element: Any) -> bool:
 
 def svg_parts(root: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The ids a technique may name: its areas, and its arrows, in document order."""
-    areas, arrows = [], []
+    areas: list[str] = []
+    arrows: list[str] = []
     for element in root.iter():
         if not isinstance(element.tag, str) or not element.get("id"):
             continue

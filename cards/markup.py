@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import defusedxml.ElementTree as SafeET
@@ -211,7 +212,9 @@ def _text_run(text: str, italic: bool) -> str:
     coverage = register_fonts()[FONT_ITALIC]
     if coverage.issuperset(text):
         return escape(text)
-    out, run, upright = [], [], False
+    out: list[str] = []
+    run: list[str] = []
+    upright = False
     for char in text:
         lacks = char not in coverage and char != " "
         if lacks != upright and run:
@@ -237,7 +240,7 @@ def _wrap_upright(text: str, upright: bool) -> str:
 # fitting lays a card out at several sizes, and ReportLab's markup parser would
 # otherwise run again for each. Small: it serves the card being fitted, and a
 # 5,000-card deck must not keep every card's paragraphs.
-_PARSED: dict[tuple[str, str, str, str], list] = {}
+_PARSED: dict[tuple[str, str, str, str], list[Any]] = {}
 _PARSED_LIMIT = 512  # a card or page at a time: its paragraphs, at every size tried
 
 

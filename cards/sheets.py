@@ -51,7 +51,8 @@ class SheetProblems:
     """Problems found in one sheet, each at the row a spreadsheet shows."""
 
     def __init__(self, path: Path):
-        self.path, self.items = path, []
+        self.path: Path = path
+        self.items: list[Problem] = []
 
     def error(self, row: int, message: str) -> None:
         self.items.append(Problem(self.path, row, ERROR, message))
@@ -493,14 +494,14 @@ def replace_folder(staging: Path, target: Path, force: bool) -> None:
 
 def export_deck(deck_path: Path, sheet: Path) -> int:
     """Write the deck as a sheet ``cards import`` reads back; returns the rows written."""
-    from cards.content import Problems, load_deck, read_document
+    from cards.content import Document, Problems, load_deck, read_document
 
     if sheet.suffix.lower() not in SHEET_SUFFIXES:
         raise ContentError([Problem(sheet, 1, ERROR, "a sheet must be a .csv or .xlsx file")])
     deck, _ = load_deck(deck_path)
     problems = Problems()
 
-    def document(path: Path):
+    def document(path: Path) -> Document:
         doc = read_document(path, problems)
         if doc is None:
             raise ContentError(problems.items)

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from typing import Any
 
 import pyphen
 from reportlab.lib.styles import ParagraphStyle
 
 from cards.model import Deck
-from cards.theme import FONT_ITALIC, FONT_REGULAR, FONT_SEMIBOLD, paint, register_fonts
+from cards.theme import FONT_ITALIC, FONT_REGULAR, FONT_SEMIBOLD, Theme, paint, register_fonts
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,10 @@ class TypeScale:
     cmyk: bool = False
 
 
-def type_scale(theme, body_pt: float, accent: str, language: str) -> TypeScale:
+def type_scale(theme: Theme, body_pt: float, accent: str, language: str) -> TypeScale:
     """The sizes a layout uses, read from a card or booklet theme (same field names)."""
-    own = {"body_pt": body_pt, "accent": accent, "language": language}
-    taken = {
+    own: dict[str, Any] = {"body_pt": body_pt, "accent": accent, "language": language}
+    taken: dict[str, Any] = {
         f.name: getattr(theme, f.name)
         for f in fields(TypeScale)
         if f.name not in own and hasattr(theme, f.name)

@@ -19,9 +19,11 @@ import os
 import traceback
 from pathlib import Path
 from types import SimpleNamespace
+from typing import Any
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from cards.colour import INK, text_colour_on
@@ -42,13 +44,15 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
 
     intercepted_binops = frozenset({"*", "**"})
 
-    def call_binop(self, context, operator: str, left: object, right: object) -> object:
-        if operator == "**" and _is_number(right) and abs(right) > MAX_EXPONENT:  # type: ignore[arg-type]
+    def call_binop(
+        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
+    ) -> Any:
+        if operator == "**" and _is_number(right) and abs(right) > MAX_EXPONENT:
             raise SecurityError(f"an exponent over {MAX_EXPONENT} is not allowed in a layout")
         if operator == "*":
             for seq, times in ((left, right), (right, left)):
                 sized = isinstance(seq, (str, list, tuple)) and _is_number(times)
-                if sized and len(seq) * times > MAX_MADE_LENGTH:  # type: ignore[arg-type,operator]
+                if sized and len(seq) * times > MAX_MADE_LENGTH:
                     raise SecurityError(
                         f"repeating text or a list past {MAX_MADE_LENGTH:,} items "
                         "is not allowed in a layout"
@@ -169,7 +173,7 @@ def _template_frame(exc: Exception, env: jinja2.Environment, name: str) -> tuple
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith((".j2", ".xml", ".html")):
             return Path(frame.filename), frame.lineno or 1
-    source = env.loader.get_source(env, name)[1] if env.loader else name  # type: ignore[union-attr]
+    source = env.loader.get_source(env, name)[1] if env.loader else name
     return Path(source or name), 1
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 from cards.colour import INK
 
@@ -164,11 +165,12 @@ class CardTheme:
         """
         factor = min(width_mm, height_mm) / min(POCKET_MM)
         factor = max(1.0, min(factor, 1.8))
-        return replace(self, width_mm=width_mm, height_mm=height_mm, **self._type_times(factor))
+        sized: dict[str, Any] = self._type_times(factor)
+        return replace(self, width_mm=width_mm, height_mm=height_mm, **sized)
 
     def large_print(self) -> CardTheme:
         """Body text of at least 12 pt, for readers with low vision; it never shrinks."""
-        sized = self._type_times(LARGE_PRINT_BODY_PT / self.body_pt)
+        sized: dict[str, Any] = self._type_times(LARGE_PRINT_BODY_PT / self.body_pt)
         sized["body_min_pt"] = LARGE_PRINT_BODY_PT
         return replace(self, **sized)
 
@@ -181,7 +183,7 @@ class CardTheme:
         }
 
 
-def paint(colour: str, cmyk: bool = False):
+def paint(colour: str, cmyk: bool = False) -> Any:
     """A ReportLab colour for ``#RRGGBB``: RGB, or CMYK for print shops.
 
     In CMYK, neutral greys and the ink go to black only (text in 100 % K) so
@@ -329,3 +331,6 @@ class SheetTheme:
     def card_margin_mm(self) -> float:
         """Sheet edge to the nearest trim: printer margin plus room for marks."""
         return self.printer_margin_mm + self.mark_length_mm + self.mark_offset_mm
+
+
+Theme = CardTheme | BookletTheme  # what card and page drawing share: sizes, colours, flags

@@ -49,7 +49,7 @@ def in_workers(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[An
     size = max(4, min(64, count // (jobs * 16)))
     chunks = deque(range(start, min(start + size, count)) for start in range(0, count, size))
     pool = context.Pool(jobs)
-    pending: deque = deque()
+    pending: deque[Any] = deque()
     try:
         while chunks or pending:
             while chunks and len(pending) < jobs * AHEAD:
