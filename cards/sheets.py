@@ -184,7 +184,7 @@ def checked_fields(
     row: Row, columns: Iterable[str], problems: SheetProblems, where: str = ""
 ) -> dict[str, Any]:
     """The row's values that are front-matter fields, each checked by the loader's rule."""
-    from cards.content import SECTION_FIELDS, TECHNIQUE_FIELDS
+    from cards.content.fields import SECTION_FIELDS, TECHNIQUE_FIELDS
 
     rules = {f.name: f.check for f in (*TECHNIQUE_FIELDS, *SECTION_FIELDS)}
     values = {}
@@ -271,7 +271,7 @@ def import_sheet(
 def deck_of(sheet: Path, title: str | None, problems: SheetProblems) -> tuple[dict[str, Any], str]:
     """The deck's fields and intro: from the ``deck`` sheet of a workbook, else
     from ``--title`` or the file's name."""
-    from cards.content import DECK_FIELDS as RULES
+    from cards.content.fields import DECK_FIELDS as RULES
 
     rules = {f.name: f.check for f in RULES}
     fields: dict[str, Any] = {}
@@ -494,7 +494,8 @@ def replace_folder(staging: Path, target: Path, force: bool) -> None:
 
 def export_deck(deck_path: Path, sheet: Path) -> int:
     """Write the deck as a sheet ``cards import`` reads back; returns the rows written."""
-    from cards.content import Document, Problems, load_deck, read_document
+    from cards.content import load_deck
+    from cards.content.files import Document, Problems, read_document
 
     if sheet.suffix.lower() not in SHEET_SUFFIXES:
         raise ContentError([Problem(sheet, 1, ERROR, "a sheet must be a .csv or .xlsx file")])

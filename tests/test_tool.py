@@ -40,7 +40,7 @@ def test_new_refuses_an_existing_folder(run):
 
 
 def test_scaffold_shows_every_field():
-    from cards.content import DECK_FIELDS, SECTION_FIELDS, TECHNIQUE_FIELDS
+    from cards.content.fields import DECK_FIELDS, SECTION_FIELDS, TECHNIQUE_FIELDS
     from cards.scaffold import DECK_INDEX, FIRST, SECOND, SECTION_INDEX
 
     technique_text = FIRST + SECOND

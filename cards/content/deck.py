@@ -1,0 +1,348 @@
+"""A deck folder read into the model: sections, techniques, and the deck's own rules.
+
+Problems are collected, not raised one at a time: a deck with five mistakes
+gets five lines. ``load_deck`` returns the deck and its warnings, or raises
+``ContentError`` with everything it found when any problem is an error.
+Nothing outside the deck folder is read: a link that leads out is an error.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from cards.colour import (
+    AA_CONTRAST,
+    GREYSCALE_APART,
+    PALETTE,
+    best_text_contrast,
+    lightness,
+)
+from cards.content.diagrams import DiagramReader
+from cards.content.fields import (
+    DECK_FIELDS,
+    IMAGE_SUFFIXES,
+    NEAR_MARKDOWN,
+    SECTION_FIELDS,
+    TECHNIQUE_FIELDS,
+    check_fields,
+)
+from cards.content.files import INDEX, Document, Problems, read_document
+from cards.content.markdown import markdown_blocks, markdown_parser, typographic
+from cards.images import ImageTrouble, bitmap_size, read_svg
+from cards.labels import LABELS
+from cards.model import Block, Deck, Diagram, Section, Source, Technique
+from cards.problems import ContentError, Problem, has_errors
+
+# --------------------------------------------------------------------------
+# The deck
+
+
+def sort_key(weight: int | None, name: str) -> tuple[bool, int, str]:
+    """Weighted items first, by weight; then the rest by file or folder name."""
+    return (weight is None, weight or 0, name)
+
+
+def visible(name: str) -> bool:
+    """Files and folders starting with _ or . are the author's, not the deck's."""
+    return not name.startswith((".", "_"))
+
+
+def stays_inside(path: Path, root: Path, problems: Problems, what: str) -> bool:
+    """False, with an error naming ``path``, when it is a link that leads out of the deck.
+
+    A deck may come from a stranger: a file linked to ``~/.ssh/id_rsa`` must
+    never be printed into a PDF. Links that stay inside the deck are fine.
+    """
+    if path.resolve().is_relative_to(root.resolve()):
+        return True
+    problems.error(
+        path,
+        1,
+        f"{what} is a link to something outside the deck folder; a deck is read only "
+        "from its own folder",
+    )
+    return False
+
+
+def deck_path(
+    doc: Document,
+    name: str,
+    value: str,
+    deck_root: Path,
+    problems: Problems,
+    want_dir: bool = False,
+) -> Path | None:
+    """A path written in a file, resolved beside it and kept inside the deck folder."""
+    line = doc.field_lines.get(name, 1)
+    written = Path(os.path.normpath(doc.path.parent / value))
+    target = written.resolve()
+    if not target.is_relative_to(deck_root.resolve()):
+        problems.error(
+            doc.path, line, f"{name} '{value}' is outside the deck folder; keep it inside"
+        )
+        return None
+    if want_dir and not target.is_dir():
+        problems.error(doc.path, line, f"{name} folder '{value}' not found")
+        return None
+    if not want_dir:
+        if target.suffix.lower() not in IMAGE_SUFFIXES:
+            problems.error(
+                doc.path, line, f"{name} must be a PNG, JPEG or SVG file (got '{value}')"
+            )
+            return None
+        if not target.is_file():
+            problems.error(doc.path, line, f"{name} '{value}' not found beside {doc.path.name}")
+            return None
+        try:
+            if target.suffix.lower() == ".svg":
+                read_svg(target)
+            else:
+                bitmap_size(target)
+        except ImageTrouble as exc:
+            problems.error(written, 1, str(exc))
+            return None
+    return target
+
+
+def load_technique(
+    path: Path,
+    md: MarkdownIt,
+    problems: Problems,
+    deck_root: Path | None = None,
+    diagrams: DiagramReader | None = None,
+    inherited: Diagram | None = None,
+) -> tuple[Technique, int | None] | None:
+    doc = read_document(path, problems)
+    if doc is None:
+        return None
+    values = check_fields(doc, TECHNIQUE_FIELDS, problems)
+    if "title" not in values:
+        return None
+    image = None
+    if "image" in values:
+        image = deck_path(doc, "image", values["image"], deck_root or path.parent, problems)
+    diagrams = diagrams or DiagramReader(deck_root or path.parent, problems)
+    diagram = diagrams.resolve(doc, values["diagram"]) if "diagram" in values else inherited
+    areas, arrows = diagrams.parts_named(doc, values, diagram)
+    body = markdown_blocks(doc, md, problems)
+    if not body:
+        problems.warning(path, doc.body_line, "the technique has no text below its front matter")
+    technique = Technique(
+        slug=path.stem,
+        title=typographic(md, values["title"]),
+        body=body,
+        source=Source(path, 1),
+        hold=values.get("hold") and typographic(md, values["hold"]),
+        repeat=values.get("repeat") and typographic(md, values["repeat"]),
+        pressure=values.get("pressure"),
+        weight=values.get("weight"),
+        draft=values.get("draft", False),
+        image=image,
+        diagram=diagram,
+        areas=areas,
+        arrows=arrows,
+    )
+    return technique, technique.weight
+
+
+def load_section(
+    folder: Path,
+    md: MarkdownIt,
+    problems: Problems,
+    diagrams: DiagramReader | None = None,
+    deck_diagram: Diagram | None = None,
+) -> tuple[dict[str, Any], tuple[Block, ...], list[Technique]] | None:
+    index = folder / INDEX
+    deck_root = folder.parent
+    values: dict[str, Any] | None = None
+    intro: tuple[Block, ...] = ()
+    doc = None
+    if not index.is_file():
+        problems.error(index, 1, "section has no _index.md (it needs at least 'title: ...')")
+    elif stays_inside(index, deck_root, problems, "the section's _index.md"):
+        doc = read_document(index, problems)
+        values = check_fields(doc, SECTION_FIELDS, problems) if doc else None
+        intro = markdown_blocks(doc, md, problems) if doc else ()
+    diagrams = diagrams or DiagramReader(deck_root, problems)
+    diagram = deck_diagram
+    if doc and values and "diagram" in values:
+        diagram = diagrams.resolve(doc, values["diagram"])
+    files = sorted(
+        p
+        for p in folder.rglob("*.md")
+        if p.is_file()
+        and all(visible(part) for part in p.relative_to(folder).parts)
+        and stays_inside(p, deck_root, problems, "the technique file")
+    )
+    for other in sorted(folder.rglob("*")):
+        if other.suffix.lower() in NEAR_MARKDOWN and visible(other.name) and other.is_file():
+            problems.warning(
+                other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md"
+            )
+    loaded = [
+        t for p in files if (t := load_technique(p, md, problems, deck_root, diagrams, diagram))
+    ]
+    loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
+    techniques = [t for t, _ in loaded if not t.draft]
+    if values is None:
+        return None
+    values["_colour_line"] = doc.field_lines.get("colour", 1) if doc else 1
+    values["diagram"] = diagram
+    return values, intro, techniques
+
+
+def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
+    """The deck in ``folder`` and its warnings; raises ContentError on any error."""
+    problems = Problems()
+    folder = Path(folder)
+    if not folder.is_dir():
+        what = "is a file, not a deck folder" if folder.exists() else "deck folder not found"
+        problems.error(folder, 1, what)
+        raise ContentError(problems.items)
+    deck_index = folder / INDEX
+    deck_values: dict[str, Any] = {}
+    deck_intro: tuple[Block, ...] = ()
+    md = markdown_parser("en")
+    diagrams = DiagramReader(folder, problems)
+    if not deck_index.is_file():
+        problems.error(
+            deck_index, 1, "not a deck: the folder has no _index.md with the deck's title"
+        )
+    elif stays_inside(deck_index, folder, problems, "the deck's _index.md"):
+        doc = read_document(deck_index, problems)
+        if doc:
+            deck_values = check_fields(doc, DECK_FIELDS, problems)
+            md = markdown_parser(deck_values.get("language", "en"))
+            if "templates" in deck_values:
+                deck_values["templates"] = deck_path(
+                    doc, "templates", deck_values["templates"], folder, problems, want_dir=True
+                )
+            for name in deck_values.get("labels", {}):
+                if name not in LABELS["en"]:
+                    near = difflib.get_close_matches(name, list(LABELS["en"]), n=1)
+                    hint = f"; did you mean '{near[0]}'?" if near else ""
+                    problems.warning(
+                        deck_index,
+                        doc.field_lines.get("labels", 1),
+                        f"unknown label '{name}'{hint}",
+                    )
+            deck_intro = markdown_blocks(doc, md, problems)
+            if "diagram" in deck_values:
+                deck_values["diagram"] = diagrams.resolve(doc, deck_values["diagram"])
+            if "logo" in deck_values:
+                deck_values["logo"] = deck_path(doc, "logo", deck_values["logo"], folder, problems)
+            if "title" in deck_values:
+                deck_values["title"] = typographic(md, deck_values["title"])
+
+    for stray in sorted(folder.glob("*.md")):
+        if stray.name != INDEX and visible(stray.name):
+            problems.warning(stray, 1, "ignored: a technique must be inside a section folder")
+
+    sections = []
+    raw_sections = []
+    layouts = deck_values.get("templates")
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name)):
+        if layouts and sub.resolve() == layouts:
+            continue  # the deck's own layouts, not a section
+        if not stays_inside(sub, folder, problems, "the section folder"):
+            continue
+        loaded = load_section(sub, md, problems, diagrams, deck_values.get("diagram"))
+        if loaded:
+            raw_sections.append((sub, *loaded))
+    raw_sections.sort(key=lambda s: sort_key(s[1].get("weight"), s[0].name))
+
+    taken = {values["colour"] for _, values, _, _ in raw_sections if "colour" in values}
+    spare = itertools.cycle([c for c in PALETTE if c not in taken] or PALETTE)
+    number = 0
+    for index, (sub, values, intro, techniques) in enumerate(raw_sections, start=1):
+        colour = values.get("colour") or next(spare)
+        numbered = []
+        for t in techniques:
+            number += 1
+            numbered.append(replace(t, number=number))
+        sections.append(
+            Section(
+                slug=sub.name,
+                title=typographic(md, values["title"]) if "title" in values else sub.name,
+                colour=colour,
+                intro=intro,
+                source=Source(sub / INDEX, values["_colour_line"]),
+                techniques=tuple(numbered),
+                number=index,
+                weight=values.get("weight"),
+                diagram=values.get("diagram"),
+            )
+        )
+
+    check_deck(sections, problems, folder)
+    if has_errors(problems.items) or "title" not in deck_values:
+        raise ContentError(problems.items)
+    newest = max(
+        (p.stat().st_mtime for p in folder.rglob("*.md") if p.is_file() and not p.is_symlink()),
+        default=0.0,
+    )
+    deck = Deck(
+        slug=folder.resolve().name,
+        title=deck_values["title"],
+        intro=deck_intro,
+        source=Source(deck_index, 1),
+        sections=tuple(sections),
+        subtitle=deck_values.get("subtitle") and typographic(md, deck_values["subtitle"]),
+        author=deck_values.get("author"),
+        language=deck_values.get("language", "en"),
+        newest_mtime=newest,
+        templates=deck_values.get("templates"),
+        labels=deck_values.get("labels", {}),
+        diagram=deck_values.get("diagram"),
+        hyphenate=deck_values.get("hyphenate", False),
+        contact=deck_values.get("contact", ()),
+        url=deck_values.get("url"),
+        logo=deck_values.get("logo"),
+    )
+    return deck, problems.items
+
+
+def check_deck(sections: list[Section], problems: Problems, folder: Path) -> None:
+    """Rules about the deck as a whole."""
+    if not any(s.techniques for s in sections):
+        problems.error(
+            folder / INDEX, 1, "the deck has no techniques: add section folders with .md files"
+        )
+    for before, after in itertools.pairwise(sections):
+        gap = abs(lightness(before.colour) - lightness(after.colour))
+        if gap < GREYSCALE_APART:
+            problems.warning(
+                after.source.path,
+                after.source.line,
+                f"sections {before.number} and {after.number} look alike in greyscale "
+                f"({before.colour} and {after.colour}); the band numbers still tell them apart, "
+                "but a lighter or darker colour for one helps black-and-white prints",
+            )
+    seen: dict[str, Technique] = {}
+    for section in sections:
+        if not section.techniques:
+            problems.warning(section.source.path, 1, "section has no techniques")
+        ratio = best_text_contrast(section.colour)
+        if ratio < AA_CONTRAST:
+            problems.warning(
+                section.source.path,
+                section.source.line,
+                f"colour {section.colour} gives band text a contrast of {ratio:.1f}:1, "
+                f"below {AA_CONTRAST}:1 (WCAG AA); choose a darker colour",
+            )
+        for t in section.techniques:
+            key = t.title.casefold()
+            if key in seen:
+                first = seen[key].source.path
+                problems.warning(
+                    t.source.path, 1, f"duplicate title '{t.title}' (also in {first.name})"
+                )
+            else:
+                seen[key] = t

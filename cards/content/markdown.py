@@ -1,0 +1,158 @@
+"""Markdown bodies as blocks of inline layout markup, made once here.
+
+Text is XML-escaped and only ``<b>``, ``<i>`` and ``<br/>`` are produced, so
+nothing an author writes is ever evaluated as markup or as a template. Quotes
+and dashes are set for the deck's language by markdown-it's typographer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from xml.sax.saxutils import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from cards.content.files import Document, Problems
+from cards.model import Block
+
+# Quotes per language for markdown-it's typographer: “double”, ‘single’.
+QUOTES = {
+    "en": "“”‘’",
+    "de": "„“‚‘",
+    "pl": "„”‚’",
+    "ru": "«»„“",
+    "el": "«»“”",
+    "fr": ["« ", " »", "‹ ", " ›"],
+    "es": "«»“”",
+    "it": "«»“”",
+    "nl": "‘’‘’",
+}
+
+# --------------------------------------------------------------------------
+# Markdown
+
+
+def markdown_parser(language: str) -> MarkdownIt:
+    quotes = QUOTES.get(language.split("-")[0].lower(), QUOTES["en"])
+    md = MarkdownIt("commonmark", {"typographer": True, "quotes": quotes})
+    return md.enable(["replacements", "smartquotes", "table"])
+
+
+def typographic(md: MarkdownIt, text: str) -> str:
+    """Plain text with curly quotes and real dashes, as the body gets."""
+    tokens = md.parseInline(text)
+    if not tokens:
+        return text
+    kept = ("text", "code_inline", "html_inline")
+    return "".join(
+        " " if t.type == "softbreak" else t.content
+        for t in tokens[0].children or []
+        if t.type in kept or t.type == "softbreak"
+    )
+
+
+def render_inline(children: list[Token], report: Callable[[str], None]) -> str:
+    out: list[str] = []
+    for token in children:
+        kind = token.type
+        if kind in ("text", "code_inline"):
+            out.append(escape(token.content))
+        elif kind == "softbreak":
+            out.append(" ")
+        elif kind == "hardbreak":
+            out.append("<br/>")
+        elif kind in ("strong_open", "strong_close"):
+            out.append("<b>" if kind.endswith("open") else "</b>")
+        elif kind in ("em_open", "em_close"):
+            out.append("<i>" if kind.endswith("open") else "</i>")
+        elif kind == "html_inline":
+            if token.content.startswith("<!--"):
+                continue  # an author's comment, not for print
+            report("raw HTML is not supported; shown as text")
+            out.append(escape(token.content))
+        elif kind == "image":
+            report("images in the body are not supported; the alt text is shown")
+            out.append(escape(token.content))
+        elif kind in ("link_open", "link_close"):
+            continue
+        elif token.content:
+            out.append(escape(token.content))
+    return "".join(out).strip()
+
+
+def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[Block, ...]:
+    """The body as blocks of inline markup; unsupported Markdown warns and shows as text."""
+    tokens = md.parse(doc.body)
+    blocks: list[Block] = []
+    warned: set[str] = set()
+    line = doc.body_line
+
+    def report(message: str) -> None:
+        if message not in warned:
+            warned.add(message)
+            problems.warning(doc.path, line, message)
+
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.map:
+            line = doc.body_line + token.map[0]
+        kind = token.type
+        if kind in ("paragraph_open", "heading_open"):
+            inline = render_inline(tokens[i + 1].children or [], report)
+            if inline:
+                blocks.append(
+                    Block("heading" if kind == "heading_open" else "paragraph", (inline,))
+                )
+            i += 3
+            continue
+        if kind in ("ordered_list_open", "bullet_list_open"):
+            close = kind.replace("_open", "_close")
+            depth, j = 0, i
+            items: list[str] = []
+            current: list[str] = []
+            while j < len(tokens):
+                t = tokens[j]
+                if t.type == kind:
+                    depth += 1
+                elif t.type == close:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                elif t.type == "list_item_open" and depth == 1:
+                    current = []
+                elif t.type == "list_item_close" and depth == 1:
+                    items.append("<br/>".join(p for p in current if p))
+                elif t.type == "inline":
+                    current.append(render_inline(t.children or [], report))
+                j += 1
+            start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 1
+            blocks.append(
+                Block("steps" if kind == "ordered_list_open" else "bullets", tuple(items), start)
+            )
+            i = j + 1
+            continue
+        if kind == "html_block" and token.content.lstrip().startswith("<!--"):
+            i += 1
+            continue  # an author's comment, not for print
+        if kind in ("fence", "code_block", "html_block"):
+            if kind == "html_block":
+                report("raw HTML is not supported; shown as text")
+            text = "<br/>".join(escape(x) for x in token.content.rstrip("\n").split("\n"))
+            blocks.append(Block("paragraph", (text,)))
+        elif kind == "table_open":
+            report("tables are not supported; each row is shown as a line of text")
+            rows: list[str] = []
+            j = i
+            while tokens[j].type != "table_close":
+                if tokens[j].type == "tr_open":
+                    rows.append("")
+                elif tokens[j].type == "inline":
+                    cell = render_inline(tokens[j].children or [], report)
+                    rows[-1] = f"{rows[-1]} · {cell}" if rows[-1] else cell
+                j += 1
+            blocks.append(Block("paragraph", ("<br/>".join(rows),)))
+            i = j
+        i += 1
+    return tuple(blocks)
