@@ -27,23 +27,13 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from cards.card import colour_block, draw_band, draw_motif
-from cards.drawn import define_icons
-from cards.fit import Overflow, draw_stack, fit, paginate
 from cards.geometry import Bleed, padded_page_count, saddle_order
-from cards.markup import Layout, diagram_flowable, flowables, parse_layout
-from cards.model import Deck, Section, Technique
-from cards.pdf import ask_for_duplex, new_canvas
-from cards.problems import ERROR, WARNING, Problem
-from cards.styles import TypeScale, hyphenation_for, styles_for, type_scale
-from cards.templating import (
-    deck_view,
-    labels_view,
-    picture_roots,
-    render,
-    section_view,
-    template_path,
-)
-from cards.theme import (
+from cards.layout.blocks import diagram_flowable, flowables
+from cards.layout.fit import Overflow, draw_stack, fit, paginate
+from cards.layout.glance import define_icons
+from cards.layout.markup import Layout, parse_layout
+from cards.layout.styles import TypeScale, hyphenation_for, styles_for, type_scale
+from cards.layout.theme import (
     BOOKLET_PAGES_MM,
     FONT_REGULAR,
     FONT_SEMIBOLD,
@@ -51,6 +41,17 @@ from cards.theme import (
     BookletTheme,
     mm_to_pt,
     paint,
+)
+from cards.model import Deck, Section, Technique
+from cards.pdf import ask_for_duplex, new_canvas
+from cards.problems import ERROR, WARNING, Problem
+from cards.templating import (
+    deck_view,
+    labels_view,
+    picture_roots,
+    render,
+    section_view,
+    template_path,
 )
 from cards.workers import in_workers, worth_parallel
 

@@ -18,7 +18,7 @@ from cards.model import Deck
 if TYPE_CHECKING:
     import jinja2
 
-    from cards.theme import CardTheme
+    from cards.layout.theme import CardTheme
 from cards.problems import ERROR, ContentError, Problem
 
 DEFAULT_DECK = Path("content") / "foot-massage"
@@ -106,8 +106,8 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
     booklet page; raises nothing."""
     from cards.booklet import booklet_problems, booklet_theme
     from cards.cardsheet import prepare_cards
+    from cards.layout.theme import CardTheme
     from cards.templating import environment
-    from cards.theme import CardTheme
 
     try:
         deck, problems = load(deck_path)
@@ -216,7 +216,7 @@ def select(deck: Deck, sections: tuple[str, ...], only: tuple[str, ...]) -> Deck
 
 def card_theme(settings: BuildSettings, size: str | None = None) -> CardTheme:
     from cards.geometry import parse_size_mm
-    from cards.theme import CARD_SIZES_MM, CardTheme
+    from cards.layout.theme import CARD_SIZES_MM, CardTheme
 
     name = size or settings.card_size
     width_mm, height_mm = CARD_SIZES_MM.get(name) or parse_size_mm(name)
@@ -246,9 +246,9 @@ def large_print_theme(
 
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
     from cards.cardsheet import CardOptions, PreparedCard, cards_pdf, extra_cards, iter_cards
+    from cards.layout.theme import SheetTheme
     from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
-    from cards.theme import SheetTheme
 
     started = time.perf_counter()
     subset = select(deck, settings.sections, settings.only)

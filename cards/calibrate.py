@@ -14,8 +14,15 @@ from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
 
 from cards.geometry import mirror_point
+from cards.layout.theme import (
+    FONT_REGULAR,
+    FONT_SEMIBOLD,
+    PAPERS_MM,
+    mm_to_pt,
+    paint,
+    register_fonts,
+)
 from cards.pdf import ask_for_duplex
-from cards.theme import FONT_REGULAR, FONT_SEMIBOLD, PAPERS_MM, mm_to_pt, paint, register_fonts
 
 CROSS_MM = 8.0
 SCALE_MM = 6  # ticks from -SCALE_MM to +SCALE_MM

@@ -15,11 +15,12 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from cards.colour import text_colour_on, tint
-from cards.fit import Fitted, Overflow, draw_stack, fit, fit_known, lay_stack, paginate
 from cards.geometry import Bleed
-from cards.markup import Band, Layout, flowables, plain_text
-from cards.styles import TypeScale, styles_for, type_scale
-from cards.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, Theme, mm_to_pt, paint
+from cards.layout.blocks import flowables
+from cards.layout.fit import Fitted, Overflow, draw_stack, fit, fit_known, lay_stack, paginate
+from cards.layout.markup import Band, Layout, plain_text
+from cards.layout.styles import TypeScale, styles_for, type_scale
+from cards.layout.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, Theme, mm_to_pt, paint
 
 
 @dataclass(frozen=True)

@@ -23,8 +23,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from cards.card import FittedCard, continued_cards, draw_card, fit_card
-from cards.drawn import define_icons
-from cards.fit import Overflow
 from cards.geometry import (
     Bleed,
     Box,
@@ -36,21 +34,11 @@ from cards.geometry import (
     sheets_needed,
     slot_bleed,
 )
-from cards.markup import Layout, parse_layout
-from cards.model import Deck, Technique
-from cards.pdf import ask_for_duplex, new_canvas
-from cards.problems import ERROR, WARNING, ContentError, Problem
-from cards.styles import hyphenation_for
-from cards.templating import (
-    deck_view,
-    labels_view,
-    picture_roots,
-    render,
-    section_view,
-    technique_view,
-    template_path,
-)
-from cards.theme import (
+from cards.layout.fit import Overflow
+from cards.layout.glance import define_icons
+from cards.layout.markup import Layout, parse_layout
+from cards.layout.styles import hyphenation_for
+from cards.layout.theme import (
     FONT_REGULAR,
     GUIDE_BLEED,
     GUIDE_SAFE,
@@ -62,6 +50,18 @@ from cards.theme import (
     mm_to_pt,
     paint,
     register_fonts,
+)
+from cards.model import Deck, Technique
+from cards.pdf import ask_for_duplex, new_canvas
+from cards.problems import ERROR, WARNING, ContentError, Problem
+from cards.templating import (
+    deck_view,
+    labels_view,
+    picture_roots,
+    render,
+    section_view,
+    technique_view,
+    template_path,
 )
 from cards.workers import in_workers, worth_parallel
 

@@ -137,7 +137,7 @@ def main() -> None:
 
 def _card_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
     from cards.geometry import parse_size_mm
-    from cards.theme import CARD_SIZES_MM
+    from cards.layout.theme import CARD_SIZES_MM
 
     if value in CARD_SIZES_MM:
         return value

@@ -7,9 +7,9 @@ character in which file.
 
 from __future__ import annotations
 
+from cards.layout.theme import FONT_REGULAR, register_fonts
 from cards.model import Block, Deck
 from cards.problems import WARNING, Problem
-from cards.theme import FONT_REGULAR, register_fonts
 
 
 def missing_characters(deck: Deck) -> list[Problem]:

@@ -18,8 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cards import __version__
 from cards.dates import build_epoch
+from cards.layout.theme import FONT_REGULAR, register_fonts
 from cards.model import Deck
-from cards.theme import FONT_REGULAR, register_fonts
 
 DUPLEX_SETTING = {"long": "flip on long edge", "short": "flip on short edge"}
 

@@ -23,7 +23,7 @@ from pdfcheck import (
 from cards.cli import main
 from cards.content import load_deck
 from cards.geometry import best_grid
-from cards.theme import PAPERS_MM, CardTheme, SheetTheme
+from cards.layout.theme import PAPERS_MM, CardTheme, SheetTheme
 
 THEME = CardTheme()
 DPI = 100

@@ -13,7 +13,7 @@ from pdfcheck import all_text, close, hex_rgb, pixel_mm, render, text_runs
 from cards.cli import main
 from cards.colour import tint
 from cards.content import load_deck
-from cards.diagrams import path_ends
+from cards.layout.diagrams import path_ends
 
 DPI = 150
 

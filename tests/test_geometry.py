@@ -15,7 +15,7 @@ from cards.geometry import (
     sheets_needed,
     slot_bleed,
 )
-from cards.theme import PAPERS_MM, CardTheme, SheetTheme
+from cards.layout.theme import PAPERS_MM, CardTheme, SheetTheme
 
 SHEET = SheetTheme()
 CARD = CardTheme()

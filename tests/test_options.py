@@ -24,7 +24,7 @@ from pdfcheck import (
 from cards.cli import main
 from cards.content import load_deck
 from cards.geometry import best_grid, mirror_point, mirror_slot
-from cards.theme import CARD_SIZES_MM, PAPERS_MM, CardTheme, SheetTheme
+from cards.layout.theme import CARD_SIZES_MM, PAPERS_MM, CardTheme, SheetTheme
 
 MARGIN = SheetTheme().card_margin_mm
 

@@ -14,8 +14,15 @@ from typing import Any
 import pyphen
 from reportlab.lib.styles import ParagraphStyle
 
+from cards.layout.theme import (
+    FONT_ITALIC,
+    FONT_REGULAR,
+    FONT_SEMIBOLD,
+    Theme,
+    paint,
+    register_fonts,
+)
 from cards.model import Deck
-from cards.theme import FONT_ITALIC, FONT_REGULAR, FONT_SEMIBOLD, Theme, paint, register_fonts
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable
 
 from cards.colour import tint
 from cards.images import is_arrow, read_svg, svg_drawing, svg_parts
-from cards.theme import DIAGRAM, FONT_REGULAR, paint, register_fonts
+from cards.layout.theme import DIAGRAM, FONT_REGULAR, paint, register_fonts
 
 SHAPES = {"path", "ellipse", "circle", "rect", "polygon", "polyline", "line"}
 SVG_PATH = "{http://www.w3.org/2000/svg}path"

@@ -1,0 +1,289 @@
+"""Hold, repeat and pressure: the at-a-glance strip and the meta row, with drawn icons.
+
+Icons are drawn with lines and circles, not taken from a font: a clock for
+hold, a circular arrow for repeat, three dots filled 1–3 for pressure; each is
+drawn once per file as a form and placed in the section colour.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable
+
+from cards.layout.styles import Styles
+from cards.layout.theme import (
+    FONT_REGULAR,
+    FONT_SEMIBOLD,
+    paint,
+)
+
+
+@dataclass(frozen=True)
+class MetaItem:
+    kind: str  # hold, repeat or pressure
+    text: str
+    level: int = 0
+    label: str = ""  # printed before the text with <meta labels="yes">
+
+
+class MetaRow(Flowable):
+    """Hold, repeat and pressure on one line (or more), each with a drawn icon.
+
+    Icons are drawn with lines and circles, not taken from a font: a clock for
+    hold, a circular arrow for repeat, three dots filled 1–3 for pressure.
+    """
+
+    def __init__(self, items: list[MetaItem], styles: Styles):
+        super().__init__()
+        self.items = items
+        self.styles = styles
+        scale = styles.scale
+        self.icon_pt = scale.meta_icon_pt
+        self.gap_pt = scale.meta_item_gap_pt
+        self.line_pt = scale.meta_pt * 1.5
+        self.spaceAfter = scale.meta_gap_pt
+        self.placed: list[tuple[MetaItem, float, int, list[str]]] = []
+
+    def _icon_width(self, item: MetaItem) -> float:
+        return self.icon_pt * (2.6 if item.kind == "pressure" else 1.0) + self.icon_pt * 0.4
+
+    def _label_width(self, item: MetaItem) -> float:
+        if not item.label:
+            return 0.0
+        width: float = stringWidth(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt)
+        return width + self.icon_pt * 0.4
+
+    def _text_width(self, item: MetaItem) -> float:
+        text: float = stringWidth(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
+        return self._label_width(item) + text
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        """Items side by side while they fit; an item too wide for a line of its
+        own has its text broken over several lines beside its icon."""
+        self.placed, x, line = [], 0.0, 0
+        self.width = availWidth
+        for item in self.items:
+            width = self._icon_width(item) + self._text_width(item)
+            if x and x + width > availWidth:
+                x, line = 0.0, line + 1
+            room = availWidth - x - self._icon_width(item) - self._label_width(item)
+            lines = [item.text]
+            if x + width > availWidth + 0.01:
+                lines = split_text(item.text, self.styles.scale.meta_pt, room)
+            self.placed.append((item, x, line, lines))
+            x += width + self.gap_pt
+            line += len(lines) - 1
+            if len(lines) > 1:
+                x = availWidth  # nothing more on the last line of a broken item
+        self.lines = line + 1
+        self.overflow = False  # split_text breaks even a word, so every item fits
+        self.height = self.lines * self.line_pt
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        scale = self.styles.scale
+        accent, ink = paint(scale.accent, scale.cmyk), paint(scale.ink, scale.cmyk)
+        for item, x, line, lines in self.placed:
+            baseline = (
+                self.height
+                - (line + 1) * self.line_pt
+                + (self.line_pt - scale.meta_pt) / 2
+                + 0.15 * scale.meta_pt
+            )
+            middle = baseline + scale.meta_pt * 0.33
+            canvas.saveState()
+            canvas.setStrokeColor(accent)
+            canvas.setFillColor(accent)
+            if getattr(canvas, "cards_icons", False):
+                # drawn once per file as a form; it takes the colour set here
+                canvas.translate(x, middle)
+                canvas.scale(self.icon_pt / ICON_UNIT, self.icon_pt / ICON_UNIT)
+                canvas.doForm(icon_name(item))
+            else:
+                canvas.setLineWidth(self.icon_pt * 0.1)
+                draw_icon(canvas, item, x, middle, self.icon_pt)
+            canvas.restoreState()
+            text_x = x + self._icon_width(item)
+            if item.label:
+                canvas.setFillColor(paint(scale.grey, scale.cmyk))
+                canvas.setFont(FONT_SEMIBOLD, scale.meta_pt)
+                canvas.drawString(text_x, baseline, item.label)
+                text_x += self._label_width(item)
+            canvas.setFillColor(ink)
+            canvas.setFont(FONT_REGULAR, scale.meta_pt)
+            for index, text in enumerate(lines):
+                canvas.drawString(text_x, baseline - index * self.line_pt, text)
+
+
+class GlanceRows(Flowable):
+    """Hold, repeat and pressure, labelled, in the same places on every card and
+    page: side by side in three columns (label above value) where the width
+    allows, else one row each with the labels in a column of their own. A
+    long value wraps inside its own column or row; pressure shows one to three
+    dots before its word."""
+
+    def __init__(self, items: list[MetaItem], styles: Styles):
+        super().__init__()
+        self.items, self.styles = items, styles
+        scale = styles.scale
+        self.size_pt = scale.meta_pt
+        self.line_pt = scale.meta_pt * GLANCE_LEADING
+        self.row_gap_pt = scale.meta_pt * GLANCE_ROW_GAP
+        self.dot_pt = scale.meta_icon_pt * GLANCE_DOTS
+        self.spaceAfter = scale.meta_gap_pt
+
+    def _dots_width(self, item: MetaItem) -> float:
+        return self.dot_pt * 3.0 if item.level else 0.0
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.columns = availWidth >= GLANCE_COLUMNS_FROM * self.size_pt and bool(self.items)
+        if self.columns:
+            self.column_pt = availWidth / len(self.items)
+            self.label_pt = 0.0
+        else:
+            labels = [stringWidth(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.items]
+            self.label_pt = max(labels, default=0.0) + self.size_pt * 0.9
+        self.values = []
+        for item in self.items:
+            room = (
+                self.column_pt - self.size_pt
+                if self.columns
+                else availWidth - self.label_pt - self._dots_width(item)
+            )
+            room -= self._dots_width(item) if self.columns else 0.0
+            self.values.append(split_text(item.text, self.size_pt, max(room, self.size_pt)))
+        if self.columns:
+            self.height = (1 + max(len(v) for v in self.values)) * self.line_pt
+        else:
+            lines = sum(len(v) for v in self.values)
+            self.height = lines * self.line_pt + max(len(self.values) - 1, 0) * self.row_gap_pt
+        self.width = availWidth
+        self.overflow = False
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        top = self.height
+        for index, (item, lines) in enumerate(zip(self.items, self.values)):
+            if self.columns:
+                x = index * self.column_pt
+                self._label(item, x, self._baseline(top))
+                self._value(item, lines, x, self._baseline(top - self.line_pt))
+            else:
+                baseline = self._baseline(top)
+                self._label(item, 0.0, baseline)
+                self._value(item, lines, self.label_pt, baseline)
+                top -= len(lines) * self.line_pt + self.row_gap_pt
+
+    def _baseline(self, top: float) -> float:
+        return top - self.line_pt + (self.line_pt - self.size_pt) * 0.5 + 0.12 * self.size_pt
+
+    def _label(self, item: MetaItem, x: float, baseline: float) -> None:
+        scale = self.styles.scale
+        self.canv.setFillColor(paint(scale.grey, scale.cmyk))
+        self.canv.setFont(FONT_SEMIBOLD, self.size_pt)
+        self.canv.drawString(x, baseline, item.label)
+
+    def _value(self, item: MetaItem, lines: list[str], x: float, baseline: float) -> None:
+        canvas, scale = self.canv, self.styles.scale
+        if item.level:
+            accent = paint(scale.accent, scale.cmyk)
+            canvas.saveState()
+            canvas.setStrokeColor(accent)
+            canvas.setFillColor(accent)
+            middle = baseline + self.size_pt * 0.33
+            if getattr(canvas, "cards_icons", False):  # the file's icon form, in this colour
+                canvas.translate(x, middle)
+                canvas.scale(self.dot_pt / ICON_UNIT, self.dot_pt / ICON_UNIT)
+                canvas.doForm(icon_name(item))
+            else:
+                canvas.setLineWidth(self.dot_pt * 0.1)
+                draw_icon(canvas, item, x, middle, self.dot_pt)
+            canvas.restoreState()
+            x += self._dots_width(item)
+        canvas.setFillColor(paint(scale.ink, scale.cmyk))
+        canvas.setFont(FONT_REGULAR, self.size_pt)
+        for index, text in enumerate(lines):
+            canvas.drawString(x, baseline - index * self.line_pt, text)
+
+
+GLANCE_COLUMNS_FROM = 19  # glance in three columns when this many type sizes wide
+GLANCE_LEADING = 1.3  # line height of the glance rows, times their type size
+GLANCE_ROW_GAP = 0.3  # extra space between rows, times the type size
+GLANCE_DOTS = 0.95  # the pressure dots' size, times the meta icon size
+
+
+def split_text(text: str, size_pt: float, width_pt: float) -> list[str]:
+    """Lines of ``text`` no wider than ``width_pt``, breaking inside a word only
+    when one word alone is wider."""
+    from reportlab.lib.utils import simpleSplit
+
+    lines = []
+    for line in simpleSplit(text, FONT_REGULAR, size_pt, max(width_pt, size_pt)):
+        while stringWidth(line, FONT_REGULAR, size_pt) > width_pt and len(line) > 1:
+            cut = len(line) - 1
+            while cut > 1 and stringWidth(line[:cut], FONT_REGULAR, size_pt) > width_pt:
+                cut -= 1
+            lines.append(line[:cut])
+            line = line[cut:]
+        lines.append(line)
+    return lines or [""]
+
+
+ICON_UNIT = 10.0  # icons are drawn once at this size and scaled where placed
+
+
+def icon_name(item: MetaItem) -> str:
+    return f"icon-{item.kind}-{item.level}" if item.kind == "pressure" else f"icon-{item.kind}"
+
+
+def define_icons(canvas: Canvas) -> None:
+    """Draw each meta icon once into a form of the file, so every card reuses it.
+
+    The forms set no colour: each use takes the section colour in force.
+    Must run before the first page is drawn.
+    """
+    icons = [MetaItem("hold", ""), MetaItem("repeat", "")] + [
+        MetaItem("pressure", "", n) for n in range(4)
+    ]
+    for item in icons:
+        canvas.beginForm(icon_name(item), -ICON_UNIT, -ICON_UNIT, 4 * ICON_UNIT, ICON_UNIT)
+        canvas.setLineWidth(ICON_UNIT * 0.1)
+        draw_icon(canvas, item, 0, 0, ICON_UNIT)
+        canvas.endForm()
+    canvas.cards_icons = True
+
+
+def draw_icon(canvas: Canvas, item: MetaItem, x: float, middle: float, size: float) -> None:
+    radius = size * 0.45
+    cx = x + size / 2
+    if item.kind == "hold":
+        canvas.circle(cx, middle, radius, stroke=1, fill=0)
+        canvas.line(cx, middle, cx, middle + radius * 0.65)
+        canvas.line(cx, middle, cx + radius * 0.5, middle)
+    elif item.kind == "repeat":
+        start_deg, extent_deg = 70.0, 270.0
+        canvas.arc(
+            cx - radius, middle - radius, cx + radius, middle + radius, start_deg, extent_deg
+        )
+        end = math.radians(start_deg + extent_deg)
+        ex, ey = cx + radius * math.cos(end), middle + radius * math.sin(end)
+        tx, ty = -math.sin(end), math.cos(end)  # direction of travel, anticlockwise
+        nx, ny = math.cos(end), math.sin(end)
+        head = radius * 0.55
+        path = canvas.beginPath()
+        path.moveTo(ex + tx * head, ey + ty * head)
+        path.lineTo(ex + nx * head * 0.6, ey + ny * head * 0.6)
+        path.lineTo(ex - nx * head * 0.6, ey - ny * head * 0.6)
+        path.close()
+        canvas.drawPath(path, stroke=0, fill=1)
+    else:
+        dot = size * 0.32
+        for i in range(3):
+            canvas.circle(
+                x + dot + i * dot * 2.6, middle, dot, stroke=1, fill=1 if i < item.level else 0
+            )

@@ -1,0 +1,181 @@
+"""Flowables of the booklet's pages: colour keys, contents lines, ruled lines, boxes.
+
+Each takes plain values (text, colours, sizes) and a ``Styles``; none reads
+layout markup.
+"""
+
+from __future__ import annotations
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
+
+from cards.colour import text_colour_on
+from cards.layout.fit import lay_stack
+from cards.layout.styles import Styles
+from cards.layout.theme import (
+    FONT_REGULAR,
+    FONT_SEMIBOLD,
+    paint,
+)
+
+
+class ColourKey(Flowable):
+    """A swatch in a section's colour with its number and name (the cover's key)."""
+
+    def __init__(self, colour: str, number: str, text: str, styles: Styles):
+        super().__init__()
+        self.colour, self.number, self.text, self.styles = colour, number, text, styles
+        self.size_pt = styles.scale.entry_pt
+        self.spaceAfter = self.size_pt * 0.5
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size_pt * 1.5
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas, size = self.canv, self.size_pt
+        swatch = self.height
+        canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk))
+        canvas.rect(0, 0, swatch, swatch, stroke=0, fill=1)
+        canvas.setFillColor(paint(text_colour_on(self.colour), self.styles.scale.cmyk))
+        canvas.setFont(FONT_SEMIBOLD, size * 0.9)
+        canvas.drawCentredString(swatch / 2, swatch / 2 - size * 0.31, self.number)
+        canvas.setFillColor(paint(self.styles.scale.ink, self.styles.scale.cmyk))
+        canvas.setFont(FONT_REGULAR, size)
+        canvas.drawString(swatch + size * 0.7, swatch / 2 - size * 0.34, self.text)
+
+
+class ContentsEntry(Flowable):
+    """A contents line: title, dotted leader, page number, the whole line a link.
+
+    The page number is looked up when drawn, so the contents can be laid out
+    before the pages it points to are numbered.
+    """
+
+    def __init__(
+        self,
+        level: int,
+        colour: str | None,
+        number: str,
+        target: str,
+        text: str,
+        styles: Styles,
+        page_of: dict[str, int],
+    ):
+        super().__init__()
+        self.level, self.colour, self.number, self.target = level, colour, number, target
+        self.text, self.styles, self.page_of = text, styles, page_of
+        self.size_pt = styles.scale.entry_pt * (1.1 if self.level == 1 else 1.0)
+        self.font = FONT_SEMIBOLD if self.level == 1 else FONT_REGULAR
+        self.spaceBefore = self.size_pt * (0.9 if self.level == 1 else 0)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = self.size_pt * 1.45
+        self.overflow = False
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas, size = self.canv, self.size_pt
+        scale = self.styles.scale
+        page = self.page_of.get(self.target)
+        if page is None:  # a target the booklet does not have (no notes pages)
+            return
+        baseline = self.height * 0.28
+        indent = size * 1.6
+        ink = paint(scale.ink, scale.cmyk)
+        if self.level == 1 and self.colour:
+            canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk))
+            canvas.rect(0, baseline - size * 0.15, size * 1.1, size * 1.1, stroke=0, fill=1)
+            canvas.setFillColor(paint(text_colour_on(self.colour), self.styles.scale.cmyk))
+            canvas.setFont(FONT_SEMIBOLD, size * 0.75)
+            canvas.drawCentredString(size * 0.55, baseline + size * 0.1, self.number)
+        x = indent if self.level == 1 else indent + size * 0.6
+        number = str(page)
+        number_width = stringWidth("000", FONT_REGULAR, size)
+        room = self.width - x - number_width - size
+        text = self.text
+        while text and stringWidth(text, self.font, size) > room:
+            text = text[:-2] + "…"
+        canvas.setFillColor(
+            paint(self.colour, self.styles.scale.cmyk) if self.level == 1 and self.colour else ink
+        )
+        canvas.setFont(self.font, size)
+        canvas.drawString(x, baseline, text)
+        end = x + stringWidth(text, self.font, size) + size * 0.4
+        leader_end = self.width - number_width - size * 0.4
+        pitch = size * 0.45  # one dot every this many points
+        dots = int((leader_end - end) // pitch)
+        if dots > 0:  # one run of text, so the contents line extracts as one line
+            dot_width = stringWidth(".", FONT_REGULAR, size)
+            canvas.saveState()  # the character spacing must not reach the page number
+            leader = canvas.beginText(leader_end - dots * pitch, baseline)
+            leader.setFont(FONT_REGULAR, size)
+            leader.setCharSpace(pitch - dot_width)
+            leader.setFillColor(paint(scale.grey, scale.cmyk))
+            leader.textOut("." * dots)
+            canvas.drawText(leader)
+            canvas.restoreState()
+        canvas.setFillColor(ink)
+        canvas.drawRightString(self.width, baseline, number)
+        if getattr(canvas, "cards_links", False):
+            canvas.linkRect(
+                "", self.target, (0, 0, self.width, self.height), relative=1, thickness=0
+            )
+
+
+class Rules(Flowable):
+    """Ruled lines for notes, filling what is left of the page."""
+
+    def __init__(self, styles: Styles):
+        super().__init__()
+        self.styles = styles
+        self.gap_pt = styles.scale.body_pt * 2.4
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        self.height = 0.0 if availHeight > 1e5 else availHeight
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setStrokeColor(paint(self.styles.scale.grey, self.styles.scale.cmyk))
+        canvas.setLineWidth(0.3)
+        y = self.height - self.gap_pt
+        while y >= 0:
+            canvas.line(0, y, self.width, y)
+            y -= self.gap_pt
+
+
+class Callout(Flowable):
+    """Blocks in a tinted box with a rule down its left side: a note to heed."""
+
+    def __init__(self, inner: list[Flowable], styles: Styles):
+        super().__init__()
+        self.inner, self.styles = inner, styles
+        self.pad_pt = styles.scale.body_pt * 0.9
+        self.rule_pt = styles.scale.body_pt * 0.3
+        self.spaceBefore = styles.scale.paragraph_gap_pt * 2
+        self.overflow = False
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        stack = lay_stack(self.inner, availWidth - 2 * self.pad_pt - self.rule_pt, availHeight)
+        self.placed, self.overflow = stack.placed, stack.too_wide
+        self.width, self.height = availWidth, stack.height_pt + 2 * self.pad_pt
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, scale = self.canv, self.styles.scale
+        canvas.saveState()
+        canvas.setFillColor(paint(CALLOUT_TINT, scale.cmyk))
+        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+        canvas.setFillColor(paint(scale.accent, scale.cmyk))
+        canvas.rect(0, 0, self.rule_pt, self.height, stroke=0, fill=1)
+        canvas.restoreState()
+        left = self.rule_pt + self.pad_pt
+        for flowable, bottom in self.placed:
+            flowable.drawOn(canvas, left, self.height - self.pad_pt - bottom)
+
+
+CALLOUT_TINT = "#F1EEE8"  # a warm paper grey: reads as a box without a border
