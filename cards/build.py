@@ -78,7 +78,7 @@ class BuildCache:
 
 
 def new_cache() -> BuildCache:
-    from cards.cardsheet import FitCache
+    from cards.formats.card_fitting import FitCache
 
     return BuildCache(cards=FitCache())
 
@@ -104,8 +104,8 @@ def load(deck_path: Path) -> tuple[Deck, list[Problem]]:
 def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> list[Problem]:
     """Every problem in the deck, including text that will not fit a card or a
     booklet page; raises nothing."""
-    from cards.booklet import booklet_problems, booklet_theme
-    from cards.cardsheet import prepare_cards
+    from cards.formats.booklet_plan import booklet_problems, booklet_theme
+    from cards.formats.card_fitting import prepare_cards
     from cards.layout.theme import CardTheme
     from cards.templating import environment
 
@@ -234,7 +234,7 @@ def large_print_theme(
     deck: Deck, env: jinja2.Environment, settings: BuildSettings, backs: bool, report: BuildReport
 ) -> CardTheme:
     """The first card size whose cards all hold 12 pt text; else the errors for the largest."""
-    from cards.cardsheet import prepare_cards
+    from cards.formats.card_fitting import prepare_cards
 
     for size in LARGE_PRINT_SIZES:
         theme = card_theme(settings, size)
@@ -245,7 +245,8 @@ def large_print_theme(
 
 
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
-    from cards.cardsheet import CardOptions, PreparedCard, cards_pdf, extra_cards, iter_cards
+    from cards.formats.card_fitting import PreparedCard, extra_cards, iter_cards
+    from cards.formats.cardsheet import CardOptions, cards_pdf
     from cards.layout.theme import SheetTheme
     from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
@@ -324,7 +325,8 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
 def _booklet(
     deck: Deck, settings: BuildSettings, report: BuildReport
 ) -> list[tuple[Path, bytes, str]]:
-    from cards.booklet import BookletOptions, booklet_pdfs, booklet_theme, plan_booklet
+    from cards.formats.booklet_files import BookletOptions, booklet_pdfs
+    from cards.formats.booklet_plan import booklet_theme, plan_booklet
     from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
 

@@ -23,9 +23,10 @@ from pdfcheck import (
     text_runs,
 )
 
-from cards.booklet import booklet_theme, tab_span_mm
 from cards.cli import main
 from cards.content import load_deck
+from cards.formats.booklet_pages import tab_span_mm
+from cards.formats.booklet_plan import booklet_theme
 from cards.geometry import saddle_order
 
 DPI = 72

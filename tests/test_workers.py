@@ -62,7 +62,7 @@ def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
         started.append((count, jobs))
         return real(task, count, jobs)
 
-    monkeypatch.setattr("cards.cardsheet.in_workers", spy)
+    monkeypatch.setattr("cards.formats.card_fitting.in_workers", spy)
     build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=2))
     assert started == [(PARALLEL_FROM + 12, 2)]
     started.clear()

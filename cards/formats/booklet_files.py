@@ -1,0 +1,150 @@
+"""The booklet's two files: pages in reading order, and imposed for saddle stitching.
+
+``booklet_pdfs`` draws the plan once: each page onto its own page of the
+reading-order file and into a form of the imposed file, whose box is the
+page's trim, placed two-up on the sheets in saddle order: nothing is laid out
+again, and bleed cannot spill onto the facing page.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from cards.formats.booklet_pages import draw_page
+from cards.formats.booklet_plan import Booklet, Page
+from cards.geometry import (
+    saddle_order,
+)
+from cards.layout.glance import define_icons
+from cards.layout.theme import (
+    PAPERS_MM,
+    BookletTheme,
+    mm_to_pt,
+)
+from cards.model import Deck
+from cards.pdf import ask_for_duplex, new_canvas
+
+
+@dataclass(frozen=True)
+class BookletOptions:
+    paper: str = "a4"
+    duplex: str = "short"
+    print_shop: bool = False
+
+
+@dataclass(frozen=True)
+class BookletResult:
+    reading: bytes
+    imposed: bytes
+    pages: int
+    sheets: int
+    paper: str
+    duplex: str
+
+
+# -- the two files ------------------------------------------------------------------
+
+
+def booklet_pdfs(deck: Deck, booklet: Booklet, options: BookletOptions) -> BookletResult:
+    """Both files in one pass over the pages: each page is laid out once, drawn
+    onto its own page of the reading-order file and into a form of the imposed
+    file, then let go."""
+    theme = booklet.planner.theme
+    count = len(booklet.plan)
+    reading = ReadingFile(deck, theme, options.print_shop)
+    imposed = ImposedFile(deck, theme, options)
+    for page in booklet.pages():
+        reading.add(page)
+        imposed.add(page)
+    return BookletResult(
+        reading=reading.finish(),
+        imposed=imposed.finish(count),
+        pages=count,
+        sheets=count // 4,
+        paper=options.paper,
+        duplex=options.duplex,
+    )
+
+
+class ReadingFile:
+    """Pages in reading order: trim size, or with bleed and page boxes for a print shop."""
+
+    def __init__(self, deck: Deck, theme: BookletTheme, print_shop: bool):
+        self.theme = theme
+        self.bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
+        width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+        size = (width + 2 * self.bleed, height + 2 * self.bleed)
+        self.buffer = io.BytesIO()
+        self.canvas = new_canvas(self.buffer, deck, "booklet", size)
+        self.canvas.cards_links = True  # contents entries link to their pages
+        define_icons(self.canvas)
+        if print_shop:
+            b = self.bleed
+            self.canvas.setTrimBox((b, b, b + width, b + height))
+            self.canvas.setBleedBox((0, 0, size[0], size[1]))
+
+    def add(self, page: Page) -> None:
+        canvas = self.canvas
+        for anchor in page.anchors:
+            canvas.bookmarkPage(anchor, fit="Fit")
+        for title, key, level in page.outline:
+            canvas.addOutlineEntry(title, key, level=level, closed=False)
+        canvas.saveState()
+        canvas.translate(self.bleed, self.bleed)
+        draw_page(canvas, page, self.theme)
+        canvas.restoreState()
+        canvas.showPage()
+
+    def finish(self) -> bytes:
+        self.canvas.showOutline()
+        self.canvas.save()
+        return self.buffer.getvalue()
+
+
+class ImposedFile:
+    """Two pages per landscape sheet side, in saddle order, for duplex printing.
+
+    Each page becomes a form whose box is its trim, so bleed never reaches
+    the facing page; the sheets place the forms once all exist. With
+    ``duplex='long'`` every back side is turned 180°, for printers that can
+    only flip on the long edge.
+    """
+
+    def __init__(self, deck: Deck, theme: BookletTheme, options: BookletOptions):
+        self.theme, self.options = theme, options
+        self.sheet_w, self.sheet_h = (
+            mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True)
+        )
+        self.page_w, self.page_h = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+        self.buffer = io.BytesIO()
+        self.canvas = new_canvas(
+            self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
+        )
+        ask_for_duplex(self.canvas, options.duplex)
+        define_icons(self.canvas)
+
+    def add(self, page: Page) -> None:
+        self.canvas.beginForm(f"page{page.number}", 0, 0, self.page_w, self.page_h)
+        draw_page(self.canvas, page, self.theme)
+        self.canvas.endForm()
+
+    def finish(self, count: int) -> bytes:
+        canvas = self.canvas
+        left_x = (self.sheet_w - 2 * self.page_w) / 2
+        bottom_y = (self.sheet_h - self.page_h) / 2
+        for index, (left, right) in enumerate(saddle_order(count)):
+            back = index % 2 == 1
+            canvas.saveState()
+            if back and self.options.duplex == "long":
+                canvas.translate(self.sheet_w, self.sheet_h)
+                canvas.rotate(180)
+            for number, x in ((left, left_x), (right, left_x + self.page_w)):
+                canvas.saveState()
+                canvas.translate(x, bottom_y)
+                canvas.doForm(f"page{number}")
+                canvas.restoreState()
+            canvas.restoreState()
+            canvas.showPage()
+        canvas.save()
+        return self.buffer.getvalue()

@@ -1,0 +1,209 @@
+"""One booklet page drawn: its furniture (panel, band, tab, folio) and its blocks.
+
+The origin is the page's bottom-left trim corner. Colour that reaches an edge
+runs past it by the bleed; the page box (or the form's box, in the imposed
+file) decides how much of that shows.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from xml.sax.saxutils import escape, unescape
+
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph
+
+# -- drawing ---------------------------------------------------------------------
+from cards.formats.booklet_plan import TEMPLATES, Page, flow_box, text_left_mm
+from cards.formats.card import (
+    colour_block,
+    draw_band,
+    draw_motif,
+)
+from cards.geometry import (
+    Bleed,
+)
+from cards.layout.blocks import diagram_flowable
+from cards.layout.fit import draw_stack
+from cards.layout.styles import styles_for
+from cards.layout.theme import (
+    FONT_REGULAR,
+    FONT_SEMIBOLD,
+    BookletTheme,
+    mm_to_pt,
+    paint,
+)
+
+
+def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
+    """Draw one page with its trim's bottom-left corner at the origin.
+
+    Colour that reaches an edge runs ``bleed_mm`` past it; the page box (or
+    the form's box, in the imposed file) decides how much of that shows.
+    """
+    layout, bleed = page.layout, theme.bleed_mm
+    assert layout is not None and page.flowables is not None, "lay the page out first"
+    motif = layout.furniture.get("motif")
+    if motif is not None:
+        draw_motif(canvas, motif, theme, Bleed(bleed, bleed, bleed, bleed))
+    if "panel" in layout.furniture:
+        draw_panel(canvas, layout.furniture["panel"], page, theme)
+    if layout.band:
+        draw_band(
+            canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme)
+        )
+    if "tab" in layout.furniture:
+        draw_tab(canvas, layout.furniture["tab"], page, theme)
+    box = flow_box(layout, theme)
+    draw_stack(  # laid out at this width already, by fit or paginate
+        canvas,
+        page.flowables,
+        mm_to_pt(text_left_mm(page, theme)),
+        box.top_pt,
+        box.width_pt,
+        box.bottom_pt,
+        wrapped=True,
+    )
+    if layout.attributes.get("folio", "yes") != "no":
+        draw_folio(canvas, page, theme)
+
+
+def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTheme) -> None:
+    """Where a section opens: the top of the page in its colour, bleeding, with
+    its number big and its name, and on the outer side its diagrams with every
+    area its techniques work lit, each on a white card."""
+    colour = element.get("colour", theme.ink)
+    width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
+    bleed, pad = mm_to_pt(theme.bleed_mm), mm_to_pt(theme.panel_pad_mm)
+    bottom = height - mm_to_pt(float(element.get("height_mm", theme.panel_height_mm)))
+    text = paint(
+        colour_block(
+            canvas, colour, theme, -bleed, bottom, width + 2 * bleed, height - bottom + bleed
+        )
+    )
+    canvas.saveState()
+    left = mm_to_pt(text_left_mm(page, theme))
+    right = width - mm_to_pt(theme.margin_outer_mm if page.odd else theme.margin_inner_mm)
+    pictures = panel_pictures(element, page, theme, colour, height - bottom - 2 * pad)
+    room = right - left - sum(p.width + pad for p in pictures)
+    style = styles_for(page.scale).display.clone(
+        "panel", fontSize=theme.panel_title_pt, leading=theme.panel_title_pt * 1.15, textColor=text
+    )
+    paragraph = Paragraph(escape(element.get("label", "")), style)
+    _, title_height = paragraph.wrap(max(room, width / 3), height)
+    paragraph.drawOn(canvas, left, bottom + pad * 0.8)
+    canvas.setFillColor(text)
+    canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
+    number_y = bottom + pad * 0.8 + title_height + theme.panel_number_pt * 0.2
+    canvas.drawString(left, number_y, element.get("number", ""))
+    x = right
+    inset = mm_to_pt(theme.panel_picture_pad_mm)
+    for picture in reversed(pictures):
+        x -= picture.width
+        canvas.setFillColor(paint("#FFFFFF"))
+        radius = mm_to_pt(theme.panel_picture_radius_mm)
+        canvas.roundRect(
+            x - inset, bottom + pad - inset, picture.width + 2 * inset,
+            picture.height + 2 * inset, radius, stroke=0, fill=1,
+        )  # fmt: skip
+        picture.drawOn(canvas, x, bottom + pad)
+        x -= pad
+    canvas.restoreState()
+
+
+def panel_pictures(
+    element: ET.Element, page: Page, theme: BookletTheme, colour: str, height_pt: float
+) -> list[Flowable]:
+    """The panel's diagrams, each as tall as the panel allows."""
+    styles = styles_for(page.scale)
+    pictures = []
+    for child in element:
+        child.set("colour", child.get("colour", colour))
+        child.set("width_mm", child.get("width_mm", f"{theme.panel_height_mm:g}"))
+        child.set("max_height_mm", f"{height_pt / mm_to_pt(1):.2f}")
+        picture = diagram_flowable(child, styles, TEMPLATES["technique"])
+        picture.wrap(1e6, 1e6)
+        pictures.append(picture)
+    return pictures
+
+
+def tab_span_mm(theme: BookletTheme, number: int, count: int) -> tuple[float, float]:
+    """Bottom and top of section ``number``'s thumb tab, from the page's bottom edge.
+
+    Each section's tab sits lower than the one before, so the closed
+    booklet's fore-edge shows one block of colour per section.
+    """
+    room = theme.height_mm - theme.tab_top_mm - theme.tab_bottom_mm
+    height = min(theme.tab_height_mm, room / max(count, 1))
+    top = theme.height_mm - theme.tab_top_mm - (number - 1) * height
+    return top - height, top
+
+
+def draw_tab(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTheme) -> None:
+    colour = element.get("colour", theme.ink)
+    number = int(element.get("number", "1"))
+    bottom_mm, top_mm = tab_span_mm(theme, number, int(element.get("of", "1")))
+    depth, bleed = mm_to_pt(theme.tab_depth_mm), mm_to_pt(theme.bleed_mm)
+    width = mm_to_pt(theme.width_mm)
+    x = width - depth if page.odd else -bleed
+    text = colour_block(
+        canvas, colour, theme, x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm)
+    )
+    canvas.saveState()
+    canvas.setFillColor(paint(text))
+    canvas.setFont(FONT_SEMIBOLD, theme.tab_number_pt)
+    from_edge = mm_to_pt(theme.tab_number_from_edge_mm)  # clear of a home printer's margin
+    centre_x = width - from_edge if page.odd else from_edge
+    middle = mm_to_pt((bottom_mm + top_mm) / 2)
+    canvas.drawCentredString(centre_x, middle - theme.tab_number_pt * 0.34, str(number))
+    canvas.restoreState()
+
+
+def plain_footer(markup: str) -> str | None:
+    """The footer as plain text when it has no inline tags, else None."""
+    if "<" in markup:
+        return None
+    return unescape(markup)
+
+
+def draw_folio(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
+    """Page number at the outer corner; the running footer beside it, towards the spine."""
+    assert page.layout is not None
+    layout = page.layout
+    y = mm_to_pt(theme.folio_from_edge_mm)
+    width = mm_to_pt(theme.width_mm)
+    inner, outer = mm_to_pt(theme.margin_inner_mm), mm_to_pt(theme.margin_outer_mm)
+    number = str(page.number)
+    gap = theme.folio_pt * 1.5
+    number_width = stringWidth(number, FONT_SEMIBOLD, theme.folio_pt)
+    canvas.saveState()
+    canvas.setFillColor(paint(theme.ink))
+    canvas.setFont(FONT_SEMIBOLD, theme.folio_pt)
+    if page.odd:
+        canvas.drawRightString(width - outer, y, number)
+    else:
+        canvas.drawString(outer, y, number)
+    if layout.footer:
+        room = width - inner - outer - number_width - gap
+        x_right, x_left = width - outer - number_width - gap, outer + number_width + gap
+        plain = plain_footer(layout.footer)
+        if plain is not None and stringWidth(plain, FONT_REGULAR, theme.footer_pt) <= room:
+            # the usual case, a plain line: no paragraph to lay out, twice per page
+            canvas.setFillColor(paint(theme.grey))
+            canvas.setFont(FONT_REGULAR, theme.footer_pt)
+            if page.odd:
+                canvas.drawRightString(x_right, y, plain)
+            else:
+                canvas.drawString(x_left, y, plain)
+        else:
+            style = styles_for(page.scale).footer.clone(
+                "running", alignment=TA_RIGHT if page.odd else TA_LEFT
+            )
+            running = Paragraph(layout.footer, style)
+            running.wrap(room, mm_to_pt(theme.folio_from_edge_mm))
+            x = inner if page.odd else x_left
+            # drawOn places the paragraph's bottom; lift it so the baselines line up
+            running.drawOn(canvas, x, y - (style.leading - style.fontSize))
+    canvas.restoreState()

@@ -1,0 +1,318 @@
+"""The booklet planned: every page numbered, then laid out one at a time.
+
+``plan_booklet`` renders the covers, the intro and contents (flowed over as
+many pages as they need) and plans one page per technique; ``Booklet.pages``
+lays each out as it is drawn (in worker processes for a large booklet).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+from reportlab.platypus import Flowable
+
+from cards.geometry import (
+    padded_page_count,
+)
+from cards.layout.blocks import flowables
+from cards.layout.fit import Overflow, fit, paginate
+from cards.layout.markup import Layout, parse_layout
+from cards.layout.styles import TypeScale, hyphenation_for, styles_for, type_scale
+from cards.layout.theme import (
+    BOOKLET_PAGES_MM,
+    BookletTheme,
+    mm_to_pt,
+)
+from cards.model import Deck, Section, Technique
+from cards.problems import ERROR, WARNING, Problem
+from cards.templating import (
+    deck_view,
+    labels_view,
+    picture_roots,
+    render,
+    section_view,
+    template_path,
+)
+from cards.workers import in_workers, worth_parallel
+
+TEMPLATES = {
+    kind: f"booklet/{kind}.xml.j2"
+    for kind in ("cover", "intro", "contents", "technique", "notes", "back")
+}
+
+
+@dataclass
+class Page:
+    """One page: planned (``pending`` says how to lay it out) or laid out."""
+
+    kind: str
+    layout: Layout | None
+    flowables: list[Flowable] | None
+    scale: TypeScale | None
+    section: Section | None = None
+    technique: Technique | None = None
+    anchors: list[str] = field(default_factory=list)
+    outline: list[tuple[str, str, int]] = field(default_factory=list)
+    number: int = 0
+    pending: dict[str, Any] | None = None
+
+    @property
+    def odd(self) -> bool:
+        return self.number % 2 == 1
+
+
+def sizes_view(theme: BookletTheme) -> SimpleNamespace:
+    """The sizes a booklet layout may place things at, from the theme (so
+    --large-print can give the text more room)."""
+    return SimpleNamespace(
+        diagram_width_mm=theme.diagram_width_mm,
+        diagram_height_mm=theme.diagram_height_mm,
+        opener_diagram_height_mm=theme.opener_diagram_height_mm,
+    )
+
+
+def booklet_theme(paper: str, large_print: bool = False, low_ink: bool = False) -> BookletTheme:
+    theme = BookletTheme(low_ink=low_ink).sized(*BOOKLET_PAGES_MM[paper])
+    return theme.large_print() if large_print else theme
+
+
+# -- geometry of one page ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlowBox:
+    top_pt: float
+    bottom_pt: float
+    width_pt: float
+
+    @property
+    def height_pt(self) -> float:
+        return self.top_pt - self.bottom_pt
+
+
+def flow_box(layout: Layout, theme: BookletTheme) -> FlowBox:
+    """Where a page's blocks go: below whatever furniture fills its top."""
+    height = theme.height_mm
+    top_mm = height - theme.margin_top_mm
+    if layout.band:
+        top_mm = height - theme.band_height_mm - theme.band_gap_mm
+    panel = layout.furniture.get("panel")
+    if panel is not None:
+        top_mm = height - float(panel.get("height_mm", theme.panel_height_mm)) - theme.band_gap_mm
+    motif = layout.furniture.get("motif")
+    if motif is not None and motif.get("at", "top") == "top":
+        top_mm = height - float(motif.get("height_mm", "40")) - theme.band_gap_mm
+    width_mm = theme.width_mm - theme.margin_inner_mm - theme.margin_outer_mm
+    return FlowBox(mm_to_pt(top_mm), mm_to_pt(theme.margin_bottom_mm), mm_to_pt(width_mm))
+
+
+def text_left_mm(page: Page, theme: BookletTheme) -> float:
+    """Odd pages are right-hand pages: their inner margin is on the left."""
+    return theme.margin_inner_mm if page.odd else theme.margin_outer_mm
+
+
+# -- planning ------------------------------------------------------------------
+
+
+class Planner:
+    def __init__(self, deck: Deck, env: jinja2.Environment, theme: BookletTheme):
+        self.deck, self.env, self.theme = deck, env, theme
+        self.problems: list[Problem] = []
+        self.page_of: dict[str, int] = {}
+        self.context = {
+            "deck": deck_view(deck),
+            "labels": labels_view(deck),
+            "sections": [section_view(s, theme.low_ink) for s in deck.sections],
+            "sizes": sizes_view(theme),
+        }
+
+    def layout(self, kind: str, **extra: object) -> Layout:
+        name = TEMPLATES[kind]
+        xml = render(self.env, name, **self.context, **extra)
+        return parse_layout(xml, template_path(self.env, name), picture_roots(self.deck))
+
+    def build(
+        self, layout: Layout, body_pt: float, accent: str
+    ) -> tuple[list[Flowable], TypeScale]:
+        scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
+        return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
+
+    def planned_page(
+        self, kind: str, accent: str, source: Path, title: str, **extra: object
+    ) -> Page:
+        """A page that must hold all its text, planned now and laid out (set
+        smaller if need be, else an error) by ``lay_out`` just before drawing."""
+        return Page(
+            kind,
+            None,
+            None,
+            None,
+            pending={"accent": accent, "source": source, "title": title, "extra": extra},
+        )
+
+    def lay_out(self, page: Page, cache: dict[Any, Any] | None = None) -> Page:
+        """Fill in a planned page's layout; a page whose text cannot fit stays empty.
+
+        ``cache`` (a watch session's) keeps laid-out pages by their rendered
+        layout and theme: an unchanged page is not laid out again.
+        """
+        if page.pending is None:
+            return page
+        accent, source, title = (
+            page.pending["accent"],
+            page.pending["source"],
+            page.pending["title"],
+        )
+        name = TEMPLATES[page.kind]
+        xml = render(self.env, name, **self.context, **page.pending["extra"])
+        key = (xml, self.theme, accent, hyphenation_for(self.deck), str(source), page.number)
+        if cache is not None and key in cache:
+            laid_out, found = cache[key]
+            self.problems.extend(found)
+            return replace(page, **laid_out)
+        before = len(self.problems)
+        layout = parse_layout(xml, template_path(self.env, name), picture_roots(self.deck))
+        box = flow_box(layout, self.theme)
+        result = fit(
+            lambda size: self.build(layout, size, accent)[0],
+            box.width_pt,
+            box.height_pt,
+            self.theme.body_pt,
+            self.theme.body_min_pt,
+        )
+        if isinstance(result, Overflow):
+            self.problems.append(
+                Problem(
+                    source,
+                    1,
+                    ERROR,
+                    f"'{title}' does not fit its booklet page even at {result.body_pt:g} pt: "
+                    f"{result.shortfall()}; shorten the text",
+                )
+            )
+            flows, body_pt = [], self.theme.body_pt
+        else:
+            if result.shrunk_from(self.theme.body_pt):
+                self.problems.append(
+                    Problem(
+                        source,
+                        1,
+                        WARNING,
+                        f"'{title}' fits its booklet page only when set smaller "
+                        f"({result.body_pt:.1f} pt instead of {self.theme.body_pt:g} pt)",
+                    )
+                )
+            flows, body_pt = result.flowables, result.body_pt
+        scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
+        laid_out = {"layout": layout, "flowables": flows, "scale": scale, "pending": None}
+        if cache is not None:
+            cache[key] = (laid_out, self.problems[before:])
+        return replace(page, **laid_out)
+
+    def flowing_pages(self, kind: str) -> list[Page]:
+        """A layout that continues over as many pages as its text needs."""
+        layout = self.layout(kind)
+        items, scale = self.build(layout, self.theme.body_pt, self.theme.ink)
+        box = flow_box(layout, self.theme)
+        chunks = paginate(items, box.width_pt, box.height_pt) or [[]]
+        return [Page(kind, layout, chunk, scale) for chunk in chunks]
+
+
+@dataclass
+class Booklet:
+    """The numbered page plan; ``pages()`` lays each page out as it is needed."""
+
+    plan: list[Page]
+    planner: Planner
+    jobs: int = 1
+    cache: dict[Any, Any] | None = None
+
+    @property
+    def problems(self) -> list[Problem]:
+        return self.planner.problems
+
+    def pages(self) -> Iterator[Page]:
+        """Every page laid out, in order: in worker processes for a large booklet
+        (the same layout, so the same bytes), else here, from the cache if any."""
+        if self.cache is None and worth_parallel(self.jobs, len(self.plan)):
+            for page, found in in_workers(self._for_main, len(self.plan), self.jobs):
+                self.planner.problems.extend(found)
+                yield page
+            return
+        for page in self.plan:
+            yield self.planner.lay_out(page, self.cache)
+
+    def _for_main(self, index: int) -> tuple[Page, list[Problem]]:
+        """In a worker: one page laid out, light to send (no layout markup but the
+        furniture drawing needs), with what laying it out found."""
+        before = len(self.planner.problems)
+        page = self.planner.lay_out(self.plan[index])
+        found = self.planner.problems[before:]
+        del self.planner.problems[before:]
+        if page.layout is not None:
+            page = replace(page, layout=replace(page.layout, blocks=[]))
+        return page, found
+
+
+def plan_booklet(
+    deck: Deck,
+    env: jinja2.Environment,
+    theme: BookletTheme,
+    jobs: int = 1,
+    cache: dict[Any, Any] | None = None,
+) -> Booklet:
+    """Every page of the booklet, numbered. Technique pages are fitted later,
+    one at a time, as ``Booklet.pages()`` is walked: every one of them is one
+    page whatever its text, so the numbering (and the contents) stand before."""
+    planner = Planner(deck, env, theme)
+    source = deck.source.path
+    pages: list[Page] = [planner.planned_page("cover", theme.ink, source, deck.title)]
+    pages += planner.flowing_pages("intro")
+    pages += planner.flowing_pages("contents")
+    views: list[SimpleNamespace] = planner.context["sections"]  # type: ignore[assignment]
+    for section, view in zip(deck.sections, views):
+        for index, (technique, t_view) in enumerate(zip(section.techniques, view.techniques)):
+            # a section opens at the top of its first technique page: no divider pages
+            opens = index == 0
+            page = planner.planned_page(
+                "technique",
+                section.colour,
+                technique.source.path,
+                technique.title,
+                section=view,
+                technique=t_view,
+                opens_section=opens,
+            )
+            page.section, page.technique = section, technique
+            if opens:
+                page.anchors.append(f"section-{section.number}")
+                page.outline.append((section.title, f"section-{section.number}", 0))
+            key = f"technique-{technique.number}"
+            page.anchors.append(key)
+            page.outline.append((technique.title, key, 1))
+            pages.append(page)
+    notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
+    for index in range(notes_needed):
+        notes = planner.planned_page("notes", theme.ink, source, "Notes")
+        if index == 0:
+            notes.anchors.append("notes")
+        pages.append(notes)
+    pages.append(planner.planned_page("back", theme.ink, source, deck.title))
+    for number, page in enumerate(pages, start=1):
+        page.number = number
+        for anchor in page.anchors:
+            planner.page_of[anchor] = number
+    return Booklet(pages, planner, jobs, cache)
+
+
+def booklet_problems(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> list[Problem]:
+    """Lay out every page without drawing, for ``cards check``."""
+    booklet = plan_booklet(deck, env, theme)
+    for _ in booklet.pages():
+        pass
+    return booklet.problems

@@ -1,0 +1,296 @@
+"""Every card of a deck rendered and fitted, in order: the work before drawing.
+
+``iter_cards`` yields each technique's fitted front (and back), in worker
+processes for a large deck; ``prepare_cards`` is the same for ``cards check``;
+``extra_cards`` makes the deck's own cards. A watch session's ``FitCache``
+keeps fitted cards by what decides their layout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+
+import jinja2
+
+from cards.formats.card import (
+    FittedCard,
+    continued_cards,
+    fit_card,
+)
+from cards.layout.fit import Overflow
+from cards.layout.markup import Layout, parse_layout
+from cards.layout.styles import hyphenation_for
+from cards.layout.theme import (
+    CardTheme,
+    register_fonts,
+)
+from cards.model import Deck, Technique
+from cards.problems import ERROR, WARNING, Problem
+from cards.templating import (
+    deck_view,
+    labels_view,
+    picture_roots,
+    render,
+    section_view,
+    technique_view,
+    template_path,
+)
+from cards.workers import in_workers, worth_parallel
+
+FRONT_TEMPLATE = "card/front.xml.j2"
+BACK_TEMPLATE = "card/back.xml.j2"
+# The deck's own cards, after the techniques, in the last sheet's free slots first.
+EXTRA_TEMPLATES = ("card/title.xml.j2", "card/safety.xml.j2", "card/routine.xml.j2")
+ROUTINE_MAX = 40  # more techniques than this never fit one card: not even tried
+
+
+@dataclass(frozen=True)
+class PreparedCard:
+    front: FittedCard
+    back: FittedCard | None = None
+
+
+# -- preparing -------------------------------------------------------------------
+
+
+def prepare_cards(
+    deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool = False
+) -> tuple[list[PreparedCard], list[Problem]]:
+    """Render and fit every card; errors for cards that cannot fit, warnings for shrunk ones."""
+    problems: list[Problem] = []
+    cards = list(iter_cards(deck, env, theme, backs, problems))
+    return cards, problems
+
+
+CacheKey = tuple[str, str, CardTheme, str, str, str]  # template, layout, theme, language …
+FittedSides = tuple[list[FittedCard], list[FittedCard], list[Problem]]
+
+
+@dataclass
+class FitCache:
+    """Cards fitted by an earlier build in this process (``--watch``), by all that
+    decides their layout: the rendered layout markup, the theme, the language,
+    the file. An edited technique is laid out again; the rest are drawn as they
+    were."""
+
+    entries: dict[CacheKey, tuple[list[FittedCard], list[Problem]]] = field(default_factory=dict)
+    hits: int = 0
+
+    def keep_only(self, used: set[CacheKey]) -> None:
+        """Forget what the last build did not use (deleted or changed cards)."""
+        for key in set(self.entries) - used:
+            del self.entries[key]
+
+
+def iter_cards(
+    deck: Deck,
+    env: jinja2.Environment,
+    theme: CardTheme,
+    backs: bool,
+    problems: list[Problem],
+    overflow: str = "shrink",
+    jobs: int = 1,
+    cache: FitCache | None = None,
+) -> Iterator[PreparedCard]:
+    """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.
+
+    Drawing consumes them as they come, so a 5,000-card deck never holds
+    more than a sheet of laid-out cards in memory. With ``jobs`` above one
+    and a large deck, worker processes find the sizes first.
+    """
+    register_fonts()
+    work = CardWork(deck, env, theme, backs, overflow)
+    techniques = work.techniques
+    used: set[CacheKey] = set()
+    if cache is None and worth_parallel(jobs, len(techniques)):
+        fitted_sides: Iterator[FittedSides] = in_workers(work.for_main, len(techniques), jobs)
+    else:
+        fitted_sides = (work.both_sides(i, cache, used) for i in range(len(techniques)))
+    for fronts, backs_fitted, found in fitted_sides:
+        problems.extend(found)
+        back = backs_fitted[0] if backs_fitted else None
+        if fronts and (back or not backs):
+            for front in fronts:  # more than one with --overflow continue
+                yield PreparedCard(front, back)
+    if cache is not None:
+        cache.keep_only(used)
+
+
+class CardWork:
+    """What fitting a deck's cards needs, made once per build (and inherited by
+    forked workers): the layouts' variables, the layout paths, the theme."""
+
+    def __init__(
+        self, deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool, overflow: str
+    ):
+        self.deck, self.env, self.theme, self.backs, self.overflow = (
+            deck,
+            env,
+            theme,
+            backs,
+            overflow,
+        )
+        self.deck_context, self.labels = deck_view(deck), labels_view(deck)
+        self.sections = {s.slug: section_view(s, theme.low_ink) for s in deck.sections}
+        self.section_of = {t.number: s.slug for s in deck.sections for t in s.techniques}
+        self.techniques = [t for s in deck.sections for t in s.techniques]
+        self.paths = {name: template_path(env, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE)}
+        self.language = hyphenation_for(deck)
+
+    def context(self, technique: Technique) -> dict[str, object]:
+        return {
+            "deck": self.deck_context,
+            "section": self.sections[self.section_of[technique.number]],
+            "technique": technique_view(technique),
+            "labels": self.labels,
+        }
+
+    def both_sides(
+        self, index: int, cache: FitCache | None = None, used: set[CacheKey] | None = None
+    ) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
+        """Technique ``index``'s fronts and back, fitted, with what fitting found.
+
+        In a worker the cards travel back to the main process by pickle, without
+        the layout markup they were built from (drawing needs only the furniture).
+        """
+        technique = self.techniques[index]
+        found: list[Problem] = []
+        fronts = self.fitted(FRONT_TEMPLATE, technique, found, None, cache, used)
+        backs = (
+            self.fitted(BACK_TEMPLATE, technique, found, None, cache, used, "back")
+            if self.backs
+            else []
+        )
+        return fronts, backs, found
+
+    def for_main(self, index: int) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
+        """In a worker: ``both_sides``, light to send (no layout markup: drawing
+        needs only the layout's furniture)."""
+        fronts, backs, found = self.both_sides(index)
+        return [without_markup(c) for c in fronts], [without_markup(c) for c in backs], found
+
+    def fitted(
+        self,
+        name: str,
+        technique: Technique,
+        problems: list[Problem],
+        known_pt: float | None = None,
+        cache: FitCache | None = None,
+        used: set[CacheKey] | None = None,
+        side: str = "card",
+    ) -> list[FittedCard]:
+        """One side of a technique's card, fitted; with ``overflow="continue"`` a
+        technique too long even at the smallest size runs on over more cards."""
+        xml = render(self.env, name, **self.context(technique))
+        key = (name, xml, self.theme, self.language, self.overflow, str(technique.source.path))
+        if used is not None and cache is not None:
+            used.add(key)
+        if cache is not None and key in cache.entries:
+            cache.hits += 1
+            cards, seen = cache.entries[key]
+            problems.extend(seen)
+            return cards
+        layout = parse_layout(xml, self.paths[name], picture_roots(self.deck))
+        found: list[Problem] = []
+        cards = fit_side(layout, self, name, technique, found, known_pt, side)
+        if cache is not None:
+            cache.entries[key] = (cards, found)
+        problems.extend(found)
+        return cards
+
+
+def without_markup(card: FittedCard) -> FittedCard:
+    return replace(card, layout=replace(card.layout, blocks=[]))
+
+
+def fit_side(
+    layout: Layout, work: CardWork, name: str, technique: Technique, problems: list[Problem],
+    known_pt: float | None, side: str,
+) -> list[FittedCard]:  # fmt: skip
+    theme = work.theme
+    result = fit_card(layout, theme, work.language, name, known_pt)
+    where = technique.source.path
+    if isinstance(result, Overflow) and work.overflow == "continue":
+        cards = continued_cards(layout, theme, work.language, name, work.labels.continued)
+        problems.append(
+            Problem(
+                where,
+                1,
+                WARNING,
+                f"'{technique.title}' is too long for one card; it continues on "
+                f"{len(cards) - 1} more (--overflow continue)",
+            )
+        )
+        return cards
+    if isinstance(result, Overflow):
+        problems.append(
+            Problem(
+                where,
+                1,
+                ERROR,
+                f"'{technique.title}' does not fit its {side} ({theme.width_mm:g} × "
+                f"{theme.height_mm:g} mm) even at {result.body_pt:g} pt: {result.shortfall()}; "
+                "shorten the text, split it into two techniques, or build with "
+                "--overflow continue",
+            )
+        )
+        return []
+    if result.fitted.shrunk_from(theme.body_pt):
+        problems.append(
+            Problem(
+                where,
+                1,
+                WARNING,
+                f"'{technique.title}' fits only when set smaller "
+                f"({result.fitted.body_pt:.1f} pt instead of {theme.body_pt:g} pt)",
+            )
+        )
+    return [result]
+
+
+def extra_cards(
+    deck: Deck, env: jinja2.Environment, theme: CardTheme, problems: list[Problem]
+) -> list[PreparedCard]:
+    """The title card, the "Before you start" card (when the intro has that part)
+    and the routine card. One that does not fit is left out with a warning:
+    the technique cards are what the deck is for."""
+    deck_context = deck_view(deck)
+    context = {
+        "deck": deck_context,
+        "sections": [section_view(s, theme.low_ink) for s in deck.sections],
+        "labels": labels_view(deck),
+    }
+    extras = []
+    for name in EXTRA_TEMPLATES:
+        if name.endswith("safety.xml.j2") and not deck_context.before_you_start:
+            continue
+        if name.endswith("routine.xml.j2") and deck.technique_count > ROUTINE_MAX:
+            problems.append(
+                Problem(
+                    deck.source.path,
+                    1,
+                    WARNING,
+                    f"the routine card is left out: {deck.technique_count} techniques are more "
+                    f"than one card lists ({ROUTINE_MAX} at most)",
+                )
+            )
+            continue
+        layout = parse_layout(
+            render(env, name, **context), template_path(env, name), picture_roots(deck)
+        )
+        result = fit_card(layout, theme, hyphenation_for(deck), name)
+        if isinstance(result, Overflow):
+            problems.append(
+                Problem(
+                    deck.source.path,
+                    1,
+                    WARNING,
+                    f"the {name.split('/')[-1].split('.')[0]} card is left out: it does not fit "
+                    f"a {theme.width_mm:g} × {theme.height_mm:g} mm card even at "
+                    f"{result.body_pt:g} pt (--no-extras leaves out all three)",
+                )
+            )
+            continue
+        extras.append(PreparedCard(result, None))
+    return extras
