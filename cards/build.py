@@ -14,12 +14,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cards.model import Deck
+from cards.options import BuildSettings
 
 if TYPE_CHECKING:
     import jinja2
 
     from cards.layout.theme import CardTheme
 from cards.problems import ERROR, ContentError, Problem
+
+__all__ = [
+    "BuildReport",
+    "BuildSettings",
+    "Written",
+    "build",
+    "check",
+    "default_deck",
+    "load",
+    "new_cache",
+]
 
 DEFAULT_DECK = Path("content") / "foot-massage"
 FORMATS = ("cards", "booklet", "all")
@@ -33,38 +45,6 @@ def default_deck() -> Path:
     from cards.resources import data_dir
 
     return data_dir("content") / DEFAULT_DECK.name
-
-
-@dataclass(frozen=True)
-class BuildSettings:
-    out_dir: Path = Path("out")
-    format: str = "all"
-    paper: str = "a4"
-    guides: bool = False
-    templates: Path | None = None
-    duplex: str | None = None  # None: each format's usual flip (cards long, booklet short)
-    print_shop: bool = False
-    card_size: str = "pocket"
-    backs: bool = False
-    fold: bool = False
-    cmyk: bool = False
-    back_offset_mm: tuple[float, float] = (0.0, 0.0)
-    sections: tuple[str, ...] = ()
-    only: tuple[str, ...] = ()
-    copies: int = 1
-    large_print: bool = False
-    strict: bool = False  # warnings count as errors: nothing is written
-    extras: bool = True  # the title, "Before you start" and routine cards
-    low_ink: bool = False  # outlines and light tints instead of solid colour
-    overflow: str = "shrink"  # or "continue": a card too long runs on over more cards
-    jobs: int = 1  # worker processes that fit cards and pages (large decks only)
-    # what a watch session keeps between builds: fitted cards and pages by content
-    cache: object | None = field(default=None, compare=False)
-    # how the caller shows progress: wraps an iterable of `length` items
-    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = field(
-        default=None, compare=False
-    )
-    log: Callable[[str], None] | None = field(default=None, compare=False)
 
 
 @dataclass
@@ -246,7 +226,7 @@ def large_print_theme(
 
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
     from cards.formats.card_fitting import PreparedCard, extra_cards, iter_cards
-    from cards.formats.cardsheet import CardOptions, cards_pdf
+    from cards.formats.cardsheet import cards_pdf
     from cards.layout.theme import SheetTheme
     from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
@@ -254,25 +234,14 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     started = time.perf_counter()
     subset = select(deck, settings.sections, settings.only)
     env = environment(settings.templates, deck.templates)
-    backs = settings.backs or settings.fold
+    backs = settings.card_backs
     theme = card_theme(settings)
     if settings.large_print and settings.card_size == "pocket":
         theme = large_print_theme(subset, env, settings, backs, report)
-    duplex = settings.duplex or "long"
+    duplex = settings.duplex_for("cards")
     problems: list[Problem] = []
     whole_deck = not settings.sections and not settings.only
     extras = extra_cards(subset, env, theme, problems) if settings.extras and whole_deck else []
-    options = CardOptions(
-        paper=settings.paper,
-        guides=settings.guides,
-        backs=backs,
-        duplex=duplex,
-        fold=settings.fold,
-        print_shop=settings.print_shop,
-        back_offset_mm=settings.back_offset_mm,
-        copies=settings.copies,
-        extras=tuple(extras),
-    )
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
     cards: Iterable[PreparedCard] = iter_cards(
@@ -291,7 +260,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         count = len(listed)
     if settings.progress:
         cards = settings.progress(cards, sum(len(s.techniques) for s in subset.sections), "cards")
-    result = cards_pdf(subset, cards, options, theme, SheetTheme(), count)
+    result = cards_pdf(subset, cards, settings, theme, SheetTheme(), count, extras)
     if any(p.level == ERROR for p in problems):
         raise ContentError(report.warnings + problems)
     report.warnings.extend(problems)
@@ -325,7 +294,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
 def _booklet(
     deck: Deck, settings: BuildSettings, report: BuildReport
 ) -> list[tuple[Path, bytes, str]]:
-    from cards.formats.booklet_files import BookletOptions, booklet_pdfs
+    from cards.formats.booklet_files import booklet_pdfs
     from cards.formats.booklet_plan import booklet_theme, plan_booklet
     from cards.pdf import DUPLEX_SETTING
     from cards.templating import environment
@@ -338,9 +307,8 @@ def _booklet(
         settings.jobs,
         getattr(settings.cache, "pages", None),
     )
-    duplex = settings.duplex or "short"
-    options = BookletOptions(settings.paper, duplex, settings.print_shop)
-    result = booklet_pdfs(deck, booklet, options)
+    duplex = settings.duplex_for("booklet")
+    result = booklet_pdfs(deck, booklet, settings)
     if any(p.level == ERROR for p in booklet.problems):
         raise ContentError(report.warnings + booklet.problems)
     report.warnings.extend(booklet.problems)

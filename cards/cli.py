@@ -18,7 +18,7 @@ import click
 from cards import __version__
 
 if TYPE_CHECKING:
-    from cards.build import BuildSettings
+    from cards.options import BuildSettings
     from cards.problems import Problem
 
 T = TypeVar("T")
@@ -329,7 +329,7 @@ def build(
       cards build content/my-deck -f cards --backs
       cards build --paper letter --watch  rebuild on every save
     """
-    from cards.build import BuildSettings
+    from cards.options import BuildSettings
     from cards.workers import available_cores
 
     if fold and print_shop:
@@ -467,8 +467,8 @@ def preview(
     deck: str | None, out_dir: str, paper: str, templates: str | None, open_: bool, debug: bool
 ) -> None:
     """Build DECK, then write PNG pictures of the first cards sheet and booklet pages into OUT/preview/."""
-    from cards.build import BuildSettings
     from cards.build import build as build_deck
+    from cards.options import BuildSettings
     from cards.preview import previews
 
     settings = BuildSettings(

@@ -23,14 +23,8 @@ from cards.layout.theme import (
     mm_to_pt,
 )
 from cards.model import Deck
+from cards.options import BuildSettings
 from cards.pdf import ask_for_duplex, new_canvas
-
-
-@dataclass(frozen=True)
-class BookletOptions:
-    paper: str = "a4"
-    duplex: str = "short"
-    print_shop: bool = False
 
 
 @dataclass(frozen=True)
@@ -46,7 +40,7 @@ class BookletResult:
 # -- the two files ------------------------------------------------------------------
 
 
-def booklet_pdfs(deck: Deck, booklet: Booklet, options: BookletOptions) -> BookletResult:
+def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> BookletResult:
     """Both files in one pass over the pages: each page is laid out once, drawn
     onto its own page of the reading-order file and into a form of the imposed
     file, then let go."""
@@ -63,7 +57,7 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BookletOptions) -> Bookl
         pages=count,
         sheets=count // 4,
         paper=options.paper,
-        duplex=options.duplex,
+        duplex=options.duplex_for("booklet"),
     )
 
 
@@ -111,7 +105,7 @@ class ImposedFile:
     only flip on the long edge.
     """
 
-    def __init__(self, deck: Deck, theme: BookletTheme, options: BookletOptions):
+    def __init__(self, deck: Deck, theme: BookletTheme, options: BuildSettings):
         self.theme, self.options = theme, options
         self.sheet_w, self.sheet_h = (
             mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True)
@@ -121,7 +115,7 @@ class ImposedFile:
         self.canvas = new_canvas(
             self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
         )
-        ask_for_duplex(self.canvas, options.duplex)
+        ask_for_duplex(self.canvas, options.duplex_for("booklet"))
         define_icons(self.canvas)
 
     def add(self, page: Page) -> None:
@@ -136,7 +130,7 @@ class ImposedFile:
         for index, (left, right) in enumerate(saddle_order(count)):
             back = index % 2 == 1
             canvas.saveState()
-            if back and self.options.duplex == "long":
+            if back and self.options.duplex_for("booklet") == "long":
                 canvas.translate(self.sheet_w, self.sheet_h)
                 canvas.rotate(180)
             for number, x in ((left, left_x), (right, left_x + self.page_w)):

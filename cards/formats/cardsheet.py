@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -56,19 +56,7 @@ from cards.templating import (
 
 FOLD_DASH_PT = (3, 2)
 from cards.formats.card_fitting import PreparedCard
-
-
-@dataclass(frozen=True)
-class CardOptions:
-    paper: str = "a4"
-    guides: bool = False
-    backs: bool = False
-    duplex: str = "long"
-    fold: bool = False
-    print_shop: bool = False
-    back_offset_mm: tuple[float, float] = (0.0, 0.0)
-    copies: int = 1
-    extras: tuple[PreparedCard, ...] = ()  # the deck's own cards, drawn once after the rest
+from cards.options import BuildSettings
 
 
 @dataclass(frozen=True)
@@ -97,16 +85,18 @@ def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = Fals
 def cards_pdf(
     deck: Deck,
     cards: Iterable[PreparedCard],
-    options: CardOptions,
+    options: BuildSettings,
     theme: CardTheme,
     sheet: SheetTheme,
     count: int | None = None,
+    extras: Sequence[PreparedCard] = (),
 ) -> CardsResult:
-    """Draw the cards as they come; ``deck`` tells how many there will be
-    (``count``, when cards run on over more than one)."""
-    count = (count or deck_card_count(deck)) * options.copies + len(options.extras)
+    """Draw the cards as they come, then ``extras`` (the deck's own cards, once);
+    ``deck`` tells how many there will be (``count``, when cards run on over
+    more than one)."""
+    count = (count or deck_card_count(deck)) * options.copies + len(extras)
     copied = (card for card in cards for _ in range(options.copies))
-    cards = itertools.chain(copied, options.extras)
+    cards = itertools.chain(copied, extras)
     if options.print_shop:
         return print_shop_pdf(deck, cards, count, options, theme)
     layout = card_grid(options.paper, theme, sheet, options.fold)
@@ -126,8 +116,8 @@ def cards_pdf(
     page_pt = (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm))
     buffer = io.BytesIO()
     canvas = new_canvas(buffer, deck, "cards", page_pt, cmyk=theme.cmyk)
-    if options.backs and not options.fold:
-        ask_for_duplex(canvas, options.duplex)
+    if options.card_backs and not options.fold:
+        ask_for_duplex(canvas, options.duplex_for("cards"))
     total = sheets_needed(count, layout.per_sheet)
     marks = define_crop_marks(canvas, layout, sheet, theme, options.fold)
     define_icons(canvas)
@@ -144,7 +134,7 @@ def cards_pdf(
         draw_sheet_footer(canvas, deck, layout, sheet, theme, labels, number + 1, total)
         canvas.showPage()
         pages += 1
-        if options.backs and not options.fold:
+        if options.card_backs and not options.fold:
             draw_back_sheet(canvas, on_sheet, layout, theme, options)
             canvas.showPage()
             pages += 1
@@ -164,7 +154,7 @@ def draw_front_sheet(
     on_sheet: list[PreparedCard],
     layout: Grid,
     theme: CardTheme,
-    options: CardOptions,
+    options: BuildSettings,
 ) -> None:
     for index, card in enumerate(on_sheet):
         place(
@@ -182,11 +172,12 @@ def draw_back_sheet(
     on_sheet: list[PreparedCard],
     layout: Grid,
     theme: CardTheme,
-    options: CardOptions,
+    options: BuildSettings,
 ) -> None:
     """Each back in the slot behind its front, shifted by the printer's measured offset."""
     slots = {
-        mirror_slot(layout, index, options.duplex): card for index, card in enumerate(on_sheet)
+        mirror_slot(layout, index, options.duplex_for("cards")): card
+        for index, card in enumerate(on_sheet)
     }
     dx_mm, dy_mm = options.back_offset_mm
     canvas.saveState()
@@ -203,7 +194,7 @@ def draw_fold_sheet(
     on_sheet: list[PreparedCard],
     layout: Grid,
     theme: CardTheme,
-    options: CardOptions,
+    options: BuildSettings,
 ) -> None:
     """Front and back side by side; the colour bleeds everywhere but across the fold."""
     for index, card in enumerate(on_sheet):
@@ -252,7 +243,7 @@ def draw_fold_line(
 
 
 def print_shop_pdf(
-    deck: Deck, cards: Iterable[PreparedCard], count: int, options: CardOptions, theme: CardTheme
+    deck: Deck, cards: Iterable[PreparedCard], count: int, options: BuildSettings, theme: CardTheme
 ) -> CardsResult:
     """One card per page: trim plus bleed on every side, fronts and backs alternating."""
     bleed_mm = theme.bleed_mm
@@ -270,7 +261,7 @@ def print_shop_pdf(
     pages = drawn = 0
     for card in cards:
         drawn += 1
-        for side in (card.front, card.back if options.backs else None):
+        for side in (card.front, card.back if options.card_backs else None):
             if side is None:
                 continue
             canvas.saveState()
