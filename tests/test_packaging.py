@@ -37,7 +37,7 @@ def test_wheel_carries_templates_and_default_deck(tmp_path):
         assert f"cards/_data/content/foot-massage/{file.relative_to(deck).as_posix()}" in names
     for diagram in (REPO / "diagrams").glob("*.svg"):
         assert f"cards/_data/diagrams/{diagram.name}" in names
-    assert "cards/cli.py" in names
+    assert "cards/cli/__init__.py" in names
     entry_points = (
         zipfile.ZipFile(wheel)
         .read(next(n for n in names if n.endswith("entry_points.txt")))

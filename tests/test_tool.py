@@ -224,7 +224,7 @@ def test_no_progress_bar_or_colour_when_not_on_a_terminal(run, tmp_path):
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
-    from cards import cli
+    from cards.cli import app as cli
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
@@ -237,7 +237,7 @@ def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch):
 
 
 def test_progress_bar_only_for_long_builds_on_a_terminal(monkeypatch):
-    from cards import cli
+    from cards.cli import app as cli
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
     shown = []

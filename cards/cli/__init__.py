@@ -1,0 +1,16 @@
+"""The command line: parse options, call one function of the package, print.
+
+``app`` is the frame (the group, printing, exit codes), ``options`` the options
+several commands share, ``building`` the build command, ``commands`` the rest.
+"""
+
+from __future__ import annotations
+
+from cards.cli.app import main
+from cards.cli.building import build
+from cards.cli.commands import calibrate, check, export, import_, list_, new, preview
+
+for command in (build, check, list_, new, preview, calibrate, import_, export):
+    main.add_command(command)
+
+__all__ = ["main"]

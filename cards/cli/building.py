@@ -1,0 +1,268 @@
+"""`cards build`: options into one BuildSettings, one build (or a watch session), the summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:
+    from cards.options import BuildSettings
+from cards.cli.app import _deck_argument, _print_problems, _progress, _run
+from cards.cli.options import (
+    _card_size,
+    _offset,
+    debug_option,
+    deck_argument,
+    out_option,
+    paper_option,
+    strict_option,
+    templates_option,
+)
+
+
+@click.command()
+@deck_argument
+@click.option(
+    "-f",
+    "--format",
+    "format_",
+    type=click.Choice(["cards", "booklet", "all"]),
+    default="all",
+    show_default=True,
+    help="What to write.",
+)
+@out_option
+@paper_option
+@click.option(
+    "--card-size",
+    default="pocket",
+    show_default=True,
+    callback=_card_size,
+    help="pocket (63x88), a7 (74x105), a6 (105x148), index (3x5 in), business (85x55) or WxH in mm, e.g. 70x100.",
+)
+@click.option(
+    "--backs", is_flag=True, help="Double-sided cards: a sheet of backs after each sheet of fronts."
+)
+@click.option(
+    "--duplex",
+    type=click.Choice(["long", "short"]),
+    default=None,
+    help="How your printer turns the sheet over. Cards default to long, the booklet to short; 'long' turns the booklet's backs 180°.",
+)
+@click.option(
+    "--back-offset",
+    metavar="XxY",
+    callback=_offset,
+    help="Move the backs by X and Y mm to match your printer (see 'cards calibrate').",
+)
+@click.option(
+    "--fold",
+    is_flag=True,
+    help="Front and back side by side, to cut out, fold and glue (no duplex needed).",
+)
+@click.option(
+    "--print-shop",
+    is_flag=True,
+    help="One card or page per page with 3 mm bleed, TrimBox and BleedBox; no crop marks.",
+)
+@click.option("--cmyk", is_flag=True, help="Write the cards' colours as CMYK, text in 100 % black.")
+@click.option(
+    "--section",
+    "sections",
+    multiple=True,
+    metavar="SLUG",
+    help="Only this section's cards (its folder name); repeatable.",
+)
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="SLUG",
+    help="Only this technique (its file name without .md); repeatable.",
+)
+@click.option(
+    "--copies",
+    type=click.IntRange(1, 100),
+    default=1,
+    show_default=True,
+    help="Print each card this many times.",
+)
+@click.option(
+    "--large-print",
+    is_flag=True,
+    help="Body text of at least 12 pt; picks a card size that holds it.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for fitting large decks (default: the cores available; 1: none).",
+)
+@click.option(
+    "--overflow",
+    type=click.Choice(["shrink", "continue"]),
+    default="shrink",
+    show_default=True,
+    help="A card too long even at the smallest size: an error (shrink), or continued "
+    "on another card (continue).",
+)
+@click.option(
+    "--low-ink",
+    is_flag=True,
+    help="Bands, tabs and backs as outlines and light tints: for printers low on ink.",
+)
+@click.option(
+    "--no-extras",
+    is_flag=True,
+    help="Only the technique cards: no title, 'Before you start' or routine card.",
+)
+@click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
+@templates_option
+@click.option(
+    "--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops)."
+)
+@strict_option
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Also say what is read and how long each step takes; print every warning.",
+)
+@debug_option
+def build(
+    deck: str | None,
+    format_: str,
+    out_dir: str,
+    paper: str,
+    card_size: str,
+    backs: bool,
+    duplex: str | None,
+    back_offset: tuple[float, float],
+    fold: bool,
+    print_shop: bool,
+    cmyk: bool,
+    sections: tuple[str, ...],
+    only: tuple[str, ...],
+    copies: int,
+    large_print: bool,
+    jobs: int | None,
+    overflow: str,
+    low_ink: bool,
+    no_extras: bool,
+    guides: bool,
+    templates: str | None,
+    watch: bool,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
+    """Write the PDFs of DECK into OUT (default: content/foot-massage).
+
+    \b
+    Examples:
+      cards build                         cards and booklet of the default deck
+      cards build content/my-deck -f cards --backs
+      cards build --paper letter --watch  rebuild on every save
+    """
+    from cards.options import BuildSettings
+    from cards.workers import available_cores
+
+    if fold and print_shop:
+        raise click.UsageError(
+            "--fold is for printing at home; a print shop takes --print-shop with --backs"
+        )
+    if back_offset != (0.0, 0.0) and not backs:
+        raise click.UsageError("--back-offset moves the backs: add --backs")
+    if large_print and card_size == "business":
+        raise click.UsageError("--large-print needs a card taller than a business card")
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot go together")
+    settings = BuildSettings(
+        out_dir=Path(out_dir),
+        format=format_,
+        paper=paper,
+        guides=guides,
+        duplex=duplex,
+        print_shop=print_shop,
+        card_size=card_size,
+        backs=backs,
+        fold=fold,
+        cmyk=cmyk,
+        back_offset_mm=back_offset,
+        sections=sections,
+        only=only,
+        copies=copies,
+        large_print=large_print,
+        templates=Path(templates) if templates else None,
+        strict=strict,
+        extras=not no_extras,
+        low_ink=low_ink,
+        overflow=overflow,
+        jobs=jobs or available_cores(),
+        progress=_progress,
+        log=(lambda line: click.echo(line, err=True)) if verbose else None,
+    )
+    deck_path = _deck_argument(deck)
+    if watch:
+        _watch(deck_path, settings, quiet, debug)
+        return
+    _build_once(deck_path, settings, quiet, debug)
+
+
+def _build_once(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -> None:
+    from cards.build import build as build_deck
+
+    verbose = settings.log is not None
+    report = _run(lambda: build_deck(deck_path, settings), debug, verbose)
+    if quiet:
+        return
+    _print_problems(report.warnings, verbose)
+    for written in report.written:
+        click.echo(f"{written.path}  {written.summary}")
+
+
+def _watch(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -> None:
+    """Build, then build again after every change to the deck or the layouts."""
+    from dataclasses import replace
+
+    from watchfiles import watch
+
+    from cards.build import load, new_cache, watched_paths
+
+    settings = replace(settings, cache=new_cache())  # rebuild only what changed
+
+    def once() -> None:
+        try:
+            _build_once(deck_path, settings, quiet, debug)
+        except click.ClickException as exc:
+            exc.show()  # errors are shown; the watch goes on
+
+    once()
+    out = settings.out_dir.resolve()
+
+    def relevant(change: object, path: str) -> bool:
+        name = Path(path).name
+        return (
+            not Path(path).resolve().is_relative_to(out)
+            and not name.startswith(".")
+            and not name.endswith("~")
+        )
+
+    from cards.problems import ContentError
+
+    try:
+        deck = load(deck_path)[0]
+    except ContentError:
+        deck = None  # watch the deck folder anyway: the next save may mend it
+    paths = watched_paths(deck_path, settings.templates, deck.templates if deck else None)
+    click.echo(f"watching {', '.join(str(p) for p in paths)}; Ctrl-C to stop", err=True)
+    try:
+        for _ in watch(*paths, watch_filter=relevant, debounce=300, step=50):
+            once()
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped watching", err=True)
