@@ -1,0 +1,143 @@
+"""`cards export`: a deck's files, as written, into a .csv or an .xlsx that
+`cards import` reads back."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cards.problems import ERROR, ContentError, Problem
+from cards.sheets.reading import (
+    DECK_FIELDS,
+    SECTION_COLUMNS,
+    SHEET_SUFFIXES,
+    TECHNIQUE_COLUMNS,
+)
+
+# -- export -------------------------------------------------------------------------------------
+
+
+def export_deck(deck_path: Path, sheet: Path) -> int:
+    """Write the deck as a sheet ``cards import`` reads back; returns the rows written."""
+    from cards.content import load_deck
+    from cards.content.files import Document, Problems, read_document
+
+    if sheet.suffix.lower() not in SHEET_SUFFIXES:
+        raise ContentError([Problem(sheet, 1, ERROR, "a sheet must be a .csv or .xlsx file")])
+    deck, _ = load_deck(deck_path)
+    problems = Problems()
+
+    def document(path: Path) -> Document:
+        doc = read_document(path, problems)
+        if doc is None:
+            raise ContentError(problems.items)
+        return doc
+
+    rows = []
+    sections = []
+    for section in deck.sections:
+        index = document(section.source.path)
+        sections.append(
+            {
+                "section": section.title,
+                **{k: plain(index.fields.get(k)) for k in ("colour", "weight", "diagram")},
+                "intro": index.body.strip("\n"),
+            }
+        )
+        for technique in section.techniques:
+            doc = document(technique.source.path)
+            # a .csv has no sections sheet: it names the diagram on every row
+            inherited = technique.diagram.name if technique.diagram else ""
+            row = {"section": section.title, "_diagram": inherited}
+            for column in TECHNIQUE_COLUMNS[1:]:
+                if column == "steps":
+                    row["steps"] = doc.body.strip("\n")
+                elif column == "colour":
+                    row["colour"] = ""
+                else:
+                    row[column] = plain(doc.fields.get(column))
+            rows.append(row)
+    deck_doc = document(deck.source.path)
+    deck_rows = [
+        (name, plain(deck_doc.fields.get(name))) for name in DECK_FIELDS if name != "intro"
+    ]
+    deck_rows = [(n, v) for n, v in deck_rows if v != ""]
+    deck_rows.append(("intro", deck_doc.body.strip("\n")))
+    if sheet.suffix.lower() == ".csv":
+        write_csv(sheet, rows, sections)
+    else:
+        write_xlsx(sheet, rows, sections, deck_rows)
+    return len(rows)
+
+
+def plain(value: Any) -> Any:
+    """A front-matter value as a cell: lists joined, mappings as YAML, none empty."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True).strip()
+    if isinstance(value, str) and "\n" in value:
+        return value.strip("\n")
+    return value
+
+
+def write_csv(sheet: Path, rows: list[dict[str, Any]], sections: list[dict[str, Any]]) -> None:
+    """Techniques only; each section's colour on its first row."""
+    colours = {s["section"]: s.get("colour", "") for s in sections}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(TECHNIQUE_COLUMNS)
+    seen = set()
+    for row in rows:
+        row = {**row, "diagram": row["diagram"] or row["_diagram"]}
+        if row["section"] not in seen:
+            row["colour"] = colours.get(row["section"], "")
+            seen.add(row["section"])
+        writer.writerow([row.get(c, "") for c in TECHNIQUE_COLUMNS])
+    write_bytes(sheet, buffer.getvalue().encode("utf-8"))
+
+
+def write_xlsx(
+    sheet: Path,
+    rows: list[dict[str, Any]],
+    sections: list[dict[str, Any]],
+    deck_rows: list[tuple[str, Any]],
+) -> None:
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+
+    workbook = openpyxl.Workbook()
+    techniques = workbook.active
+    techniques.title = "techniques"
+    techniques.append(list(TECHNIQUE_COLUMNS))
+    for row in rows:
+        techniques.append([row.get(c, "") for c in TECHNIQUE_COLUMNS])
+    section_sheet = workbook.create_sheet("sections")
+    section_sheet.append(list(SECTION_COLUMNS))
+    for section in sections:
+        section_sheet.append([section.get(c, "") for c in SECTION_COLUMNS])
+    deck_sheet = workbook.create_sheet("deck")
+    deck_sheet.append(["field", "value"])
+    for name, value in deck_rows:
+        deck_sheet.append([name, value])
+    for worksheet in workbook.worksheets:
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        for line in worksheet.iter_rows(min_row=2):
+            for cell in line:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    write_bytes(sheet, buffer.getvalue())
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    from cards.output import write_atomic
+
+    write_atomic(path, data)

@@ -1,0 +1,300 @@
+"""`cards import`: a sheet's rows planned into sections and written as a deck folder.
+
+The deck is written into a temporary folder beside the target, loaded back as a
+build would, and only then renamed into place: a failed import leaves nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cards.problems import ERROR, ContentError, Problem
+from cards.sheets.reading import (
+    INDEX,
+    SECTION_COLUMNS,
+    SHEET_SUFFIXES,
+    TECHNIQUE_COLUMNS,
+    Row,
+    SheetProblems,
+    blank,
+    body_of,
+    cell_value,
+    checked_fields,
+    read_table,
+    read_xlsx_sheet,
+)
+
+
+@dataclass
+class SectionPlan:
+    title: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    intro: str = ""
+    techniques: list[tuple[Row, dict[str, Any], str]] = field(default_factory=list)
+
+
+# -- import ------------------------------------------------------------------------------------
+
+
+def import_sheet(
+    sheet: Path, target: Path, title: str | None = None, force: bool = False
+) -> list[Problem]:
+    """Write the deck folder ``target`` from ``sheet``; returns its warnings.
+
+    Raises ContentError with every problem at once; nothing is left behind then.
+    """
+    problems = SheetProblems(sheet)
+    if sheet.suffix.lower() not in SHEET_SUFFIXES:
+        problems.error(1, "a sheet must be a .csv or .xlsx file")
+        raise ContentError(problems.items)
+    if not sheet.is_file():
+        problems.error(1, "sheet not found")
+        raise ContentError(problems.items)
+    if target.exists() and not force:
+        raise ContentError(
+            [Problem(target, 1, ERROR, "already exists; choose a new folder or add --force")]
+        )
+    rows = read_table(sheet, problems)
+    if rows is None:
+        raise ContentError(problems.items)
+    deck_fields, deck_intro = deck_of(sheet, title, problems)
+    sections = plan_sections(rows, problems)
+    if sheet.suffix.lower() == ".xlsx":
+        add_section_sheet(sheet, sections, problems)
+    if not rows and not problems.has_errors():
+        problems.error(1, "the sheet has no techniques: one row per technique, with a title")
+    if problems.has_errors():
+        raise ContentError(problems.items)
+    files, rows_of = deck_files(deck_fields, deck_intro, sections)
+    warnings = write_and_check(files, rows_of, target, sheet, force)
+    return problems.items + warnings
+
+
+def deck_of(sheet: Path, title: str | None, problems: SheetProblems) -> tuple[dict[str, Any], str]:
+    """The deck's fields and intro: from the ``deck`` sheet of a workbook, else
+    from ``--title`` or the file's name."""
+    from cards.content.fields import DECK_FIELDS as RULES
+
+    rules = {f.name: f.check for f in RULES}
+    fields: dict[str, Any] = {}
+    intro = ""
+    if sheet.suffix.lower() == ".xlsx":
+        for row in read_table_pairs(sheet, "deck", problems):
+            name, value = row.values.get("field"), row.values.get("value")
+            name = str(name).strip().lower() if name is not None else ""
+            if name == "intro":
+                intro = str(value or "").replace("\r\n", "\n").strip("\n") + "\n"
+            elif name in rules and not blank(value):
+                raw = parse_mapping(value) if name == "labels" else cell_value(name, value)
+                if name == "hyphenate":
+                    raw = cell_value("draft", value)
+                if name == "contact" and isinstance(raw, str):
+                    raw = raw.replace("\r\n", "\n")
+                checked, message = rules[name](raw)
+                if message:
+                    problems.error(row.number, f"in sheet 'deck': {name} {message}")
+                else:
+                    fields[name] = list(checked) if isinstance(checked, tuple) else checked
+            elif name:
+                problems.warning(row.number, f"in sheet 'deck': unknown field '{name}' ignored")
+    if title:
+        fields["title"] = title
+    fields.setdefault("title", sheet.stem.replace("-", " ").replace("_", " ").strip().title())
+    return fields, intro
+
+
+def parse_mapping(value: Any) -> Any:
+    try:
+        return yaml.safe_load(str(value))
+    except yaml.YAMLError:
+        return value
+
+
+def read_table_pairs(sheet: Path, name: str, problems: SheetProblems) -> list[Row]:
+    """A sheet of ``field`` / ``value`` rows (its header row may be either way)."""
+    table = read_xlsx_sheet(sheet, name, problems) or []
+    rows = []
+    for number, cells in enumerate(table, start=1):
+        cells = list(cells) + [None, None]
+        if number == 1 and str(cells[0] or "").strip().lower() == "field":
+            continue
+        if not blank(cells[0]):
+            rows.append(Row(number, {"field": cells[0], "value": cells[1]}))
+    return rows
+
+
+def plan_sections(rows: list[Row], problems: SheetProblems) -> dict[str, SectionPlan]:
+    """Sections in the order their rows first appear, each with its techniques."""
+    known = set(TECHNIQUE_COLUMNS)
+    unknown: dict[str, int] = {}
+    sections: dict[str, SectionPlan] = {}
+    current = None
+    for row in rows:
+        for column in row.values:
+            if column not in known:
+                unknown.setdefault(column, row.number)
+        name = row.values.get("section")
+        if not blank(name):
+            current = " ".join(str(name).split())
+        if current is None:
+            problems.error(row.number, "section is empty; name the row's section")
+            continue
+        plan = sections.setdefault(current.casefold(), SectionPlan(current))
+        values = checked_fields(row, TECHNIQUE_COLUMNS, problems)
+        if blank(row.values.get("title")):
+            problems.error(row.number, "title is empty: every technique needs one")
+            continue
+        values["title"] = " ".join(str(row.values["title"]).split())
+        if "colour" in values:  # the first colour given in a section is the section's
+            plan.fields.setdefault("colour", values.pop("colour"))
+        plan.techniques.append((row, values, body_of(row.values.get("steps"))))
+    header_row = 1
+    for column in unknown:
+        problems.warning(
+            header_row,
+            f"unknown column '{column}' ignored (columns: {', '.join(TECHNIQUE_COLUMNS)})",
+        )
+    return sections
+
+
+def add_section_sheet(
+    sheet: Path, sections: dict[str, SectionPlan], problems: SheetProblems
+) -> None:
+    """A workbook's ``sections`` sheet: each section's fields and intro."""
+    for row in read_table(sheet, problems, "sections") or []:
+        name = row.values.get("section")
+        if blank(name):
+            problems.error(row.number, "in sheet 'sections': section is empty")
+            continue
+        key = " ".join(str(name).split()).casefold()
+        if key not in sections:
+            problems.warning(
+                row.number, f"in sheet 'sections': no technique is in section '{name}'; ignored"
+            )
+            continue
+        values = checked_fields(row, SECTION_COLUMNS, problems, "in sheet 'sections': ")
+        sections[key].fields.update(values)
+        if not blank(row.values.get("intro")):
+            sections[key].intro = str(row.values["intro"]).replace("\r\n", "\n").strip("\n") + "\n"
+
+
+# -- writing the deck -----------------------------------------------------------------------
+
+
+def slug(text: str) -> str:
+    """A file-name slug: ASCII letters and digits, words joined by hyphens."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", plain.lower())
+    return "-".join(words)[:48].strip("-") or "item"
+
+
+def front_matter(fields: dict[str, Any], body: str) -> str:
+    """A Markdown file: the fields as YAML front matter, then the body."""
+    head = "".join(yaml_line(name, value) for name, value in fields.items())
+    return f"---\n{head}---\n{body}"
+
+
+def yaml_line(name: str, value: Any) -> str:
+    """One field as YAML, quoted where it must be; a list on one line as a person
+    writes it (``areas: [ball, arch]``), one id alone as itself."""
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, list):
+        flow = yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=1_000)
+        return f"{name}: {flow.strip()}\n"
+    return yaml.safe_dump({name: value}, allow_unicode=True, default_flow_style=False, width=1_000)
+
+
+def deck_files(
+    deck_fields: dict[str, Any], intro: str, sections: dict[str, SectionPlan]
+) -> tuple[dict[Path, str], dict[Path, int]]:
+    """Every file of the deck by relative path, and the sheet row each came from."""
+    files = {Path(INDEX): front_matter(deck_fields, intro)}
+    rows_of: dict[Path, int] = {}
+    width = max(2, len(str(len(sections))))
+    for number, plan in enumerate(sections.values(), start=1):
+        folder = Path(f"{number:0{width}d}-{slug(plan.title)}")
+        fields = {"title": plan.title, **{k: v for k, v in plan.fields.items() if k != "title"}}
+        files[folder / INDEX] = front_matter(fields, plan.intro)
+        inner = max(2, len(str(len(plan.techniques))))
+        for index, (row, values, body) in enumerate(plan.techniques, start=1):
+            name = folder / f"{index:0{inner}d}-{slug(values['title'])}.md"
+            ordered = {
+                "title": values["title"],
+                **{k: v for k, v in values.items() if k != "title"},
+            }
+            if "areas" in ordered:
+                ordered["areas"] = list(ordered["areas"])
+            if "arrows" in ordered:
+                ordered["arrows"] = list(ordered["arrows"])
+            files[name] = front_matter(ordered, body)
+            rows_of[name] = row.number
+    return files, rows_of
+
+
+def write_and_check(
+    files: dict[Path, str], rows_of: dict[Path, int], target: Path, sheet: Path, force: bool
+) -> list[Problem]:
+    """Write the deck beside ``target``, load it as a build would, then move it into
+    place; on any error the temporary folder goes and ``target`` is untouched."""
+    from cards.content import load_deck
+
+    parent = target.parent
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=parent))
+    try:
+        for relative, text in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        try:
+            _, warnings = load_deck(staging)
+        except ContentError as exc:
+            raise ContentError(
+                [back_to_sheet(p, staging, rows_of, sheet) for p in exc.problems]
+            ) from None
+        warnings = [back_to_sheet(p, staging, rows_of, sheet) for p in warnings]
+        replace_folder(staging, target, force)
+        return warnings
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def back_to_sheet(
+    problem: Problem, staging: Path, rows_of: dict[Path, int], sheet: Path
+) -> Problem:
+    """A problem found in the written deck, told at the sheet's row it came from."""
+    try:
+        relative = Path(problem.path).relative_to(staging)
+    except ValueError:
+        return problem
+    return Problem(sheet, rows_of.get(relative, 1), problem.level, problem.message)
+
+
+def replace_folder(staging: Path, target: Path, force: bool) -> None:
+    """Move the new deck into place; with ``force`` the old one goes only once the
+    new one is there."""
+    if not target.exists():
+        os.replace(staging, target)
+        return
+    if not force:
+        raise ContentError([Problem(target, 1, ERROR, "already exists; add --force to replace it")])
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    os.rmdir(old)
+    os.replace(target, old)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
