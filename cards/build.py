@@ -75,6 +75,13 @@ class BuildReport:
     warnings: list[Problem] = field(default_factory=list)
 
 
+def ready() -> None:
+    """What every build and check does first: ReportLab learns our fonts."""
+    from cards.layout.theme import register_fonts
+
+    register_fonts()
+
+
 def load(deck_path: Path) -> tuple[Deck, list[Problem]]:
     from cards.content import load_deck
 
@@ -89,6 +96,7 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
     from cards.layout.theme import CardTheme
     from cards.templating import environment
 
+    ready()
     try:
         deck, problems = load(deck_path)
     except ContentError as exc:
@@ -116,6 +124,7 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     from cards.output import write_atomic
 
     started = time.perf_counter()
+    ready()
     deck, warnings = load(deck_path)
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
     if settings.log:
@@ -161,25 +170,16 @@ def select(deck: Deck, sections: tuple[str, ...], only: tuple[str, ...]) -> Deck
         return deck
     known_sections = {s.slug for s in deck.sections}
     known_techniques = {t.slug for t in deck.techniques}
-    problems = [
-        Problem(
-            deck.source.path.parent,
-            1,
-            ERROR,
-            f"no section '{slug}' (sections: {', '.join(sorted(known_sections))})",
-        )
+    unknown = [
+        f"no section '{slug}' (sections: {', '.join(sorted(known_sections))})"
         for slug in sections
         if slug not in known_sections
     ] + [
-        Problem(
-            deck.source.path.parent,
-            1,
-            ERROR,
-            f"no technique '{slug}' (techniques are named by file, e.g. {min(known_techniques)})",
-        )
+        f"no technique '{slug}' (techniques are named by file, e.g. {min(known_techniques)})"
         for slug in only
         if slug not in known_techniques
     ]
+    problems = [Problem(deck.source.path.parent, 1, ERROR, message) for message in unknown]
     if problems:
         raise ContentError(problems)
     kept = []

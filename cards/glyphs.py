@@ -7,13 +7,13 @@ character in which file.
 
 from __future__ import annotations
 
-from cards.layout.theme import FONT_REGULAR, register_fonts
+from cards.layout.theme import FONT_REGULAR, font_coverage
 from cards.model import Block, Deck
 from cards.problems import WARNING, Problem
 
 
 def missing_characters(deck: Deck) -> list[Problem]:
-    coverage = register_fonts()[FONT_REGULAR]
+    coverage = font_coverage()[FONT_REGULAR]
     problems = []
     items = [(deck.source.path, [deck.title, deck.subtitle or "", deck.author or ""], deck.intro)]
     for section in deck.sections:

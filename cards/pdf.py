@@ -56,6 +56,10 @@ class StreamingCanvas(Canvas):
     same compression, done at once, keeps a tenth of that and the same bytes.
     """
 
+    # What this file's drawing may rely on, said where the file is made:
+    icons_defined: bool = False  # the meta icons are forms of this file (define_icons)
+    links: bool = False  # contents lines link to their pages (the reading-order booklet)
+
     def showPage(self) -> None:
         super().showPage()
         page = self._doc.Pages.pages[-1]

@@ -447,3 +447,30 @@ def test_random_layout_text_never_runs_code_or_crashes(tmp_path_factory, pieces)
     assert "SECRET-OUTSIDE" not in result.output
     assert not (root / MARKER).exists()
     assert not (root / "deck" / MARKER).exists()
+
+
+def test_layout_markup_errors_name_the_layouts_own_line(run, tmp_path):
+    files = small_deck()
+    files["_index.md"] = "---\ntitle: Test Deck\ntemplates: layouts\n---\nAn intro.\n"
+    files[FRONT] = (
+        "{#- a comment line -#}\n"
+        "<card>\n"
+        "  <title>{{ technique.title }}</title>\n"
+        '  <figure side="middle" src="x.png">\n'
+        "    <para>text</para>\n"
+        "  </figure>\n"
+        "</card>\n"
+    )
+    write_deck(tmp_path / "deck", files)
+    result = run("build", "deck", "-o", "out")
+    assert f"deck/{FRONT}:4: error: layout markup: <figure side> must be left or right" in (
+        result.output
+    )
+    files[FRONT] = (
+        "<card>\n  <title>T</title>\n  <callout>\n    <frobnicate/>\n  </callout>\n</card>\n"
+    )
+    write_deck(tmp_path / "deck", files)
+    result = run("build", "deck", "-o", "out")
+    assert f"deck/{FRONT}:4: error: layout markup: <frobnicate> cannot stand inside <callout>" in (
+        result.output
+    )

@@ -71,7 +71,7 @@ class ReadingFile:
         size = (width + 2 * self.bleed, height + 2 * self.bleed)
         self.buffer = io.BytesIO()
         self.canvas = new_canvas(self.buffer, deck, "booklet", size)
-        self.canvas.cards_links = True  # contents entries link to their pages
+        self.canvas.links = True  # contents entries link to their pages
         define_icons(self.canvas)
         if print_shop:
             b = self.bleed

@@ -27,6 +27,7 @@ from cards.geometry import (
 )
 from cards.layout.blocks import diagram_flowable
 from cards.layout.fit import draw_stack
+from cards.layout.markup import markup_error
 from cards.layout.styles import styles_for
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -119,11 +120,14 @@ def panel_pictures(
     """The panel's diagrams, each as tall as the panel allows."""
     styles = styles_for(page.scale)
     pictures = []
+    template = page.layout.template if page.layout else TEMPLATES["technique"]
     for child in element:
+        if child.tag != "diagram":
+            raise markup_error(template, f"<panel> holds <diagram> elements, not <{child.tag}>")
         child.set("colour", child.get("colour", colour))
         child.set("width_mm", child.get("width_mm", f"{theme.panel_height_mm:g}"))
         child.set("max_height_mm", f"{height_pt / mm_to_pt(1):.2f}")
-        picture = diagram_flowable(child, styles, TEMPLATES["technique"])
+        picture = diagram_flowable(child, styles, template)
         picture.wrap(1e6, 1e6)
         pictures.append(picture)
     return pictures

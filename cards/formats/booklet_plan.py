@@ -140,7 +140,7 @@ class Planner:
         self, layout: Layout, body_pt: float, accent: str
     ) -> tuple[list[Flowable], TypeScale]:
         scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
-        return flowables(layout.blocks, styles_for(scale), "booklet", self.page_of), scale
+        return flowables(layout.blocks, styles_for(scale), layout.template, self.page_of), scale
 
     def planned_page(
         self, kind: str, accent: str, source: Path, title: str, **extra: object
@@ -307,6 +307,12 @@ def plan_booklet(
         page.number = number
         for anchor in page.anchors:
             planner.page_of[anchor] = number
+    # now that every page has its number, the contents again, with the numbers:
+    # as many pages as before, for a line's height does not depend on its number
+    contents = [i for i, page in enumerate(pages) if page.kind == "contents"]
+    for index, numbered in zip(contents, planner.flowing_pages("contents"), strict=True):
+        numbered.number = pages[index].number
+        pages[index] = numbered
     return Booklet(pages, planner, jobs, cache)
 
 

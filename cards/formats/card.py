@@ -68,7 +68,7 @@ def fit_card(
 
     def build(body_pt: float) -> list[Flowable]:
         styles = styles_for(type_scale(theme, body_pt, accent, language))
-        return flowables(layout.blocks, styles, template)
+        return flowables(layout.blocks, styles, layout.template or template)
 
     known = fit_known(build, box.width_pt, box.height_pt, known_pt) if known_pt else None
     result = known or fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
@@ -87,7 +87,9 @@ def continued_cards(
     box = content_box(theme, layout)
     scale = type_scale(theme, theme.body_min_pt, accent, language)
     styles = styles_for(scale)
-    pages = paginate(flowables(layout.blocks, styles, template), box.width_pt, box.height_pt)
+    pages = paginate(
+        flowables(layout.blocks, styles, layout.template or template), box.width_pt, box.height_pt
+    )
     title = next((e for e in layout.blocks_tree() if e.tag == "title"), None)
     words = plain_text(title) if title is not None else ""
     marked = f"{escape(words)} ({escape(continued)})"

@@ -68,8 +68,8 @@ def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -
 def flowables(
     blocks: list[ET.Element], styles: Styles, template: str, page_of: dict[str, int] | None = None
 ) -> list[Flowable]:
-    """Flowables for block elements. ``page_of`` maps link targets to page numbers
-    (contents entries read it when drawn, so it may be filled in after layout)."""
+    """Flowables for block elements. ``page_of`` maps link targets (``<entry
+    target>``) to page numbers, as far as they are known."""
     out: list[Flowable] = []
     page_of = {} if page_of is None else page_of
     for element in blocks:
@@ -117,7 +117,7 @@ def flowables(
                     target=element.get("target", ""),
                     text=plain_text(element),
                     styles=styles,
-                    page_of=page_of,
+                    page=page_of.get(element.get("target", "")),
                 )
             )
         elif tag == "rules":
@@ -183,6 +183,9 @@ def number_attribute(element: ET.Element, name: str, default: str, template: str
 def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str, int]) -> Flowable:
     """A picture beside the blocks inside ``<figure>``: the image ``src`` names,
     or the ``<diagram>`` that comes first inside it."""
+    side = element.get("side", "right")
+    if side not in ("left", "right"):
+        raise markup_error(template, f"<figure side> must be left or right, not {side!r}")
     children = list(element)
     if children and children[0].tag in PICTURE_CHILDREN:
         picture = picture_flowable(children[0], styles, template)
@@ -192,9 +195,6 @@ def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str
     else:
         width_pt = mm_to_pt(number_attribute(element, "width_mm", "20", template))
         picture = load_image(element.get("src", ""), width_pt)
-    side = element.get("side", "right")
-    if side not in ("left", "right"):
-        raise markup_error(template, f"<figure side> must be left or right, not {side!r}")
     inner = flowables(block_children(element, template), styles, template, page_of)
     gap_pt = mm_to_pt(number_attribute(element, "gap_mm", "0", template)) or width_pt * 0.15
     flow = element.get("flow", "beside")
@@ -282,15 +282,21 @@ def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
 
 def glance(element: ET.Element, styles: Styles, template: str) -> Flowable:
     """The at-a-glance strip: one row per item, labels in a column of their own."""
+    return GlanceRows(meta_items(element, template, labelled=True), styles)
+
+
+def meta_items(element: ET.Element, template: str, labelled: bool) -> list[MetaItem]:
+    """The ``<hold>``, ``<repeat>`` and ``<pressure>`` inside ``<glance>`` or ``<meta>``."""
     items = []
     for child in element:
         if child.tag not in META_TAGS:
             raise markup_error(
-                template, f"<glance> holds hold, repeat and pressure, not <{child.tag}>"
+                template, f"<{element.tag}> holds hold, repeat and pressure, not <{child.tag}>"
             )
         level = PRESSURE_DOTS.get(child.get("level", ""), 0) if child.tag == "pressure" else 0
-        items.append(MetaItem(child.tag, plain_text(child), level, child.get("label", "")))
-    return GlanceRows(items, styles)
+        label = child.get("label", "") if labelled else ""
+        items.append(MetaItem(child.tag, plain_text(child), level, label))
+    return items
 
 
 def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowable]:
@@ -317,14 +323,4 @@ def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowa
 
 
 def meta_row(element: ET.Element, styles: Styles, template: str) -> MetaRow:
-    items = []
-    for child in element:
-        if child.tag not in META_TAGS:
-            raise markup_error(
-                template, f"<meta> holds hold, repeat and pressure, not <{child.tag}>"
-            )
-        text = plain_text(child)
-        level = PRESSURE_DOTS.get(child.get("level", ""), 0) if child.tag == "pressure" else 0
-        label = child.get("label", "") if element.get("labels") == "yes" else ""
-        items.append(MetaItem(child.tag, text, level, label))
-    return MetaRow(items, styles)
+    return MetaRow(meta_items(element, template, element.get("labels") == "yes"), styles)

@@ -24,7 +24,7 @@ from reportlab.platypus import Flowable
 
 from cards.colour import tint
 from cards.images import is_arrow, read_svg, svg_drawing, svg_parts
-from cards.layout.theme import DIAGRAM, FONT_REGULAR, paint, register_fonts
+from cards.layout.theme import DIAGRAM, FONT_REGULAR, paint
 
 SHAPES = {"path", "ellipse", "circle", "rect", "polygon", "polyline", "line"}
 SVG_PATH = "{http://www.w3.org/2000/svg}path"
@@ -190,7 +190,6 @@ def lit_drawing(
 ) -> Any:
     """The diagram drawn for one set of lit parts; cached by the file's size and
     time too, so an SVG edited under ``--watch`` is read again."""
-    register_fonts()  # the drawing's text state starts in our font, so it must exist
     path = Path(source)
     drawing = svg_drawing(lit_svg(read_svg(path), areas, arrows, colour), path, FONT_REGULAR)
     if cmyk:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -96,18 +97,7 @@ class MetaRow(Flowable):
                 + 0.15 * scale.meta_pt
             )
             middle = baseline + scale.meta_pt * 0.33
-            canvas.saveState()
-            canvas.setStrokeColor(accent)
-            canvas.setFillColor(accent)
-            if getattr(canvas, "cards_icons", False):
-                # drawn once per file as a form; it takes the colour set here
-                canvas.translate(x, middle)
-                canvas.scale(self.icon_pt / ICON_UNIT, self.icon_pt / ICON_UNIT)
-                canvas.doForm(icon_name(item))
-            else:
-                canvas.setLineWidth(self.icon_pt * 0.1)
-                draw_icon(canvas, item, x, middle, self.icon_pt)
-            canvas.restoreState()
+            place_icon(canvas, item, x, middle, self.icon_pt, accent)
             text_x = x + self._icon_width(item)
             if item.label:
                 canvas.setFillColor(paint(scale.grey, scale.cmyk))
@@ -192,18 +182,7 @@ class GlanceRows(Flowable):
         canvas, scale = self.canv, self.styles.scale
         if item.level:
             accent = paint(scale.accent, scale.cmyk)
-            canvas.saveState()
-            canvas.setStrokeColor(accent)
-            canvas.setFillColor(accent)
-            middle = baseline + self.size_pt * 0.33
-            if getattr(canvas, "cards_icons", False):  # the file's icon form, in this colour
-                canvas.translate(x, middle)
-                canvas.scale(self.dot_pt / ICON_UNIT, self.dot_pt / ICON_UNIT)
-                canvas.doForm(icon_name(item))
-            else:
-                canvas.setLineWidth(self.dot_pt * 0.1)
-                draw_icon(canvas, item, x, middle, self.dot_pt)
-            canvas.restoreState()
+            place_icon(canvas, item, x, baseline + self.size_pt * 0.33, self.dot_pt, accent)
             x += self._dots_width(item)
         canvas.setFillColor(paint(scale.ink, scale.cmyk))
         canvas.setFont(FONT_REGULAR, self.size_pt)
@@ -255,7 +234,25 @@ def define_icons(canvas: Canvas) -> None:
         canvas.setLineWidth(ICON_UNIT * 0.1)
         draw_icon(canvas, item, 0, 0, ICON_UNIT)
         canvas.endForm()
-    canvas.cards_icons = True
+    canvas.icons_defined = True
+
+
+def place_icon(
+    canvas: Canvas, item: MetaItem, x: float, middle: float, size: float, colour: Any
+) -> None:
+    """An icon at (x, middle) in ``colour``: the file's form when it has one (drawn
+    once, see ``define_icons``), else drawn on the spot."""
+    canvas.saveState()
+    canvas.setStrokeColor(colour)
+    canvas.setFillColor(colour)
+    if getattr(canvas, "icons_defined", False):
+        canvas.translate(x, middle)
+        canvas.scale(size / ICON_UNIT, size / ICON_UNIT)
+        canvas.doForm(icon_name(item))
+    else:
+        canvas.setLineWidth(size * 0.1)
+        draw_icon(canvas, item, x, middle, size)
+    canvas.restoreState()
 
 
 def draw_icon(canvas: Canvas, item: MetaItem, x: float, middle: float, size: float) -> None:

@@ -23,7 +23,7 @@ from defusedxml import DefusedXmlException
 from cards.layout.theme import (
     FONT_ITALIC,
     FONT_REGULAR,
-    register_fonts,
+    font_coverage,
 )
 from cards.problems import ERROR, ContentError, Problem
 
@@ -47,7 +47,23 @@ class MarkupError(ContentError):
 
 
 def markup_error(template: str, message: str) -> MarkupError:
-    return MarkupError([Problem(Path(template), 1, ERROR, f"layout markup: {message}")])
+    """An error about the markup a layout wrote, at the layout's line that wrote it."""
+    line = template_line(template, message)
+    return MarkupError([Problem(Path(template), line, ERROR, f"layout markup: {message}")])
+
+
+def template_line(template: str, message: str) -> int:
+    """The layout's line with the opening tag of the element ``message`` names
+    (``<figure side>`` → the first line writing ``<figure``); 1 when none does."""
+    match = re.search(r"<([A-Za-z][\w-]*)", message)
+    if not match:
+        return 1
+    try:
+        text = Path(template).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return 1
+    tag = re.compile(rf"<{re.escape(match.group(1))}[\s/>]")
+    return next((n for n, line in enumerate(text.splitlines(), 1) if tag.search(line)), 1)
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,7 @@ class Layout:
 
     root: str
     attributes: dict[str, str]
+    template: str = ""  # the layout file that wrote it, for messages
     band: Band | None = None
     footer: str | None = None
     blocks: list[ET.Element] = field(default_factory=list)
@@ -104,7 +121,7 @@ def parse_layout(xml_text: str, template: str, roots: tuple[Path, ...] = ()) -> 
         for name, value in element.attrib.items():
             element.set(name, printable(value) or "")
     confine_pictures(root, template, roots)
-    layout = Layout(root.tag, dict(root.attrib))
+    layout = Layout(root.tag, dict(root.attrib), template)
     for element in root:
         if element.tag == "band":
             layout.band = Band(
@@ -147,7 +164,7 @@ def printable(text: str | None) -> str | None:
     """
     if not text:
         return text
-    coverage = register_fonts()[FONT_REGULAR]
+    coverage = font_coverage()[FONT_REGULAR]
     if coverage.issuperset(text):
         return text
     out = []
@@ -189,7 +206,7 @@ def _text_run(text: str, italic: bool) -> str:
     text = _collapse(text)
     if not italic or not text:
         return escape(text)
-    coverage = register_fonts()[FONT_ITALIC]
+    coverage = font_coverage()[FONT_ITALIC]
     if coverage.issuperset(text):
         return escape(text)
     out: list[str] = []

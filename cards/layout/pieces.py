@@ -49,8 +49,8 @@ class ColourKey(Flowable):
 class ContentsEntry(Flowable):
     """A contents line: title, dotted leader, page number, the whole line a link.
 
-    The page number is looked up when drawn, so the contents can be laid out
-    before the pages it points to are numbered.
+    Its height does not depend on the number, so the booklet is planned with
+    the contents unnumbered and the contents built again once pages are.
     """
 
     def __init__(
@@ -61,11 +61,11 @@ class ContentsEntry(Flowable):
         target: str,
         text: str,
         styles: Styles,
-        page_of: dict[str, int],
+        page: int | None,
     ):
         super().__init__()
         self.level, self.colour, self.number, self.target = level, colour, number, target
-        self.text, self.styles, self.page_of = text, styles, page_of
+        self.text, self.styles, self.page = text, styles, page
         self.size_pt = styles.scale.entry_pt * (1.1 if self.level == 1 else 1.0)
         self.font = FONT_SEMIBOLD if self.level == 1 else FONT_REGULAR
         self.spaceBefore = self.size_pt * (0.9 if self.level == 1 else 0)
@@ -79,7 +79,7 @@ class ContentsEntry(Flowable):
     def draw(self) -> None:
         canvas, size = self.canv, self.size_pt
         scale = self.styles.scale
-        page = self.page_of.get(self.target)
+        page = self.page
         if page is None:  # a target the booklet does not have (no notes pages)
             return
         baseline = self.height * 0.28
@@ -119,7 +119,7 @@ class ContentsEntry(Flowable):
             canvas.restoreState()
         canvas.setFillColor(ink)
         canvas.drawRightString(self.width, baseline, number)
-        if getattr(canvas, "cards_links", False):
+        if getattr(canvas, "links", False):  # a StreamingCanvas that asked for links
             canvas.linkRect(
                 "", self.target, (0, 0, self.width, self.height), relative=1, thickness=0
             )

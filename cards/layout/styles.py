@@ -20,7 +20,6 @@ from cards.layout.theme import (
     FONT_SEMIBOLD,
     Theme,
     paint,
-    register_fonts,
 )
 from cards.model import Deck
 
@@ -95,7 +94,6 @@ def hyphenation_for(deck: Deck) -> str:
 
 @lru_cache(maxsize=256)
 def styles_for(scale: TypeScale) -> Styles:
-    register_fonts()
     ink, grey, accent = (paint(c, scale.cmyk) for c in (scale.ink, scale.grey, scale.accent))
     hyphens = hyphenation_language(scale.language)
     leading = scale.body_pt * scale.body_leading

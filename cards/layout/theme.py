@@ -41,20 +41,32 @@ FONT_FILES = {
 
 
 @lru_cache(maxsize=1)
-def register_fonts() -> dict[str, frozenset[str]]:
-    """Register the family with ReportLab once per process; returns each face's characters.
+def _faces() -> dict[str, Any]:
+    """The four faces read from their files, once per process (not yet registered)."""
+    import font_source_sans_pro
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    folder = font_source_sans_pro.font_directory
+    return {name: TTFont(name, f"{folder}/{filename}") for name, filename in FONT_FILES.items()}
+
+
+@lru_cache(maxsize=1)
+def font_coverage() -> dict[str, frozenset[str]]:
+    """Each face's characters: what the text can hold, without drawing anything."""
+    return {name: frozenset(map(chr, font.face.charToGlyph)) for name, font in _faces().items()}
+
+
+@lru_cache(maxsize=1)
+def register_fonts() -> None:
+    """Register the family with ReportLab: done once, explicitly, by whatever is
+    about to lay out or draw text (a build, a check, a canvas).
 
     TrueType fonts are embedded as subsets, so only the glyphs used are stored.
     """
-    import font_source_sans_pro
     from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
 
-    coverage = {}
-    for name, filename in FONT_FILES.items():
-        font = TTFont(name, f"{font_source_sans_pro.font_directory}/{filename}")
+    for font in _faces().values():
         pdfmetrics.registerFont(font)
-        coverage[name] = frozenset(map(chr, font.face.charToGlyph))
     pdfmetrics.registerFontFamily(
         FONT_FAMILY,
         normal=FONT_REGULAR,
@@ -62,7 +74,6 @@ def register_fonts() -> dict[str, frozenset[str]]:
         italic=FONT_ITALIC,
         boldItalic=FONT_SEMIBOLD_ITALIC,
     )
-    return coverage
 
 
 # -- greys --------------------------------------------------------------------
