@@ -76,3 +76,35 @@ def built_cards(tmp_path_factory) -> Path:
     )
     assert result.exit_code == 0, result.output
     return out / "foot-massage-cards.pdf"
+
+
+# -- every PDF the tests build passes an independent structural check ----------------------
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """qpdf (through pikepdf) reads back every PDF written under the test folders:
+    a file a reader might refuse fails the run, whichever test wrote it."""
+    import pikepdf
+
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is None:
+        return
+    base = factory.getbasetemp()
+    broken = []
+    checked = 0
+    for path in sorted(p for p in base.rglob("*.pdf") if p.is_file()):
+        checked += 1
+        try:
+            with pikepdf.open(path) as pdf:
+                problems = list(pdf.check_pdf_syntax())  # qpdf --check: every object and stream
+        except Exception as exc:  # noqa: BLE001 - any failure to read is the finding
+            problems = [f"{type(exc).__name__}: {exc}"]
+        if problems:
+            broken.append(f"{path}: {problems[:3]}")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(f"qpdf check: {checked} PDFs read back, {len(broken)} broken")
+    if broken:
+        for line in broken[:20]:
+            print(line)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -125,3 +125,10 @@ def char_boxes_mm(pdf: Path, index: int) -> list[tuple[str, float, float, float,
             (char, left / PT_PER_MM, bottom / PT_PER_MM, right / PT_PER_MM, top / PT_PER_MM)
         )
     return boxes
+
+
+def words_in_box(pdf: Path, index: int, box_mm: tuple[float, float, float, float]) -> list[str]:
+    """The words pdfium finds inside a box (left, bottom, right, top in mm) of a page."""
+    page = pypdfium2.PdfDocument(str(pdf))[index]
+    text = page.get_textpage().get_text_bounded(*(v * PT_PER_MM for v in box_mm))
+    return text.split()

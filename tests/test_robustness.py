@@ -89,7 +89,7 @@ def test_failed_write_keeps_the_old_file_and_no_temporary(run, deck_dir, monkeyp
 
 
 def test_interrupted_write_leaves_no_temporary(tmp_path, monkeypatch):
-    target = tmp_path / "x.pdf"
+    target = tmp_path / "placeholder.out"
     target.write_bytes(b"old")
 
     def interrupted(fd):
@@ -99,7 +99,7 @@ def test_interrupted_write_leaves_no_temporary(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         output.write_atomic(target, b"new")
     assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]
+    assert [p.name for p in tmp_path.iterdir()] == ["placeholder.out"]
 
 
 def test_internal_errors_are_one_line_unless_debug(run, deck_dir, monkeypatch):
