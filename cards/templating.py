@@ -188,14 +188,14 @@ def blocks_view(blocks: tuple[Block, ...]) -> list[SimpleNamespace]:
     ]
 
 
+def copied(thing: object, *names: str) -> dict[str, Any]:
+    """The named attributes of a model object, as they are, for a view."""
+    return {name: getattr(thing, name) for name in names}
+
+
 def technique_view(technique: Technique) -> SimpleNamespace:
     return SimpleNamespace(
-        slug=technique.slug,
-        title=technique.title,
-        number=technique.number,
-        hold=technique.hold,
-        repeat=technique.repeat,
-        pressure=technique.pressure,
+        **copied(technique, "slug", "title", "number", "hold", "repeat", "pressure"),
         image=technique.image.as_posix() if technique.image else None,
         diagram=technique.diagram.path.as_posix() if technique.diagram else None,
         areas=list(technique.areas),
@@ -220,10 +220,7 @@ def section_view(section: Section, low_ink: bool = False) -> SimpleNamespace:
     """A section for the layouts; with --low-ink its colour only outlines and
     tints, so text on it is ink."""
     return SimpleNamespace(
-        slug=section.slug,
-        title=section.title,
-        number=section.number,
-        colour=section.colour,
+        **copied(section, "slug", "title", "number", "colour"),
         text_colour=INK if low_ink else text_colour_on(section.colour),
         intro=blocks_view(section.intro),
         technique_count=len(section.techniques),
@@ -236,13 +233,8 @@ def deck_view(deck: Deck) -> SimpleNamespace:
     year, month = build_month(deck)
     edition = labels_view(deck).edition.format(month=month_name(deck.language, month), year=year)
     return SimpleNamespace(
-        slug=deck.slug,
-        title=deck.title,
-        subtitle=deck.subtitle,
-        author=deck.author,
-        language=deck.language,
+        **copied(deck, "slug", "title", "subtitle", "author", "language", "technique_count"),
         intro=blocks_view(deck.intro),
-        technique_count=deck.technique_count,
         section_count=len(deck.sections),
         colours=[s.colour for s in deck.sections],
         contact=list(deck.contact),

@@ -9,21 +9,12 @@ import click
 
 if TYPE_CHECKING:
     from cards.options import BuildSettings
+from cards.cli import options as opt
 from cards.cli.app import _deck_argument, _print_problems, _progress, _run
-from cards.cli.options import (
-    _card_size,
-    _offset,
-    debug_option,
-    deck_argument,
-    out_option,
-    paper_option,
-    strict_option,
-    templates_option,
-)
 
 
 @click.command()
-@deck_argument
+@opt.deck_argument
 @click.option(
     "-f",
     "--format",
@@ -33,13 +24,13 @@ from cards.cli.options import (
     show_default=True,
     help="What to write.",
 )
-@out_option
-@paper_option
+@opt.out_option
+@opt.paper_option
 @click.option(
     "--card-size",
     default="pocket",
     show_default=True,
-    callback=_card_size,
+    callback=opt.card_size,
     help="pocket (63x88), a7 (74x105), a6 (105x148), index (3x5 in), business (85x55) or WxH in mm, e.g. 70x100.",
 )
 @click.option(
@@ -54,7 +45,7 @@ from cards.cli.options import (
 @click.option(
     "--back-offset",
     metavar="XxY",
-    callback=_offset,
+    callback=opt.offset,
     help="Move the backs by X and Y mm to match your printer (see 'cards calibrate').",
 )
 @click.option(
@@ -119,11 +110,11 @@ from cards.cli.options import (
     help="Only the technique cards: no title, 'Before you start' or routine card.",
 )
 @click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
-@templates_option
+@opt.templates_option
 @click.option(
     "--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops)."
 )
-@strict_option
+@opt.strict_option
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 @click.option(
     "-v",
@@ -131,7 +122,7 @@ from cards.cli.options import (
     is_flag=True,
     help="Also say what is read and how long each step takes; print every warning.",
 )
-@debug_option
+@opt.debug_option
 def build(
     deck: str | None,
     format_: str,

@@ -6,15 +6,8 @@ from pathlib import Path
 
 import click
 
+from cards.cli import options as opt
 from cards.cli.app import Fail, _deck_argument, _print_problems, _run
-from cards.cli.options import (
-    debug_option,
-    deck_argument,
-    out_option,
-    paper_option,
-    strict_option,
-    templates_option,
-)
 
 
 @click.command(name="new")
@@ -41,12 +34,12 @@ def new(path: str) -> None:
 
 
 @click.command()
-@deck_argument
-@out_option
-@paper_option
-@templates_option
+@opt.deck_argument
+@opt.out_option
+@opt.paper_option
+@opt.templates_option
 @click.option("--open", "open_", is_flag=True, help="Open the cards PDF in your PDF viewer too.")
-@debug_option
+@opt.debug_option
 def preview(
     deck: str | None, out_dir: str, paper: str, templates: str | None, open_: bool, debug: bool
 ) -> None:
@@ -71,10 +64,10 @@ def preview(
 
 
 @click.command()
-@out_option
-@paper_option
+@opt.out_option
+@opt.paper_option
 @click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True)
-@debug_option
+@opt.debug_option
 def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
     """Write a two-sided test sheet that measures how far your printer shifts the back."""
     from cards.calibrate import calibration_pdf
@@ -86,11 +79,11 @@ def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
 
 
 @click.command()
-@deck_argument
-@templates_option
-@strict_option
+@opt.deck_argument
+@opt.templates_option
+@opt.strict_option
 @click.option("-v", "--verbose", is_flag=True, help="Print every warning, however many alike.")
-@debug_option
+@opt.debug_option
 def check(
     deck: str | None, templates: str | None, strict: bool, verbose: bool, debug: bool
 ) -> None:
@@ -118,7 +111,7 @@ def check(
     "--title", help="The deck's title (a .csv has no deck sheet); default: the file's name."
 )
 @click.option("--force", is_flag=True, help="Replace DECK if it exists.")
-@debug_option
+@opt.debug_option
 def import_(sheet: str, deck: str, title: str | None, force: bool, debug: bool) -> None:
     """Write the deck folder DECK from SHEET, a .csv or .xlsx with one row per technique."""
     from cards.sheets import import_sheet
@@ -131,7 +124,7 @@ def import_(sheet: str, deck: str, title: str | None, force: bool, debug: bool) 
 @click.command(name="export")
 @click.argument("deck", type=click.Path())
 @click.argument("sheet", type=click.Path(dir_okay=False))
-@debug_option
+@opt.debug_option
 def export(deck: str, sheet: str, debug: bool) -> None:
     """Write DECK as SHEET (.csv: the techniques; .xlsx: the whole deck) for cards import."""
     from cards.sheets import export_deck
@@ -141,8 +134,8 @@ def export(deck: str, sheet: str, debug: bool) -> None:
 
 
 @click.command(name="list")
-@deck_argument
-@debug_option
+@opt.deck_argument
+@opt.debug_option
 def list_(deck: str | None, debug: bool) -> None:
     """Print the deck's sections and techniques."""
     from cards.build import load

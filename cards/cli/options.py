@@ -37,7 +37,7 @@ debug_option = click.option(
 )
 
 
-def _card_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
+def card_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
     from cards.geometry import parse_size_mm
     from cards.layout.theme import CARD_SIZES_MM
 
@@ -51,7 +51,7 @@ def _card_size(ctx: click.Context, param: click.Parameter, value: str) -> str:
     return value
 
 
-def _offset(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float]:
+def offset(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[float, float]:
     from cards.geometry import parse_offset_mm
 
     if value is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +111,32 @@ def deck_path(
     return target
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What reading one deck shares across its files."""
+
+    root: Path  # the deck folder: nothing outside it is read
+    md: MarkdownIt  # set for the deck's language
+    problems: Problems
+    diagrams: DiagramReader
+
+
+@dataclass(frozen=True)
+class SectionRead:
+    """A section folder read: its fields, intro and techniques, before numbering."""
+
+    folder: Path
+    values: dict[str, Any]
+    intro: tuple[Block, ...]
+    techniques: list[Technique]
+    colour_line: int  # where its colour is written (or 1), for messages about it
+    diagram: Diagram | None  # its own, else the deck's
+
+
 def load_technique(
-    path: Path,
-    md: MarkdownIt,
-    problems: Problems,
-    deck_root: Path | None = None,
-    diagrams: DiagramReader | None = None,
-    inherited: Diagram | None = None,
+    path: Path, reading: Reading, inherited: Diagram | None = None
 ) -> tuple[Technique, int | None] | None:
+    md, problems, deck_root, diagrams = reading.md, reading.problems, reading.root, reading.diagrams
     doc = read_document(path, problems)
     if doc is None:
         return None
@@ -127,8 +145,7 @@ def load_technique(
         return None
     image = None
     if "image" in values:
-        image = deck_path(doc, "image", values["image"], deck_root or path.parent, problems)
-    diagrams = diagrams or DiagramReader(deck_root or path.parent, problems)
+        image = deck_path(doc, "image", values["image"], deck_root, problems)
     diagram = diagrams.resolve(doc, values["diagram"]) if "diagram" in values else inherited
     areas, arrows = diagrams.parts_named(doc, values, diagram)
     body = markdown_blocks(doc, md, problems)
@@ -153,14 +170,10 @@ def load_technique(
 
 
 def load_section(
-    folder: Path,
-    md: MarkdownIt,
-    problems: Problems,
-    diagrams: DiagramReader | None = None,
-    deck_diagram: Diagram | None = None,
-) -> tuple[dict[str, Any], tuple[Block, ...], list[Technique]] | None:
+    folder: Path, reading: Reading, deck_diagram: Diagram | None = None
+) -> SectionRead | None:
+    md, problems, deck_root, diagrams = reading.md, reading.problems, reading.root, reading.diagrams
     index = folder / INDEX
-    deck_root = folder.parent
     values: dict[str, Any] | None = None
     intro: tuple[Block, ...] = ()
     doc = None
@@ -170,7 +183,6 @@ def load_section(
         doc = read_document(index, problems)
         values = check_fields(doc, SECTION_FIELDS, problems) if doc else None
         intro = markdown_blocks(doc, md, problems) if doc else ()
-    diagrams = diagrams or DiagramReader(deck_root, problems)
     diagram = deck_diagram
     if doc and values and "diagram" in values:
         diagram = diagrams.resolve(doc, values["diagram"])
@@ -186,16 +198,13 @@ def load_section(
             problems.warning(
                 other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md"
             )
-    loaded = [
-        t for p in files if (t := load_technique(p, md, problems, deck_root, diagrams, diagram))
-    ]
+    loaded = [t for p in files if (t := load_technique(p, reading, diagram))]
     loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
     techniques = [t for t, _ in loaded if not t.draft]
     if values is None:
         return None
-    values["_colour_line"] = doc.field_lines.get("colour", 1) if doc else 1
-    values["diagram"] = diagram
-    return values, intro, techniques
+    colour_line = doc.field_lines.get("colour", 1) if doc else 1
+    return SectionRead(folder, values, intro, techniques, colour_line, diagram)
 
 
 def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
@@ -246,22 +255,24 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
             problems.warning(stray, 1, "ignored: a technique must be inside a section folder")
 
     sections = []
-    raw_sections = []
+    raw_sections: list[SectionRead] = []
     layouts = deck_values.get("templates")
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name)):
         if layouts and sub.resolve() == layouts:
             continue  # the deck's own layouts, not a section
         if not stays_inside(sub, folder, problems, "the section folder"):
             continue
-        loaded = load_section(sub, md, problems, diagrams, deck_values.get("diagram"))
+        reading = Reading(folder, md, problems, diagrams)
+        loaded = load_section(sub, reading, deck_values.get("diagram"))
         if loaded:
-            raw_sections.append((sub, *loaded))
-    raw_sections.sort(key=lambda s: sort_key(s[1].get("weight"), s[0].name))
+            raw_sections.append(loaded)
+    raw_sections.sort(key=lambda s: sort_key(s.values.get("weight"), s.folder.name))
 
-    taken = {values["colour"] for _, values, _, _ in raw_sections if "colour" in values}
+    taken = {s.values["colour"] for s in raw_sections if "colour" in s.values}
     spare = itertools.cycle([c for c in PALETTE if c not in taken] or PALETTE)
     number = 0
-    for index, (sub, values, intro, techniques) in enumerate(raw_sections, start=1):
+    for index, read in enumerate(raw_sections, start=1):
+        sub, values, intro, techniques = read.folder, read.values, read.intro, read.techniques
         colour = values.get("colour") or next(spare)
         numbered = []
         for t in techniques:
@@ -273,11 +284,11 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
                 title=typographic(md, values["title"]) if "title" in values else sub.name,
                 colour=colour,
                 intro=intro,
-                source=Source(sub / INDEX, values["_colour_line"]),
+                source=Source(sub / INDEX, read.colour_line),
                 techniques=tuple(numbered),
                 number=index,
                 weight=values.get("weight"),
-                diagram=values.get("diagram"),
+                diagram=read.diagram,
             )
         )
 

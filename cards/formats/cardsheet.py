@@ -14,7 +14,7 @@ from __future__ import annotations
 import io
 import itertools
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -123,19 +123,20 @@ def cards_pdf(
     define_icons(canvas)
     labels = vars(labels_view(deck))  # the deck's own words (labels:) over its language's
     pages = drawn = 0
+    painter = SheetPainter(canvas, layout, theme, options)
     for number in range(total):
         on_sheet = list(itertools.islice(cards, layout.per_sheet))
         drawn += len(on_sheet)
         if options.fold:
-            draw_fold_sheet(canvas, on_sheet, layout, theme, options)
+            painter.folds(on_sheet)
         else:
-            draw_front_sheet(canvas, on_sheet, layout, theme, options)
+            painter.fronts(on_sheet)
         canvas.doForm(marks)
         draw_sheet_footer(canvas, deck, layout, sheet, theme, labels, number + 1, total)
         canvas.showPage()
         pages += 1
         if options.card_backs and not options.fold:
-            draw_back_sheet(canvas, on_sheet, layout, theme, options)
+            painter.backs(on_sheet)
             canvas.showPage()
             pages += 1
     canvas.save()
@@ -149,86 +150,51 @@ def deck_card_count(deck: Deck) -> int:
     return sum(len(section.techniques) for section in deck.sections)
 
 
-def draw_front_sheet(
-    canvas: Canvas,
-    on_sheet: list[PreparedCard],
-    layout: Grid,
-    theme: CardTheme,
-    options: BuildSettings,
-) -> None:
-    for index, card in enumerate(on_sheet):
-        place(
-            canvas,
-            card.front,
-            layout.slot(index),
-            theme,
-            slot_bleed(layout, index, len(on_sheet), theme.bleed_mm),
-            options.guides,
-        )
+@dataclass(frozen=True)
+class SheetPainter:
+    """Draws cards into the slots of one kind of sheet: fronts, backs or fold-over
+    pairs, each card placed at its slot's trim corner with its bleed."""
 
+    canvas: Canvas
+    layout: Grid
+    theme: CardTheme
+    options: BuildSettings
 
-def draw_back_sheet(
-    canvas: Canvas,
-    on_sheet: list[PreparedCard],
-    layout: Grid,
-    theme: CardTheme,
-    options: BuildSettings,
-) -> None:
-    """Each back in the slot behind its front, shifted by the printer's measured offset."""
-    slots = {
-        mirror_slot(layout, index, options.duplex_for("cards")): card
-        for index, card in enumerate(on_sheet)
-    }
-    dx_mm, dy_mm = options.back_offset_mm
-    canvas.saveState()
-    canvas.translate(mm_to_pt(dx_mm), mm_to_pt(dy_mm))
-    for index, card in slots.items():
-        if card.back:
-            bleed = slot_bleed(layout, index, set(slots), theme.bleed_mm)
-            place(canvas, card.back, layout.slot(index), theme, bleed, options.guides)
-    canvas.restoreState()
+    def fronts(self, on_sheet: list[PreparedCard]) -> None:
+        for index, card in enumerate(on_sheet):
+            bleed = slot_bleed(self.layout, index, len(on_sheet), self.theme.bleed_mm)
+            self.place(card.front, self.layout.slot(index), bleed)
 
+    def backs(self, on_sheet: list[PreparedCard]) -> None:
+        """Each back in the slot behind its front, shifted by the printer's measured offset."""
+        flip = self.options.duplex_for("cards")
+        slots = {mirror_slot(self.layout, i, flip): card for i, card in enumerate(on_sheet)}
+        dx_mm, dy_mm = self.options.back_offset_mm
+        self.canvas.saveState()
+        self.canvas.translate(mm_to_pt(dx_mm), mm_to_pt(dy_mm))
+        for index, card in slots.items():
+            if card.back:
+                bleed = slot_bleed(self.layout, index, set(slots), self.theme.bleed_mm)
+                self.place(card.back, self.layout.slot(index), bleed)
+        self.canvas.restoreState()
 
-def draw_fold_sheet(
-    canvas: Canvas,
-    on_sheet: list[PreparedCard],
-    layout: Grid,
-    theme: CardTheme,
-    options: BuildSettings,
-) -> None:
-    """Front and back side by side; the colour bleeds everywhere but across the fold."""
-    for index, card in enumerate(on_sheet):
-        outer = slot_bleed(layout, index, len(on_sheet), theme.bleed_mm)
-        front_box, back_box = fold_halves(layout.slot(index))
-        place(
-            canvas,
-            card.front,
-            front_box,
-            theme,
-            Bleed(outer.left_mm, 0, outer.top_mm, outer.bottom_mm),
-            options.guides,
-        )
-        if card.back:
-            place(
-                canvas,
-                card.back,
-                back_box,
-                theme,
-                Bleed(0, outer.right_mm, outer.top_mm, outer.bottom_mm),
-                options.guides,
-            )
-        draw_fold_line(canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, theme)
+    def folds(self, on_sheet: list[PreparedCard]) -> None:
+        """Front and back side by side; the colour bleeds everywhere but across the fold."""
+        for index, card in enumerate(on_sheet):
+            outer = slot_bleed(self.layout, index, len(on_sheet), self.theme.bleed_mm)
+            front_box, back_box = fold_halves(self.layout.slot(index))
+            self.place(card.front, front_box, replace(outer, right_mm=0))
+            if card.back:
+                self.place(card.back, back_box, replace(outer, left_mm=0))
+            draw_fold_line(self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme)
 
-
-def place(
-    canvas: Canvas, card: FittedCard, box: Box, theme: CardTheme, bleed: Bleed, guides: bool
-) -> None:
-    canvas.saveState()
-    canvas.translate(mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
-    draw_card(canvas, card, theme, bleed)
-    if guides:
-        draw_guides(canvas, theme)
-    canvas.restoreState()
+    def place(self, card: FittedCard, box: Box, bleed: Bleed) -> None:
+        self.canvas.saveState()
+        self.canvas.translate(mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
+        draw_card(self.canvas, card, self.theme, bleed)
+        if self.options.guides:
+            draw_guides(self.canvas, self.theme)
+        self.canvas.restoreState()
 
 
 def draw_fold_line(

@@ -143,45 +143,39 @@ def styles_for(scale: TypeScale) -> Styles:
         lead=ParagraphStyle(
             "lead", parent=body, textColor=grey, spaceAfter=scale.paragraph_gap_pt * 1.5
         ),
-        footer=ParagraphStyle(
-            "footer",
-            fontName=FONT_REGULAR,
-            fontSize=scale.footer_pt,
-            leading=scale.footer_pt * 1.2,
-            textColor=grey,
+        footer=line_style("footer", FONT_REGULAR, scale.footer_pt, 1.2, grey),
+        meta=line_style("meta", FONT_REGULAR, scale.meta_pt, 1.3, ink),
+        display=line_style(
+            "display", FONT_SEMIBOLD, scale.display_pt, 1.08, ink, after=scale.display_pt * 0.3
         ),
-        meta=ParagraphStyle(
-            "meta",
-            fontName=FONT_REGULAR,
-            fontSize=scale.meta_pt,
-            leading=scale.meta_pt * 1.3,
-            textColor=ink,
+        subtitle=line_style(
+            "subtitle", FONT_REGULAR, scale.subtitle_pt, 1.25, grey, after=scale.subtitle_pt * 0.8
         ),
-        display=ParagraphStyle(
-            "display",
-            fontName=FONT_SEMIBOLD,
-            fontSize=scale.display_pt,
-            leading=scale.display_pt * 1.08,
-            textColor=ink,
-            spaceAfter=scale.display_pt * 0.3,
-        ),
-        subtitle=ParagraphStyle(
-            "subtitle",
-            fontName=FONT_REGULAR,
-            fontSize=scale.subtitle_pt,
-            leading=scale.subtitle_pt * 1.25,
-            textColor=grey,
-            spaceAfter=scale.subtitle_pt * 0.8,
-        ),
-        byline=ParagraphStyle(
-            "byline",
-            fontName=FONT_REGULAR,
-            fontSize=scale.footer_pt * 1.4,
-            leading=scale.footer_pt * 1.8,
-            textColor=grey,
-            spaceBefore=scale.subtitle_pt * 2,
+        byline=line_style(
+            "byline", FONT_REGULAR, scale.footer_pt * 1.4, 9 / 7, grey, before=scale.subtitle_pt * 2
         ),
         scale=scale,
+    )
+
+
+def line_style(
+    name: str,
+    font: str,
+    size_pt: float,
+    leading: float,
+    colour: Any,
+    after: float = 0.0,
+    before: float = 0.0,
+) -> ParagraphStyle:
+    """A style of its own (no parent): font, size, leading as a factor of the size."""
+    return ParagraphStyle(
+        name,
+        fontName=font,
+        fontSize=size_pt,
+        leading=size_pt * leading,
+        textColor=colour,
+        spaceAfter=after,
+        spaceBefore=before,
     )
 
 
