@@ -101,7 +101,7 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
         deck, problems = load(deck_path)
     except ContentError as exc:
         return exc.problems
-    from cards.glyphs import missing_characters
+    from cards.layout.glyphs import missing_characters
 
     env = environment(templates, deck.templates)
     found = list(problems) + missing_characters(deck)
@@ -120,8 +120,8 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
 
 def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     """Write the requested PDFs; raises ContentError or OutputError, writing nothing then."""
-    from cards.glyphs import missing_characters
-    from cards.output import write_atomic
+    from cards.layout.glyphs import missing_characters
+    from cards.output.files import write_atomic
 
     started = time.perf_counter()
     ready()
@@ -228,7 +228,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     from cards.formats.card_fitting import PreparedCard, extra_cards, iter_cards
     from cards.formats.cardsheet import cards_pdf
     from cards.layout.theme import SheetTheme
-    from cards.pdf import DUPLEX_SETTING
+    from cards.output.pdf import DUPLEX_SETTING
     from cards.templating import environment
 
     started = time.perf_counter()
@@ -296,7 +296,7 @@ def _booklet(
 ) -> list[tuple[Path, bytes, str]]:
     from cards.formats.booklet_files import booklet_pdfs
     from cards.formats.booklet_plan import booklet_theme, plan_booklet
-    from cards.pdf import DUPLEX_SETTING
+    from cards.output.pdf import DUPLEX_SETTING
     from cards.templating import environment
 
     started = time.perf_counter()

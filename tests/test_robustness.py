@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdfcheck import all_text, page_count
 
-from cards import output
 from cards.cli import main
+from cards.output import files as output
 
 PROBLEM_LINE = re.compile(r"^.+:\d+: (error|warning): .+$")
 

@@ -80,7 +80,7 @@ class Fail(click.ClickException):
 
 
 def _run(action: Callable[[], T], debug: bool, verbose: bool = False) -> T:
-    from cards.output import OutputError
+    from cards.output.files import OutputError
     from cards.problems import ContentError, plural
 
     try:

@@ -46,7 +46,7 @@ def preview(
     """Build DECK, then write PNG pictures of the first cards sheet and booklet pages into OUT/preview/."""
     from cards.build import build as build_deck
     from cards.options import BuildSettings
-    from cards.preview import previews
+    from cards.output.preview import previews
 
     settings = BuildSettings(
         out_dir=Path(out_dir), paper=paper, templates=Path(templates) if templates else None
@@ -70,8 +70,8 @@ def preview(
 @opt.debug_option
 def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
     """Write a two-sided test sheet that measures how far your printer shifts the back."""
-    from cards.calibrate import calibration_pdf
-    from cards.output import write_atomic
+    from cards.formats.calibrate import calibration_pdf
+    from cards.output.files import write_atomic
 
     path = Path(out_dir) / "duplex-calibration.pdf"
     _run(lambda: write_atomic(path, calibration_pdf(paper, duplex)), debug)

@@ -24,7 +24,7 @@ from cards.layout.theme import (
 )
 from cards.model import Deck
 from cards.options import BuildSettings
-from cards.pdf import ask_for_duplex, new_canvas
+from cards.output.pdf import ask_for_duplex, new_canvas
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ from cards.layout.theme import (
     paint,
 )
 from cards.model import Deck
-from cards.pdf import ask_for_duplex, new_canvas
+from cards.output.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, ContentError, Problem
 from cards.templating import (
     labels_view,

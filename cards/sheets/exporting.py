@@ -138,6 +138,6 @@ def write_xlsx(
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    from cards.output import write_atomic
+    from cards.output.files import write_atomic
 
     write_atomic(path, data)

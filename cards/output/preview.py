@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cards.output import write_atomic
+from cards.output.files import write_atomic
 
 PREVIEW_DPI = 100
 BOOKLET_PREVIEW_PAGES = 4

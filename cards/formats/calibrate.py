@@ -22,7 +22,7 @@ from cards.layout.theme import (
     paint,
     register_fonts,
 )
-from cards.pdf import ask_for_duplex
+from cards.output.pdf import ask_for_duplex
 
 CROSS_MM = 8.0
 SCALE_MM = 6  # ticks from -SCALE_MM to +SCALE_MM
