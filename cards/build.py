@@ -225,10 +225,10 @@ def large_print_theme(
 
 
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
+    from cards.formats.canvas import DUPLEX_SETTING
     from cards.formats.card_fitting import PreparedCard, extra_cards, iter_cards
     from cards.formats.cardsheet import cards_pdf
     from cards.layout.theme import SheetTheme
-    from cards.output.pdf import DUPLEX_SETTING
     from cards.templating import environment
 
     started = time.perf_counter()
@@ -296,7 +296,7 @@ def _booklet(
 ) -> list[tuple[Path, bytes, str]]:
     from cards.formats.booklet_files import booklet_pdfs
     from cards.formats.booklet_plan import booklet_theme, plan_booklet
-    from cards.output.pdf import DUPLEX_SETTING
+    from cards.formats.canvas import DUPLEX_SETTING
     from cards.templating import environment
 
     started = time.perf_counter()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet, Page
+from cards.formats.canvas import ask_for_duplex, new_canvas
 from cards.geometry import (
     saddle_order,
 )
@@ -24,7 +25,6 @@ from cards.layout.theme import (
 )
 from cards.model import Deck
 from cards.options import BuildSettings
-from cards.output.pdf import ask_for_duplex, new_canvas
 
 
 @dataclass(frozen=True)

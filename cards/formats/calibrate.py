@@ -13,6 +13,7 @@ import io
 from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
 
+from cards.formats.canvas import ask_for_duplex
 from cards.geometry import mirror_point
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -22,7 +23,6 @@ from cards.layout.theme import (
     paint,
     register_fonts,
 )
-from cards.output.pdf import ask_for_duplex
 
 CROSS_MM = 8.0
 SCALE_MM = 6  # ticks from -SCALE_MM to +SCALE_MM

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from cards.formats.canvas import ask_for_duplex, new_canvas
 from cards.formats.card import (
     FittedCard,
     draw_card,
@@ -48,7 +49,6 @@ from cards.layout.theme import (
     paint,
 )
 from cards.model import Deck
-from cards.output.pdf import ask_for_duplex, new_canvas
 from cards.problems import ERROR, ContentError, Problem
 from cards.templating import (
     labels_view,

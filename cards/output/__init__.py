@@ -1,1 +1,1 @@
-"""Output: a PDF canvas set up the same way for every file, atomic writes, previews."""
+"""Output: bytes into files atomically, and PNG previews of what was written."""
