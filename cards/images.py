@@ -35,6 +35,20 @@ class ImageTrouble(ValueError):
     """A picture that cannot be used; the message says why, in plain words."""
 
 
+def file_stamps(*paths: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """Each file's path, size and time: what says a picture changed since last read."""
+    stamps = []
+    for path in paths:
+        if path is None:
+            continue
+        try:
+            stat = path.stat()
+            stamps.append((str(path), stat.st_size, stat.st_mtime_ns))
+        except OSError:
+            stamps.append((str(path), -1, -1))
+    return tuple(stamps)
+
+
 def bitmap_size(path: Path) -> tuple[int, int]:
     """Width and height in pixels of a PNG or JPEG, read from its header."""
     try:

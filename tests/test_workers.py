@@ -114,3 +114,40 @@ def test_a_watch_rebuild_lays_out_only_the_edited_card(big_deck, tmp_path, monke
         assert (tmp_path / "watch" / f"deck-{name}.pdf").read_bytes() == (
             cold / f"deck-{name}.pdf"
         ).read_bytes(), name
+
+
+def test_a_picture_replaced_during_a_watch_session_is_read_again(tmp_path, monkeypatch):
+    """The picture cache is keyed by the file's size and time, not its path alone:
+    a taller picture under the same name gives a taller picture on the card."""
+    import os
+
+    from PIL import Image
+    from pdfcheck import pixel_mm, render
+
+    from tests.conftest import small_deck, technique, write_deck
+
+    deck = write_deck(
+        tmp_path / "deck", small_deck(**{"01-one/01-alpha.md": technique("Alpha", image="p.png")})
+    )
+    picture = deck / "01-one" / "p.png"
+    Image.new("RGB", (100, 50), (220, 20, 20)).save(picture)  # wide
+    settings = BuildSettings(out_dir=tmp_path / "out", format="cards", cache=new_cache())
+
+    def red_height_mm() -> float:
+        image = render(tmp_path / "out" / "deck-cards.pdf", 0, 100)
+        rows = [
+            y / 10
+            for y in range(2000, 2870)
+            if any(
+                pixel_mm(image, 297, x / 10, y / 10, 100) == (220, 20, 20)
+                for x in range(420, 700, 5)
+            )
+        ]
+        return max(rows) - min(rows)
+
+    build(deck, settings)
+    wide = red_height_mm()
+    Image.new("RGB", (100, 150), (220, 20, 20)).save(picture)  # now tall, same name
+    os.utime(picture, ns=(10**18, 10**18))  # and surely a newer time
+    build(deck, settings)
+    assert red_height_mm() > 2.5 * wide

@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable
 from cards.geometry import (
     padded_page_count,
 )
+from cards.images import file_stamps
 from cards.layout.blocks import flowables
 from cards.layout.fit import Overflow, fit, paginate
 from cards.layout.markup import Layout, parse_layout
@@ -46,6 +47,17 @@ TEMPLATES = {
 }
 
 
+@dataclass(frozen=True)
+class Pending:
+    """How to lay out a planned page: its colour, the file its text came from and
+    its title (for messages), and what its layout receives beyond the deck's."""
+
+    accent: str
+    source: Path
+    title: str
+    extra: dict[str, object]
+
+
 @dataclass
 class Page:
     """One page: planned (``pending`` says how to lay it out) or laid out."""
@@ -59,7 +71,7 @@ class Page:
     anchors: list[str] = field(default_factory=list)
     outline: list[tuple[str, str, int]] = field(default_factory=list)
     number: int = 0
-    pending: dict[str, Any] | None = None
+    pending: Pending | None = None
 
     @property
     def odd(self) -> bool:
@@ -152,7 +164,7 @@ class Planner:
             None,
             None,
             None,
-            pending={"accent": accent, "source": source, "title": title, "extra": extra},
+            pending=Pending(accent, source, title, extra),
         )
 
     def lay_out(self, page: Page, cache: dict[Any, Any] | None = None) -> Page:
@@ -163,14 +175,17 @@ class Planner:
         """
         if page.pending is None:
             return page
-        accent, source, title = (
-            page.pending["accent"],
-            page.pending["source"],
-            page.pending["title"],
-        )
+        accent, source, title = page.pending.accent, page.pending.source, page.pending.title
         name = TEMPLATES[page.kind]
-        xml = render(self.env, name, **self.context, **page.pending["extra"])
+        xml = render(self.env, name, **self.context, **page.pending.extra)
+        technique = page.technique
+        pictures = file_stamps(
+            technique.image if technique else None,
+            technique.diagram.path if technique and technique.diagram else None,
+            self.deck.logo,
+        )
         key = (xml, self.theme, accent, hyphenation_for(self.deck), str(source), page.number)
+        key += (pictures,)
         if cache is not None and key in cache:
             laid_out, found = cache[key]
             self.problems.extend(found)

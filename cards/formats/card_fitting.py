@@ -18,6 +18,7 @@ from cards.formats.card import (
     continued_cards,
     fit_card,
 )
+from cards.images import file_stamps
 from cards.layout.fit import Overflow
 from cards.layout.markup import Layout, parse_layout
 from cards.layout.styles import hyphenation_for
@@ -63,7 +64,8 @@ def prepare_cards(
     return cards, problems
 
 
-CacheKey = tuple[str, str, CardTheme, str, str, str]  # template, layout, theme, language …
+# template, layout markup, theme, language, overflow, file, and its pictures' stamps
+CacheKey = tuple[object, ...]
 FittedSides = tuple[list[FittedCard], list[FittedCard], list[Problem]]
 
 
@@ -183,7 +185,10 @@ class CardWork:
         """One side of a technique's card, fitted; with ``overflow="continue"`` a
         technique too long even at the smallest size runs on over more cards."""
         xml = render(self.env, name, **self.context(technique))
-        key = (name, xml, self.theme, self.language, self.overflow, str(technique.source.path))
+        diagram = technique.diagram.path if technique.diagram else None
+        pictures = file_stamps(technique.image, diagram)
+        key: CacheKey = (name, xml, self.theme, self.language, self.overflow)
+        key += (str(technique.source.path), pictures)
         if used is not None and cache is not None:
             used.add(key)
         if cache is not None and key in cache.entries:

@@ -141,7 +141,13 @@ def cards_pdf(
             pages += 1
     canvas.save()
     return CardsResult(
-        buffer.getvalue(), drawn, total, layout.per_sheet, options.paper, layout.landscape, pages
+        data=buffer.getvalue(),
+        cards=drawn,
+        sheets=total,
+        per_sheet=layout.per_sheet,
+        paper=options.paper,
+        landscape=layout.landscape,
+        pages=pages,
     )
 
 
@@ -239,7 +245,15 @@ def print_shop_pdf(
             canvas.showPage()
             pages += 1
     canvas.save()
-    return CardsResult(buffer.getvalue(), drawn, 0, 1, options.paper, False, pages)
+    return CardsResult(
+        data=buffer.getvalue(),
+        cards=drawn,
+        sheets=0,
+        per_sheet=1,
+        paper=options.paper,
+        landscape=False,
+        pages=pages,
+    )
 
 
 # -- sheet furniture ------------------------------------------------------------------
