@@ -121,8 +121,8 @@ def test_a_picture_replaced_during_a_watch_session_is_read_again(tmp_path, monke
     a taller picture under the same name gives a taller picture on the card."""
     import os
 
-    from PIL import Image
     from pdfcheck import pixel_mm, render
+    from PIL import Image
 
     from tests.conftest import small_deck, technique, write_deck
 

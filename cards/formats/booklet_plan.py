@@ -184,8 +184,8 @@ class Planner:
             technique.diagram.path if technique and technique.diagram else None,
             self.deck.logo,
         )
-        key = (xml, self.theme, accent, hyphenation_for(self.deck), str(source), page.number)
-        key += (pictures,)
+        key: tuple[object, ...] = (xml, self.theme, accent, hyphenation_for(self.deck))
+        key += (str(source), page.number, pictures)
         if cache is not None and key in cache:
             laid_out, found = cache[key]
             self.problems.extend(found)
