@@ -37,17 +37,23 @@ def all_text(pdf: Path) -> str:
 
 def text_runs(pdf: Path, index: int) -> list[Text]:
     """Every shown text run with its start point on the page, in millimetres."""
-    runs: list[Text] = []
+    return [Text(r.text, r.x_mm, r.y_mm) for r in sized_runs(pdf, index)]
 
-    def visit(text, cm, tm, font_dict, font_size):
-        if not text.strip():
-            return
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        runs.append(Text(text.strip(), x / PT_PER_MM, y / PT_PER_MM))
 
-    pypdf.PdfReader(pdf).pages[index].extract_text(visitor_text=visit)
-    return runs
+def outline_pages(pdf: Path) -> dict[str, int]:
+    """Every outline entry's title and the 0-based page it points to."""
+    reader = pypdf.PdfReader(pdf)
+    found = {}
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found[item.title] = reader.get_destination_page_number(item)
+
+    walk(reader.outline)
+    return found
 
 
 def fonts(pdf: Path) -> dict[str, bool]:

@@ -15,6 +15,7 @@ from pdfcheck import (
     PT_PER_MM,
     close,
     hex_rgb,
+    outline_pages,
     page_count,
     page_size_mm,
     page_text,
@@ -92,18 +93,7 @@ def starts_page(title: str, text: str) -> bool:
 
 def technique_pages(reading: Path) -> dict[str, int]:
     """Technique title → 1-based page, from the outline."""
-    reader = pypdf.PdfReader(reading)
-    found = {}
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                found[item.title] = reader.get_destination_page_number(item) + 1
-
-    walk(reader.outline)
-    return found
+    return {title: page + 1 for title, page in outline_pages(reading).items()}
 
 
 def test_each_technique_on_its_own_page_in_order(booklet, deck):

@@ -8,7 +8,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import DEFAULT_DECK, REPO, small_deck, technique
-from pdfcheck import all_text, close, hex_rgb, pixel_mm, render, text_runs
+from pdfcheck import all_text, close, hex_rgb, outline_pages, pixel_mm, render, text_runs
 
 from cards.cli import main
 from cards.colour import tint
@@ -142,8 +142,7 @@ def booklet_box(pdf: Path, page: int, title: str, odd: bool, opens: bool):
 
 def test_each_booklet_page_lights_its_areas(built, deck):
     pdf = built / "foot-massage-booklet.pdf"
-    reader = pypdf.PdfReader(pdf)
-    pages = {o.title: reader.get_destination_page_number(o) for o in flatten(reader.outline)}
+    pages = outline_pages(pdf)
     for section in deck.sections:
         for index, t in enumerate(section.techniques):
             page = pages[t.title]
@@ -157,24 +156,11 @@ def test_each_booklet_page_lights_its_areas(built, deck):
                 ), (t.title, area)
 
 
-def flatten(items):
-    for item in items:
-        if isinstance(item, list):
-            yield from flatten(item)
-        else:
-            yield item
-
-
 def test_a_section_opens_with_all_its_areas_lit(built, deck):
     """The opener panel shows each diagram its techniques use, every area lit at once."""
     pdf = built / "foot-massage-booklet.pdf"
     soles = deck.sections[1]
-    reader = pypdf.PdfReader(pdf)
-    page = next(
-        reader.get_destination_page_number(o)
-        for o in flatten(reader.outline)
-        if o.title == soles.title
-    )
+    page = outline_pages(pdf)[soles.title]
     image = render(pdf, page, DPI)
     # the panel's single diagram is 32 mm tall (46 mm panel less 7 mm above and below),
     # 24 mm wide, right-aligned at the text column's edge, 7 mm above the panel's foot

@@ -17,6 +17,7 @@ from pdfcheck import (
     char_boxes_mm,
     close,
     hex_rgb,
+    outline_pages,
     page_count,
     page_text,
     pixel_mm,
@@ -41,21 +42,6 @@ def build(deck: Path, out: Path, *options: str) -> Path:
 @pytest.fixture(scope="module")
 def out(tmp_path_factory) -> Path:
     return build(DEFAULT_DECK, tmp_path_factory.mktemp("handout"))
-
-
-def outline_pages(pdf: Path) -> dict[str, int]:
-    reader = pypdf.PdfReader(pdf)
-    found = {}
-
-    def walk(items):
-        for item in items:
-            if isinstance(item, list):
-                walk(item)
-            else:
-                found[item.title] = reader.get_destination_page_number(item)
-
-    walk(reader.outline)
-    return found
 
 
 # -- 1. type ----------------------------------------------------------------------------------
