@@ -341,3 +341,17 @@ def test_overflow_continue_runs_on_to_a_marked_card(run, deck_dir):
     for step in (1, 10, 21):
         assert re.search(rf"\b{step} Press the heel", text), step
     assert os.path.getsize("out/test-deck-cards.pdf") > 0
+
+
+def test_the_routine_card_is_left_out_of_a_big_deck(run, deck_dir):
+    files = small_deck()
+    for i in range(40):
+        files[f"01-one/{10 + i:02d}-more.md"] = technique(f"More {i}")
+    deck_dir(files)
+    result = run("build", "test-deck", "-f", "cards", "-o", "out")
+    assert result.exit_code == 0, result.output
+    assert (
+        "test-deck/_index.md:1: warning: the routine card is left out: 43 techniques are more "
+        "than one card lists (40 at most)"
+    ) in result.output
+    assert "THE ROUTINE" not in all_text(Path("out/test-deck-cards.pdf"))
