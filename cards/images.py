@@ -168,11 +168,6 @@ def _check_embedded(uri: str) -> None:
     _bitmap_size_of(data)
 
 
-def svg_ids(root: Any) -> list[str]:
-    """Every ``id`` in the SVG, in document order."""
-    return [e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")]
-
-
 def svg_drawing(root: Any, path: Path, font: str) -> Any:
     """The checked SVG as a ReportLab drawing: vectors, never a bitmap.
 
