@@ -230,3 +230,16 @@ def test_anything_in_a_cell_imports_or_gives_contract_lines(tmp_path_factory, ro
     if result.exit_code == 1:
         assert not (root / "deck").exists()
         assert sorted(os.listdir(root)) == ["deck.xlsx"]
+
+
+def test_a_plain_list_without_sections_is_one_section(run, tmp_path):
+    (tmp_path / "list.csv").write_text(
+        'title,steps\nNeck Tilt,"Tilt your head.\nHold."\nShoulder Roll,Roll back.\n',
+        encoding="utf-8",
+    )
+    result = run("import", "list.csv", "deck", "--title", "Desk Stretches")
+    assert result.exit_code == 0, result.output
+    deck, _ = load_deck(tmp_path / "deck")
+    assert [(s.title, [t.title for t in s.techniques]) for s in deck.sections] == [
+        ("Desk Stretches", ["Neck Tilt", "Shoulder Roll"])
+    ]

@@ -67,7 +67,7 @@ def import_sheet(
     if rows is None:
         raise ContentError(problems.items)
     deck_fields, deck_intro = deck_of(sheet, title, problems)
-    sections = plan_sections(rows, problems)
+    sections = plan_sections(rows, problems, str(deck_fields["title"]))
     if sheet.suffix.lower() == ".xlsx":
         add_section_sheet(sheet, sections, problems)
     if not rows and not problems.has_errors():
@@ -132,12 +132,18 @@ def read_table_pairs(sheet: Path, name: str, problems: SheetProblems) -> list[Ro
     return rows
 
 
-def plan_sections(rows: list[Row], problems: SheetProblems) -> dict[str, SectionPlan]:
-    """Sections in the order their rows first appear, each with its techniques."""
+def plan_sections(
+    rows: list[Row], problems: SheetProblems, whole: str = "Cards"
+) -> dict[str, SectionPlan]:
+    """Sections in the order their rows first appear, each with its techniques.
+
+    A sheet that names no section at all (a plain list of cards) is one section,
+    called ``whole``; once any row names one, a row must have a section (its own
+    or the one above it)."""
     known = set(TECHNIQUE_COLUMNS)
     unknown: dict[str, int] = {}
     sections: dict[str, SectionPlan] = {}
-    current = None
+    current = None if any("section" in row.values for row in rows) else whole
     for row in rows:
         for column in row.values:
             if column not in known:
