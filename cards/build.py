@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from cards.model import Deck
 from cards.options import BuildSettings
@@ -19,6 +19,7 @@ from cards.options import BuildSettings
 if TYPE_CHECKING:
     import jinja2
 
+    from cards.layout.fit import FitCache
     from cards.layout.theme import CardTheme
 from cards.problems import ERROR, ContentError, Problem
 
@@ -47,20 +48,28 @@ def default_deck() -> Path:
     return data_dir("content") / DEFAULT_DECK.name
 
 
+def _fit_cache() -> FitCache:
+    from cards.layout.fit import FitCache  # ReportLab loads only when a build needs it
+
+    return FitCache()
+
+
 @dataclass
 class BuildCache:
     """What ``--watch`` keeps from one build to the next: fitted cards and laid-out
     booklet pages, by the content that decides them. Only what changed is laid
     out again."""
 
-    cards: object = None
-    pages: dict[Any, Any] = field(default_factory=dict)
+    cards: FitCache = field(default_factory=_fit_cache)
+    pages: FitCache = field(default_factory=_fit_cache)
 
 
 def new_cache() -> BuildCache:
-    from cards.formats.card_fitting import FitCache
+    return BuildCache()
 
-    return BuildCache(cards=FitCache())
+
+def watch_cache(settings: BuildSettings) -> BuildCache | None:
+    return settings.cache if isinstance(settings.cache, BuildCache) else None
 
 
 @dataclass(frozen=True)
@@ -252,7 +261,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         problems,
         settings.overflow,
         settings.jobs,
-        getattr(settings.cache, "cards", None),
+        cache.cards if (cache := watch_cache(settings)) else None,
     )
     count = None
     if settings.overflow == "continue":  # how many cards there are is known once all are fitted
@@ -305,7 +314,7 @@ def _booklet(
         environment(settings.templates, deck.templates),
         booklet_theme(settings.paper, settings.large_print, settings.low_ink),
         settings.jobs,
-        getattr(settings.cache, "pages", None),
+        cache.pages if (cache := watch_cache(settings)) else None,
     )
     duplex = settings.duplex_for("booklet")
     result = booklet_pdfs(deck, booklet, settings)

@@ -151,3 +151,35 @@ def test_a_picture_replaced_during_a_watch_session_is_read_again(tmp_path, monke
     os.utime(picture, ns=(10**18, 10**18))  # and surely a newer time
     build(deck, settings)
     assert red_height_mm() > 2.5 * wide
+
+
+def test_a_watch_cache_forgets_what_a_build_no_longer_asks_for():
+    from cards.layout.fit import FitCache
+
+    cache = FitCache()
+    made: list[str] = []
+    for key in ("alpha", "beta"):
+        cache.get(key, lambda key=key: made.append(key) or key.upper())
+    cache.forget_unused()
+    assert cache.get("alpha", lambda: "again") == "ALPHA"  # kept: not made again
+    assert (made, cache.hits) == (["alpha", "beta"], 1)
+    cache.forget_unused()  # the second build asked for alpha only
+    assert set(cache.entries) == {"alpha"}
+
+
+def test_a_watch_session_keeps_one_entry_per_booklet_page(tmp_path):
+    """An edited page replaces its entry: a long session does not pile up old pages."""
+    from tests.conftest import small_deck, write_deck
+
+    deck = write_deck(tmp_path / "deck", small_deck())
+    settings = BuildSettings(out_dir=tmp_path / "out", format="booklet", cache=new_cache())
+    build(deck, settings)
+    pages = settings.cache.pages
+    first = len(pages.entries)
+    edited = min(deck.glob("*/0*.md"))
+    for round in range(3):
+        edited.write_text(edited.read_text().replace("Press", f"Press {round},", 1))
+        pages.hits = 0
+        build(deck, settings)
+        assert len(pages.entries) == first > 1
+        assert pages.hits == first - 1  # all but the edited page, from the cache

@@ -21,7 +21,7 @@ from cards.geometry import (
 )
 from cards.images import file_stamps
 from cards.layout.blocks import flowables
-from cards.layout.fit import Overflow, fit, paginate
+from cards.layout.fit import FitCache, Overflow, fit, paginate
 from cards.layout.markup import Layout, parse_layout
 from cards.layout.styles import TypeScale, hyphenation_for, styles_for, type_scale
 from cards.layout.theme import (
@@ -136,6 +136,8 @@ class Planner:
         self.deck, self.env, self.theme = deck, env, theme
         self.problems: list[Problem] = []
         self.page_of: dict[str, int] = {}
+        self.language = hyphenation_for(deck)
+        self.picture_roots = picture_roots(deck)
         self.context = {
             "deck": deck_view(deck),
             "labels": labels_view(deck),
@@ -146,12 +148,12 @@ class Planner:
     def layout(self, kind: str, **extra: object) -> Layout:
         name = TEMPLATES[kind]
         xml = render(self.env, name, **self.context, **extra)
-        return parse_layout(xml, template_path(self.env, name), picture_roots(self.deck))
+        return parse_layout(xml, template_path(self.env, name), self.picture_roots)
 
     def build(
         self, layout: Layout, body_pt: float, accent: str
     ) -> tuple[list[Flowable], TypeScale]:
-        scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
+        scale = type_scale(self.theme, body_pt, accent, self.language)
         return flowables(layout.blocks, styles_for(scale), layout.template, self.page_of), scale
 
     def planned_page(
@@ -167,7 +169,7 @@ class Planner:
             pending=Pending(accent, source, title, extra),
         )
 
-    def lay_out(self, page: Page, cache: dict[Any, Any] | None = None) -> Page:
+    def lay_out(self, page: Page, cache: FitCache | None = None) -> Page:
         """Fill in a planned page's layout; a page whose text cannot fit stays empty.
 
         ``cache`` (a watch session's) keeps laid-out pages by their rendered
@@ -175,23 +177,40 @@ class Planner:
         """
         if page.pending is None:
             return page
-        accent, source, title = page.pending.accent, page.pending.source, page.pending.title
-        name = TEMPLATES[page.kind]
-        xml = render(self.env, name, **self.context, **page.pending.extra)
+        xml = render(self.env, TEMPLATES[page.kind], **self.context, **page.pending.extra)
+
+        def laid_out_now() -> tuple[dict[str, Any], list[Problem]]:
+            return self.laid_out(page, xml)
+
+        if cache is None:
+            laid_out, found = laid_out_now()
+        else:
+            laid_out, found = cache.get(self.cache_key(page, xml), laid_out_now)
+        self.problems.extend(found)
+        return replace(page, **laid_out)
+
+    def cache_key(self, page: Page, xml: str) -> tuple[object, ...]:
+        """All that decides a page's layout: the rendered markup, the theme, the
+        colour, the language, the file, the page's number, its pictures' stamps."""
+        assert page.pending is not None
         technique = page.technique
         pictures = file_stamps(
             technique.image if technique else None,
             technique.diagram.path if technique and technique.diagram else None,
             self.deck.logo,
         )
-        key: tuple[object, ...] = (xml, self.theme, accent, hyphenation_for(self.deck))
-        key += (str(source), page.number, pictures)
-        if cache is not None and key in cache:
-            laid_out, found = cache[key]
-            self.problems.extend(found)
-            return replace(page, **laid_out)
-        before = len(self.problems)
-        layout = parse_layout(xml, template_path(self.env, name), picture_roots(self.deck))
+        source, accent = str(page.pending.source), page.pending.accent
+        return (xml, self.theme, accent, self.language, source, page.number, pictures)
+
+    def laid_out(self, page: Page, xml: str) -> tuple[dict[str, Any], list[Problem]]:
+        """The page's layout, flowables and type scale, set smaller if need be,
+        with what laying it out found."""
+        assert page.pending is not None
+        accent, source, title = page.pending.accent, page.pending.source, page.pending.title
+        found: list[Problem] = []
+        layout = parse_layout(
+            xml, template_path(self.env, TEMPLATES[page.kind]), self.picture_roots
+        )
         box = flow_box(layout, self.theme)
         result = fit(
             lambda size: self.build(layout, size, accent)[0],
@@ -201,7 +220,7 @@ class Planner:
             self.theme.body_min_pt,
         )
         if isinstance(result, Overflow):
-            self.problems.append(
+            found.append(
                 Problem(
                     source,
                     1,
@@ -213,7 +232,7 @@ class Planner:
             flows, body_pt = [], self.theme.body_pt
         else:
             if result.shrunk_from(self.theme.body_pt):
-                self.problems.append(
+                found.append(
                     Problem(
                         source,
                         1,
@@ -223,11 +242,8 @@ class Planner:
                     )
                 )
             flows, body_pt = result.flowables, result.body_pt
-        scale = type_scale(self.theme, body_pt, accent, hyphenation_for(self.deck))
-        laid_out = {"layout": layout, "flowables": flows, "scale": scale, "pending": None}
-        if cache is not None:
-            cache[key] = (laid_out, self.problems[before:])
-        return replace(page, **laid_out)
+        scale = type_scale(self.theme, body_pt, accent, self.language)
+        return {"layout": layout, "flowables": flows, "scale": scale, "pending": None}, found
 
     def flowing_pages(self, kind: str) -> list[Page]:
         """A layout that continues over as many pages as its text needs."""
@@ -245,7 +261,7 @@ class Booklet:
     plan: list[Page]
     planner: Planner
     jobs: int = 1
-    cache: dict[Any, Any] | None = None
+    cache: FitCache | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -261,6 +277,8 @@ class Booklet:
             return
         for page in self.plan:
             yield self.planner.lay_out(page, self.cache)
+        if self.cache is not None:
+            self.cache.forget_unused()
 
     def _for_main(self, index: int) -> tuple[Page, list[Problem]]:
         """In a worker: one page laid out, light to send (no layout markup but the
@@ -279,7 +297,7 @@ def plan_booklet(
     env: jinja2.Environment,
     theme: BookletTheme,
     jobs: int = 1,
-    cache: dict[Any, Any] | None = None,
+    cache: FitCache | None = None,
 ) -> Booklet:
     """Every page of the booklet, numbered. Technique pages are fitted later,
     one at a time, as ``Booklet.pages()`` is walked: every one of them is one

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Paragraph
 from cards.colour import text_colour_on, tint
 from cards.geometry import Bleed
 from cards.layout.blocks import flowables
-from cards.layout.fit import Fitted, Overflow, draw_stack, fit, fit_known, lay_stack, paginate
+from cards.layout.fit import Fitted, Overflow, draw_stack, fit, lay_stack, paginate
 from cards.layout.markup import Band, Layout, plain_text
 from cards.layout.styles import TypeScale, styles_for, type_scale
 from cards.layout.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, Theme, mm_to_pt, paint
@@ -59,10 +59,8 @@ def fit_card(
     theme: CardTheme,
     language: str,
     template: str,
-    known_pt: float | None = None,
 ) -> FittedCard | Overflow:
-    """The card laid out at the largest body size that fits; ``known_pt`` is a size
-    found before (by a worker process), tried first so one layout is enough."""
+    """The card laid out at the largest body size that fits."""
     accent = layout.band.colour if layout.band else theme.ink
     box = content_box(theme, layout)
 
@@ -70,8 +68,7 @@ def fit_card(
         styles = styles_for(type_scale(theme, body_pt, accent, language))
         return flowables(layout.blocks, styles, layout.template or template)
 
-    known = fit_known(build, box.width_pt, box.height_pt, known_pt) if known_pt else None
-    result = known or fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
+    result = fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
     if isinstance(result, Overflow):
         return result
     return FittedCard(layout, result, type_scale(theme, result.body_pt, accent, language), template)

@@ -2,14 +2,14 @@
 
 ``iter_cards`` yields each technique's fitted front (and back), in worker
 processes for a large deck; ``prepare_cards`` is the same for ``cards check``;
-``extra_cards`` makes the deck's own cards. A watch session's ``FitCache``
-keeps fitted cards by what decides their layout.
+``extra_cards`` makes the deck's own cards. In a watch session, fitted cards
+are kept in a ``FitCache`` by all that decides their layout.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import jinja2
 
@@ -19,7 +19,7 @@ from cards.formats.card import (
     fit_card,
 )
 from cards.images import file_stamps
-from cards.layout.fit import Overflow
+from cards.layout.fit import FitCache, Overflow
 from cards.layout.markup import Layout, parse_layout
 from cards.layout.styles import hyphenation_for
 from cards.layout.theme import (
@@ -52,6 +52,10 @@ class PreparedCard:
     back: FittedCard | None = None
 
 
+# a technique's fronts (more than one with --overflow continue), back, and what fitting found
+FittedSides = tuple[list[FittedCard], list[FittedCard], list[Problem]]
+
+
 # -- preparing -------------------------------------------------------------------
 
 
@@ -62,27 +66,6 @@ def prepare_cards(
     problems: list[Problem] = []
     cards = list(iter_cards(deck, env, theme, backs, problems))
     return cards, problems
-
-
-# template, layout markup, theme, language, overflow, file, and its pictures' stamps
-CacheKey = tuple[object, ...]
-FittedSides = tuple[list[FittedCard], list[FittedCard], list[Problem]]
-
-
-@dataclass
-class FitCache:
-    """Cards fitted by an earlier build in this process (``--watch``), by all that
-    decides their layout: the rendered layout markup, the theme, the language,
-    the file. An edited technique is laid out again; the rest are drawn as they
-    were."""
-
-    entries: dict[CacheKey, tuple[list[FittedCard], list[Problem]]] = field(default_factory=dict)
-    hits: int = 0
-
-    def keep_only(self, used: set[CacheKey]) -> None:
-        """Forget what the last build did not use (deleted or changed cards)."""
-        for key in set(self.entries) - used:
-            del self.entries[key]
 
 
 def iter_cards(
@@ -104,11 +87,10 @@ def iter_cards(
     register_fonts()
     work = CardWork(deck, env, theme, backs, overflow)
     techniques = work.techniques
-    used: set[CacheKey] = set()
     if cache is None and worth_parallel(jobs, len(techniques)):
         fitted_sides: Iterator[FittedSides] = in_workers(work.for_main, len(techniques), jobs)
     else:
-        fitted_sides = (work.both_sides(i, cache, used) for i in range(len(techniques)))
+        fitted_sides = (work.both_sides(i, cache) for i in range(len(techniques)))
     for fronts, backs_fitted, found in fitted_sides:
         problems.extend(found)
         back = backs_fitted[0] if backs_fitted else None
@@ -116,7 +98,7 @@ def iter_cards(
             for front in fronts:  # more than one with --overflow continue
                 yield PreparedCard(front, back)
     if cache is not None:
-        cache.keep_only(used)
+        cache.forget_unused()
 
 
 class CardWork:
@@ -139,6 +121,7 @@ class CardWork:
         self.techniques = [t for s in deck.sections for t in s.techniques]
         self.paths = {name: template_path(env, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE)}
         self.language = hyphenation_for(deck)
+        self.picture_roots = picture_roots(deck)
 
     def context(self, technique: Technique) -> dict[str, object]:
         return {
@@ -148,9 +131,7 @@ class CardWork:
             "labels": self.labels,
         }
 
-    def both_sides(
-        self, index: int, cache: FitCache | None = None, used: set[CacheKey] | None = None
-    ) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
+    def both_sides(self, index: int, cache: FitCache | None = None) -> FittedSides:
         """Technique ``index``'s fronts and back, fitted, with what fitting found.
 
         In a worker the cards travel back to the main process by pickle, without
@@ -158,15 +139,11 @@ class CardWork:
         """
         technique = self.techniques[index]
         found: list[Problem] = []
-        fronts = self.fitted(FRONT_TEMPLATE, technique, found, None, cache, used)
-        backs = (
-            self.fitted(BACK_TEMPLATE, technique, found, None, cache, used, "back")
-            if self.backs
-            else []
-        )
+        fronts = self.fitted(FRONT_TEMPLATE, technique, found, cache)
+        backs = self.fitted(BACK_TEMPLATE, technique, found, cache, "back") if self.backs else []
         return fronts, backs, found
 
-    def for_main(self, index: int) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
+    def for_main(self, index: int) -> FittedSides:
         """In a worker: ``both_sides``, light to send (no layout markup: drawing
         needs only the layout's furniture)."""
         fronts, backs, found = self.both_sides(index)
@@ -177,32 +154,37 @@ class CardWork:
         name: str,
         technique: Technique,
         problems: list[Problem],
-        known_pt: float | None = None,
         cache: FitCache | None = None,
-        used: set[CacheKey] | None = None,
         side: str = "card",
     ) -> list[FittedCard]:
         """One side of a technique's card, fitted; with ``overflow="continue"`` a
         technique too long even at the smallest size runs on over more cards."""
         xml = render(self.env, name, **self.context(technique))
-        diagram = technique.diagram.path if technique.diagram else None
-        pictures = file_stamps(technique.image, diagram)
-        key: CacheKey = (name, xml, self.theme, self.language, self.overflow)
-        key += (str(technique.source.path), pictures)
-        if used is not None and cache is not None:
-            used.add(key)
-        if cache is not None and key in cache.entries:
-            cache.hits += 1
-            cards, seen = cache.entries[key]
-            problems.extend(seen)
-            return cards
-        layout = parse_layout(xml, self.paths[name], picture_roots(self.deck))
-        found: list[Problem] = []
-        cards = fit_side(layout, self, name, technique, found, known_pt, side)
-        if cache is not None:
-            cache.entries[key] = (cards, found)
+
+        def fitted_now() -> tuple[list[FittedCard], list[Problem]]:
+            found: list[Problem] = []
+            return self.laid_out(name, xml, technique, found, side), found
+
+        if cache is None:
+            cards, found = fitted_now()
+        else:
+            cards, found = cache.get(self.cache_key(name, xml, technique), fitted_now)
         problems.extend(found)
         return cards
+
+    def laid_out(
+        self, name: str, xml: str, technique: Technique, problems: list[Problem], side: str
+    ) -> list[FittedCard]:
+        layout = parse_layout(xml, self.paths[name], self.picture_roots)
+        return fit_side(layout, self, name, technique, problems, side)
+
+    def cache_key(self, name: str, xml: str, technique: Technique) -> tuple[object, ...]:
+        """All that decides a side's layout: the rendered markup, the theme, the
+        language, the file, and its pictures' size and time."""
+        diagram = technique.diagram.path if technique.diagram else None
+        pictures = file_stamps(technique.image, diagram)
+        path = str(technique.source.path)
+        return (name, xml, self.theme, self.language, self.overflow, path, pictures)
 
 
 def without_markup(card: FittedCard) -> FittedCard:
@@ -211,10 +193,10 @@ def without_markup(card: FittedCard) -> FittedCard:
 
 def fit_side(
     layout: Layout, work: CardWork, name: str, technique: Technique, problems: list[Problem],
-    known_pt: float | None, side: str,
+    side: str,
 ) -> list[FittedCard]:  # fmt: skip
     theme = work.theme
-    result = fit_card(layout, theme, work.language, name, known_pt)
+    result = fit_card(layout, theme, work.language, name)
     where = technique.source.path
     if isinstance(result, Overflow) and work.overflow == "continue":
         cards = continued_cards(layout, theme, work.language, name, work.labels.continued)

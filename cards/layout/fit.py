@@ -7,8 +7,9 @@ every step from the normal size down.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -41,6 +42,32 @@ class Overflow:
         if self.needed_pt == float("inf"):
             return "something is wider than the text column (a picture too wide for the page?)"
         return f"{(self.needed_pt - self.available_pt) * 25.4 / 72:.0f} mm too long"
+
+
+@dataclass
+class FitCache:
+    """What a watch session keeps from one build to the next: laid-out cards or
+    pages, by all that decides their layout. What one build did not ask for
+    (a deleted or changed technique) is forgotten after it."""
+
+    entries: dict[Hashable, Any] = field(default_factory=dict)
+    hits: int = 0
+    used: set[Hashable] = field(default_factory=set)
+
+    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The result kept for ``key``, else ``make()``'s, kept from now on."""
+        self.used.add(key)
+        if key in self.entries:
+            self.hits += 1
+        else:
+            self.entries[key] = make()
+        return self.entries[key]
+
+    def forget_unused(self) -> None:
+        """The end of a build: keep only what it asked for."""
+        for key in set(self.entries) - self.used:
+            del self.entries[key]
+        self.used.clear()
 
 
 @dataclass(frozen=True)
@@ -140,16 +167,6 @@ def fit(
         if best and size <= best.body_pt + 1e-9:
             return best
     return _bisect(build, width_pt, height_pt, floor_pt, too_big, best)
-
-
-def fit_known(
-    build: Callable[[float], list[Flowable]], width_pt: float, height_pt: float, size_pt: float
-) -> Fitted | None:
-    """The flowables at a size found before, if they fit (they do, unless the
-    text changed since): the same result ``fit`` gave, in one layout."""
-    flows = build(size_pt)
-    used = stacked_height(flows, width_pt, height_pt)
-    return Fitted(flows, size_pt, used) if used <= height_pt else None
 
 
 def _predict(size: float, used: float, room: float, low: float, too_big: float) -> float:
