@@ -474,3 +474,20 @@ def test_layout_markup_errors_name_the_layouts_own_line(run, tmp_path):
     assert f"deck/{FRONT}:4: error: layout markup: <frobnicate> cannot stand inside <callout>" in (
         result.output
     )
+
+
+def test_a_layout_colour_that_is_not_hex_is_named_with_its_element(run, tmp_path):
+    files = small_deck()
+    files["_index.md"] = "---\ntitle: Test Deck\ntemplates: layouts\n---\nAn intro.\n"
+    for element in ("para", "steps"):
+        inner = "<item>one</item>" if element == "steps" else "text"
+        files[FRONT] = (
+            f'<card>\n  <title>T</title>\n  <{element} colour="red">{inner}</{element}>\n</card>\n'
+        )
+        write_deck(tmp_path / "deck", files)
+        result = run("build", "deck", "-o", "out")
+        assert result.exit_code == 1
+        assert (
+            f"deck/{FRONT}:3: error: layout markup: <{element} colour> must be #RRGGBB, not 'red'"
+            in result.output
+        ), result.output

@@ -19,6 +19,16 @@ from cards.images import ImageTrouble
 from cards.layout.diagrams import DiagramError, diagram
 from cards.layout.figure import Figure, load_image
 from cards.layout.glance import GlanceRows, MetaItem, MetaRow
+from cards.layout.markup import (
+    ALIGNMENTS,
+    BLOCK_TAGS,
+    META_TAGS,
+    PICTURE_CHILDREN,
+    PRESSURE_DOTS,
+    inline_markup,
+    markup_error,
+    plain_text,
+)
 from cards.layout.pieces import Callout, ColourKey, ContentsEntry, Rules
 from cards.layout.styles import Styles, TypeScale
 from cards.layout.theme import (
@@ -34,16 +44,6 @@ from cards.problems import ERROR, ContentError, Problem
 # 5,000-card deck must not keep every card's paragraphs.
 _PARSED: dict[tuple[str, str, str, str], list[Any]] = {}
 _PARSED_LIMIT = 512  # a card or page at a time: its paragraphs, at every size tried
-from cards.layout.markup import (
-    ALIGNMENTS,
-    BLOCK_TAGS,
-    META_TAGS,
-    PICTURE_CHILDREN,
-    PRESSURE_DOTS,
-    inline_markup,
-    markup_error,
-    plain_text,
-)
 
 
 def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -> Paragraph:
@@ -148,9 +148,7 @@ def overridden(
             )
         changes["alignment"] = ALIGNMENTS[element.get("align", "left")]
     if "colour" in element.attrib:
-        if not HEX_COLOUR.match(element.get("colour", "")):
-            raise markup_error(template, f"colour must be #RRGGBB, not {element.get('colour')!r}")
-        changes["textColor"] = paint(element.get("colour", ""), scale.cmyk)
+        changes["textColor"] = paint(colour_attribute(element, template), scale.cmyk)
     if "size" in element.attrib:
         try:
             size = float(element.get("size", ""))
@@ -178,6 +176,14 @@ def number_attribute(element: ET.Element, name: str, default: str, template: str
         raise markup_error(
             template, f"<{element.tag} {name}> must be a number, not {element.get(name)!r}"
         ) from None
+
+
+def colour_attribute(element: ET.Element, template: str, default: str = "") -> str:
+    """The element's ``colour``, which must be #RRGGBB."""
+    colour = element.get("colour") or default
+    if not HEX_COLOUR.match(colour):
+        raise markup_error(template, f"<{element.tag} colour> must be #RRGGBB, not {colour!r}")
+    return colour
 
 
 def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str, int]) -> Flowable:
@@ -257,9 +263,7 @@ def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
     """A diagram with the areas and arrows the element names, in its colour
     (the layout's accent, the section colour, unless ``colour`` says)."""
     source = element.get("src", "")
-    colour = element.get("colour") or styles.scale.accent
-    if not HEX_COLOUR.match(colour):
-        raise markup_error(template, f"<diagram colour> must be #RRGGBB, not {colour!r}")
+    colour = colour_attribute(element, template, styles.scale.accent)
     width_pt = mm_to_pt(number_attribute(element, "width_mm", "18", template))
     height_mm = number_attribute(element, "max_height_mm", "0", template)
     try:
@@ -309,9 +313,7 @@ def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowa
         )
     style = styles.step if numbered else styles.bullet
     if "colour" in element.attrib:  # the numbers in another colour (a routine by section)
-        colour = element.get("colour", "")
-        if not HEX_COLOUR.match(colour):
-            raise markup_error(template, f"<{element.tag} colour> must be #RRGGBB, not {colour!r}")
+        colour = colour_attribute(element, template)
         style = style.clone(f"{style.name}-{colour}", bulletColor=paint(colour, styles.scale.cmyk))
     items = []
     for offset, item in enumerate(element):
