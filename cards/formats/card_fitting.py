@@ -34,7 +34,6 @@ from cards.templating import (
     picture_roots,
     render,
     section_view,
-    technique_view,
     template_path,
 )
 from cards.workers import in_workers, worth_parallel
@@ -108,26 +107,27 @@ class CardWork:
     def __init__(
         self, deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool, overflow: str
     ):
-        self.deck, self.env, self.theme, self.backs, self.overflow = (
-            deck,
-            env,
-            theme,
-            backs,
-            overflow,
-        )
+        self.deck, self.env, self.theme = deck, env, theme
+        self.backs, self.overflow = backs, overflow
         self.deck_context, self.labels = deck_view(deck), labels_view(deck)
-        self.sections = {s.slug: section_view(s, theme.low_ink) for s in deck.sections}
-        self.section_of = {t.number: s.slug for s in deck.sections for t in s.techniques}
         self.techniques = [t for s in deck.sections for t in s.techniques]
+        # each technique's view and its section's, made once: a section's view holds them
+        self.views = {
+            technique.number: (view, shown)
+            for section in deck.sections
+            for view in [section_view(section, theme.low_ink)]
+            for technique, shown in zip(section.techniques, view.techniques, strict=True)
+        }
         self.paths = {name: template_path(env, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE)}
         self.language = hyphenation_for(deck)
         self.picture_roots = picture_roots(deck)
 
     def context(self, technique: Technique) -> dict[str, object]:
+        section, shown = self.views[technique.number]
         return {
             "deck": self.deck_context,
-            "section": self.sections[self.section_of[technique.number]],
-            "technique": technique_view(technique),
+            "section": section,
+            "technique": shown,
             "labels": self.labels,
         }
 
