@@ -140,12 +140,8 @@ class GlanceRows(Flowable):
             self.label_pt = max(labels, default=0.0) + self.size_pt * 0.9
         self.values = []
         for item in self.items:
-            room = (
-                self.column_pt - self.size_pt
-                if self.columns
-                else availWidth - self.label_pt - self._dots_width(item)
-            )
-            room -= self._dots_width(item) if self.columns else 0.0
+            width_pt = self.column_pt - self.size_pt if self.columns else availWidth - self.label_pt
+            room = width_pt - self._dots_width(item)
             self.values.append(split_text(item.text, self.size_pt, max(room, self.size_pt)))
         if self.columns:
             self.height = (1 + max(len(v) for v in self.values)) * self.line_pt
