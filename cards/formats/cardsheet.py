@@ -24,6 +24,7 @@ from cards.formats.card import (
     FittedCard,
     draw_card,
 )
+from cards.formats.card_fitting import PreparedCard
 from cards.geometry import (
     Bleed,
     Box,
@@ -49,14 +50,11 @@ from cards.layout.theme import (
     paint,
 )
 from cards.model import Deck
+from cards.options import BuildSettings
 from cards.problems import ERROR, ContentError, Problem
-from cards.templating import (
-    labels_view,
-)
+from cards.templating import labels_view
 
 FOLD_DASH_PT = (3, 2)
-from cards.formats.card_fitting import PreparedCard
-from cards.options import BuildSettings
 
 
 @dataclass(frozen=True)
@@ -195,12 +193,25 @@ class SheetPainter:
             draw_fold_line(self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme)
 
     def place(self, card: FittedCard, box: Box, bleed: Bleed) -> None:
-        self.canvas.saveState()
-        self.canvas.translate(mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
-        draw_card(self.canvas, card, self.theme, bleed)
-        if self.options.guides:
-            draw_guides(self.canvas, self.theme)
-        self.canvas.restoreState()
+        at_pt = (mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
+        place_card(self.canvas, card, at_pt, self.theme, bleed, self.options.guides)
+
+
+def place_card(
+    canvas: Canvas,
+    card: FittedCard,
+    at_pt: tuple[float, float],
+    theme: CardTheme,
+    bleed: Bleed,
+    guides: bool,
+) -> None:
+    """One card with its trim's lower left corner at ``at_pt``, and its guides if asked."""
+    canvas.saveState()
+    canvas.translate(*at_pt)
+    draw_card(canvas, card, theme, bleed)
+    if guides:
+        draw_guides(canvas, theme)
+    canvas.restoreState()
 
 
 def draw_fold_line(
@@ -236,12 +247,7 @@ def print_shop_pdf(
         for side in (card.front, card.back if options.card_backs else None):
             if side is None:
                 continue
-            canvas.saveState()
-            canvas.translate(bleed_pt, bleed_pt)
-            draw_card(canvas, side, theme, full)
-            if options.guides:
-                draw_guides(canvas, theme)
-            canvas.restoreState()
+            place_card(canvas, side, (bleed_pt, bleed_pt), theme, full, options.guides)
             canvas.showPage()
             pages += 1
     canvas.save()
