@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from cards.output.files import write_atomic
 from cards.problems import ERROR, ContentError, Problem
 from cards.sheets.reading import (
     DECK_FIELDS,
@@ -100,7 +101,7 @@ def write_csv(sheet: Path, rows: list[dict[str, Any]], sections: list[dict[str, 
             row["colour"] = colours.get(row["section"], "")
             seen.add(row["section"])
         writer.writerow([row.get(c, "") for c in TECHNIQUE_COLUMNS])
-    write_bytes(sheet, buffer.getvalue().encode("utf-8"))
+    write_atomic(sheet, buffer.getvalue().encode("utf-8"))
 
 
 def write_xlsx(
@@ -134,10 +135,4 @@ def write_xlsx(
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
     buffer = io.BytesIO()
     workbook.save(buffer)
-    write_bytes(sheet, buffer.getvalue())
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    from cards.output.files import write_atomic
-
-    write_atomic(path, data)
+    write_atomic(sheet, buffer.getvalue())

@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 
+from cards.content.files import INDEX
 from cards.problems import ERROR, ContentError, Problem
 from cards.sheets.reading import (
-    INDEX,
     SECTION_COLUMNS,
     SHEET_SUFFIXES,
     TECHNIQUE_COLUMNS,
@@ -238,10 +238,9 @@ def deck_files(
                 "title": values["title"],
                 **{k: v for k, v in values.items() if k != "title"},
             }
-            if "areas" in ordered:
-                ordered["areas"] = list(ordered["areas"])
-            if "arrows" in ordered:
-                ordered["arrows"] = list(ordered["arrows"])
+            for ids in ("areas", "arrows"):
+                if ids in ordered:
+                    ordered[ids] = list(ordered[ids])
             files[name] = front_matter(ordered, body)
             rows_of[name] = row.number
     return files, rows_of

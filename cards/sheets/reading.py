@@ -26,7 +26,6 @@ SHEET_SUFFIXES = (".csv", ".xlsx")
 MAX_SHEET_BYTES = 20_000_000
 MAX_ROWS = 10_000
 MARKDOWN_LINE = re.compile(r"^\s*(\d+[.)]|[-*+])\s")
-INDEX = "_index.md"
 
 
 class SheetProblems:
