@@ -186,14 +186,16 @@ def load_section(
     diagram = deck_diagram
     if doc and values and "diagram" in values:
         diagram = diagrams.resolve(doc, values["diagram"])
-    files = sorted(
+    everything = sorted(folder.rglob("*"))  # one walk: techniques, and near misses
+    files = [
         p
-        for p in folder.rglob("*.md")
-        if p.is_file()
+        for p in everything
+        if p.suffix == ".md"
+        and p.is_file()
         and all(visible(part) for part in p.relative_to(folder).parts)
         and stays_inside(p, deck_root, problems, "the technique file")
-    )
-    for other in sorted(folder.rglob("*")):
+    ]
+    for other in everything:
         if other.suffix.lower() in NEAR_MARKDOWN and visible(other.name) and other.is_file():
             problems.warning(
                 other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md"
