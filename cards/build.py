@@ -236,7 +236,7 @@ def large_print_theme(
 def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
     from cards.formats.canvas import DUPLEX_SETTING
     from cards.formats.card_fitting import PreparedCard, extra_cards, iter_cards
-    from cards.formats.cardsheet import cards_pdf
+    from cards.formats.cardsheet import CardsFile
     from cards.layout.theme import SheetTheme
     from cards.templating import environment
 
@@ -251,6 +251,8 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     problems: list[Problem] = []
     whole_deck = not settings.sections and not settings.only
     extras = extra_cards(subset, env, theme, problems) if settings.extras and whole_deck else []
+    # the file is opened first: worker processes draw into copies of it
+    cards_file = CardsFile(subset, settings, theme, SheetTheme())
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
     cards: Iterable[PreparedCard] = iter_cards(
@@ -262,6 +264,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         settings.overflow,
         settings.jobs,
         cache.cards if (cache := watch_cache(settings)) else None,
+        cards_file.sketch,
     )
     count = None
     if settings.overflow == "continue":  # how many cards there are is known once all are fitted
@@ -269,7 +272,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         count = len(listed)
     if settings.progress:
         cards = settings.progress(cards, sum(len(s.techniques) for s in subset.sections), "cards")
-    result = cards_pdf(subset, cards, settings, theme, SheetTheme(), count, extras)
+    result = cards_file.draw(cards, count, extras)
     if any(p.level == ERROR for p in problems):
         raise ContentError(report.warnings + problems)
     report.warnings.extend(problems)

@@ -7,6 +7,7 @@ with everything else escaped), produced once by the loader.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -106,3 +107,20 @@ class Deck:
     def technique_count(self) -> int:
         """How many techniques the whole deck has: cards say "6 / 13" even in a subset."""
         return self.full_count or sum(len(s.techniques) for s in self.sections)
+
+    def texts(self) -> Iterator[str]:
+        """Every piece of text the deck holds: titles, fields, paragraphs, labels."""
+        yield from (self.title, self.subtitle or "", self.author or "", self.url or "")
+        yield from self.contact
+        yield from self.labels.values()
+        yield from _block_texts(self.intro)
+        for section in self.sections:
+            yield section.title
+            yield from _block_texts(section.intro)
+            for t in section.techniques:
+                yield from (t.title, t.hold or "", t.repeat or "", t.pressure or "")
+                yield from _block_texts(t.body)
+
+
+def _block_texts(blocks: tuple[Block, ...]) -> Iterator[str]:
+    return (item for block in blocks for item in block.items)

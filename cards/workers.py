@@ -37,8 +37,14 @@ def worth_parallel(jobs: int, count: int) -> bool:
 AHEAD = 4  # chunks in flight per worker: enough to keep them busy, few enough to hold
 
 
-def in_workers(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any]:
-    """``task(0) … task(count - 1)`` run in ``jobs`` forked processes, yielded in order.
+def in_workers(
+    task: Callable[[int], Any],
+    count: int,
+    jobs: int,
+    start: Callable[[], None] | None = None,
+) -> Iterator[Any]:
+    """``task(0) … task(count - 1)`` run in ``jobs`` forked processes, yielded in
+    order; each process runs ``start()`` first.
 
     Only a few chunks are handed out ahead of the one being consumed, so results
     never pile up faster than the main process draws them: memory stays flat.
@@ -48,7 +54,7 @@ def in_workers(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[An
     context = multiprocessing.get_context("fork")
     size = max(4, min(64, count // (jobs * 16)))
     chunks = deque(range(start, min(start + size, count)) for start in range(0, count, size))
-    pool = context.Pool(jobs)
+    pool = context.Pool(jobs, initializer=start)
     pending: deque[Any] = deque()
     try:
         while chunks or pending:

@@ -58,9 +58,9 @@ def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
     started = []
     real = workers.in_workers
 
-    def spy(task, count, jobs):
+    def spy(task, count, jobs, start=None):
         started.append((count, jobs))
-        return real(task, count, jobs)
+        return real(task, count, jobs, start)
 
     monkeypatch.setattr("cards.formats.card_fitting.in_workers", spy)
     build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=2))
@@ -68,6 +68,86 @@ def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
     started.clear()
     build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=1))
     assert started == []
+
+
+def test_workers_draw_the_cards_and_the_main_process_only_places_them(big_deck, monkeypatch):
+    """Every side comes back from its worker with its text drawn; the main
+    process draws none of them."""
+    from cards.formats import card_fitting
+    from cards.formats.cardsheet import CardsFile
+    from cards.layout.theme import CardTheme, SheetTheme
+    from cards.templating import environment
+
+    deck, _ = card_fitting_deck(big_deck)
+    settings = BuildSettings(format="cards", backs=True, jobs=2)
+    cards_file = CardsFile(deck, settings, CardTheme(), SheetTheme())
+    problems: list = []
+    cards = list(
+        card_fitting.iter_cards(
+            deck, environment(None, None), CardTheme(), True, problems, jobs=2,
+            sketch=cards_file.sketch,
+        )
+    )  # fmt: skip
+    sides = [side for card in cards for side in (card.front, card.back)]
+    assert len(sides) == 2 * (PARALLEL_FROM + 12)
+    assert all(side.content is not None for side in sides)
+    assert all(side.card.fitted.flowables == [] for side in sides)  # only furniture travelled
+    drawn_here = []
+    real = cards_file.sketch.draw
+    monkeypatch.setattr(
+        cards_file.sketch, "draw", lambda paint: drawn_here.append(1) or real(paint)
+    )
+    result = cards_file.draw(cards)
+    assert drawn_here == [] and result.cards == PARALLEL_FROM + 12
+
+
+def card_fitting_deck(folder: Path):
+    from cards.build import load, ready
+
+    ready()
+    return load(folder)
+
+
+def test_what_a_worker_cannot_draw_the_main_process_draws_in_its_turn(
+    big_deck, tmp_path, monkeypatch
+):
+    """A picture (an object of the file) and a character no font has a code for
+    yet (here "§", from the layout itself, not the deck) are drawn by the main
+    process; the file is still the serial one, byte for byte, and shows both."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    deck = tmp_path / "deck"
+    subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
+    pictured = sorted(deck.glob("*/03-*.md"))[2]
+    (pictured.parent / "p.png").write_bytes((REPO / "docs" / "card.png").read_bytes())
+    pictured.write_text("---\ntitle: Pictured\nimage: p.png\n---\n1. Press gently.\n")
+    templates = tmp_path / "layouts"
+    (templates / "card").mkdir(parents=True)
+    front = (REPO / "templates" / "card" / "front.xml.j2").read_text()
+    star = "{% if technique.number % 7 == 0 %}<note>§ Good with oil</note>{% endif %}"
+    (templates / "card" / "front.xml.j2").write_text(front.replace("</card>", star + "</card>"))
+    files = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        result = CliRunner().invoke(
+            main,
+            ["build", str(deck), "-f", "cards", "-o", str(out), "--jobs", jobs,
+             "--templates", str(templates)],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        files[jobs] = (out / "deck-cards.pdf").read_bytes()
+    assert files["1"] == files["2"]
+    import pypdf
+
+    reader = pypdf.PdfReader(tmp_path / "2" / "deck-cards.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert text.count("§ Good with oil") == (PARALLEL_FROM + 12) // 7
+    images = [
+        name
+        for page in reader.pages
+        for name, xobject in (page["/Resources"].get("/XObject") or {}).items()
+        if xobject.get_object()["/Subtype"] == "/Image"
+    ]
+    assert len(images) == 1
 
 
 def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypatch):

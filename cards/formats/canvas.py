@@ -18,8 +18,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cards import __version__
 from cards.dates import build_epoch
+from cards.formats.drawn import seed_glyphs
 from cards.layout.theme import FONT_REGULAR, register_fonts
 from cards.model import Deck
+from cards.templating import labels_view
 
 DUPLEX_SETTING = {"long": "flip on long edge", "short": "flip on short edge"}
 
@@ -106,4 +108,7 @@ def new_canvas(
     canvas.setCreator(f"cards {__version__}")
     canvas.setKeywords(", ".join(s.title for s in deck.sections))
     canvas.setViewerPreference("PrintScaling", PDFName("None"))
+    # glyph codes fixed before anything is drawn: a drawing made in a worker
+    # process then means the same in this file (see formats/drawn.py)
+    seed_glyphs(canvas, [*deck.texts(), *vars(labels_view(deck)).values()])
     return canvas

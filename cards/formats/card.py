@@ -7,7 +7,7 @@ bleed go outside the safe area; text always stays inside it.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -107,6 +107,13 @@ def continued_cards(
 
 def draw_card(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     """Draw at the current origin (the card's bottom-left trim corner)."""
+    draw_furniture(canvas, card, theme, bleed)
+    draw_content(canvas, card, theme)
+
+
+def draw_furniture(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
+    """The colour of the card: fill, motif and band, bleeding as far as ``bleed``
+    lets them (which depends on the card's place on its sheet)."""
     fill = card.layout.furniture.get("fill")
     if fill is not None:
         draw_fill(canvas, fill.get("colour", theme.ink), theme, bleed)
@@ -115,6 +122,11 @@ def draw_card(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) 
         draw_motif(canvas, motif, theme, bleed)
     if card.layout.band:
         draw_band(canvas, card.layout.band, theme, bleed)
+
+
+def draw_content(canvas: Canvas, card: FittedCard, theme: CardTheme) -> None:
+    """What lies inside the trim, over the colour: the same wherever the card is
+    placed, so it can be drawn once, anywhere (formats/drawn.py)."""
     box = content_box(theme, card.layout)
     top = box.top_pt
     if card.layout.attributes.get("valign") == "middle":
@@ -125,6 +137,15 @@ def draw_card(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) 
         footer = Paragraph(card.layout.footer, styles.footer)
         footer.wrap(box.width_pt, 1e6)
         footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
+
+
+def furniture_only(card: FittedCard) -> FittedCard:
+    """The card without its text, once the text is drawn: light to send between processes."""
+    return replace(
+        card,
+        layout=replace(card.layout, blocks=[]),
+        fitted=replace(card.fitted, flowables=[]),
+    )
 
 
 def colour_block(

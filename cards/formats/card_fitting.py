@@ -16,8 +16,11 @@ import jinja2
 from cards.formats.card import (
     FittedCard,
     continued_cards,
+    draw_content,
     fit_card,
+    furniture_only,
 )
+from cards.formats.drawn import Drawn, NotDrawn, Sketch
 from cards.images import file_stamps
 from cards.layout.fit import FitCache, Overflow
 from cards.layout.markup import Layout, parse_layout
@@ -46,13 +49,22 @@ ROUTINE_MAX = 40  # more techniques than this never fit one card: not even tried
 
 
 @dataclass(frozen=True)
+class Side:
+    """A card side fitted, and its text drawn already when a worker process could
+    (``content``, see formats/drawn.py): then ``card`` keeps only its furniture."""
+
+    card: FittedCard
+    content: Drawn | None = None
+
+
+@dataclass(frozen=True)
 class PreparedCard:
-    front: FittedCard
-    back: FittedCard | None = None
+    front: Side
+    back: Side | None = None
 
 
 # a technique's fronts (more than one with --overflow continue), back, and what fitting found
-FittedSides = tuple[list[FittedCard], list[FittedCard], list[Problem]]
+FittedSides = tuple[list[Side], list[Side], list[Problem]]
 
 
 # -- preparing -------------------------------------------------------------------
@@ -76,18 +88,25 @@ def iter_cards(
     overflow: str = "shrink",
     jobs: int = 1,
     cache: FitCache | None = None,
+    sketch: Sketch | None = None,
 ) -> Iterator[PreparedCard]:
     """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.
 
     Drawing consumes them as they come, so a 5,000-card deck never holds
     more than a sheet of laid-out cards in memory. With ``jobs`` above one
-    and a large deck, worker processes find the sizes first.
+    and a large deck, worker processes fit the cards, and draw them with
+    ``sketch`` (the open file's) when given.
     """
     register_fonts()
     work = CardWork(deck, env, theme, backs, overflow)
     techniques = work.techniques
     if cache is None and worth_parallel(jobs, len(techniques)):
-        fitted_sides: Iterator[FittedSides] = in_workers(work.for_main, len(techniques), jobs)
+        fitted_sides: Iterator[FittedSides] = in_workers(
+            lambda index: work.for_main(index, sketch),
+            len(techniques),
+            jobs,
+            sketch.freeze if sketch else None,
+        )
     else:
         fitted_sides = (work.both_sides(i, cache) for i in range(len(techniques)))
     for fronts, backs_fitted, found in fitted_sides:
@@ -141,13 +160,32 @@ class CardWork:
         found: list[Problem] = []
         fronts = self.fitted(FRONT_TEMPLATE, technique, found, cache)
         backs = self.fitted(BACK_TEMPLATE, technique, found, cache, "back") if self.backs else []
-        return fronts, backs, found
+        return [Side(c) for c in fronts], [Side(c) for c in backs], found
 
-    def for_main(self, index: int) -> FittedSides:
-        """In a worker: ``both_sides``, light to send (no layout markup: drawing
-        needs only the layout's furniture)."""
+    def for_main(self, index: int, sketch: Sketch | None) -> FittedSides:
+        """In a worker: ``both_sides``, their text drawn with ``sketch`` when it
+        can be, else light to send (no layout markup: drawing needs only the
+        furniture and the flowables) for the main process to draw in its turn."""
         fronts, backs, found = self.both_sides(index)
-        return [without_markup(c) for c in fronts], [without_markup(c) for c in backs], found
+        if sketch is not None:
+            try:
+                return (
+                    [self.drawn(s, sketch) for s in fronts],
+                    [self.drawn(s, sketch) for s in backs],
+                    found,
+                )
+            except NotDrawn:  # the flowables a drawing broke off hold the canvas: fit anew
+                fronts, backs, found = self.both_sides(index)
+        return (
+            [Side(without_markup(s.card)) for s in fronts],
+            [Side(without_markup(s.card)) for s in backs],
+            found,
+        )
+
+    def drawn(self, side: Side, sketch: Sketch) -> Side:
+        card = side.card
+        content = sketch.draw(lambda canvas: draw_content(canvas, card, self.theme))
+        return Side(furniture_only(card), content)
 
     def fitted(
         self,
@@ -279,5 +317,5 @@ def extra_cards(
                 )
             )
             continue
-        extras.append(PreparedCard(result, None))
+        extras.append(PreparedCard(Side(result)))
     return extras

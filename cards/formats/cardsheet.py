@@ -1,6 +1,6 @@
 """The cards PDF: fitted cards imposed for the printer at hand.
 
-``cards_pdf`` lays the fitted cards out in one of three ways:
+``CardsFile`` lays the fitted cards out in one of three ways:
 
 - sheets (the default): as many cards as fit, crop marks in the margin; with
   backs, each sheet of fronts is followed by its sheet of backs, every back
@@ -20,11 +20,9 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from cards.formats.canvas import ask_for_duplex, new_canvas
-from cards.formats.card import (
-    FittedCard,
-    draw_card,
-)
-from cards.formats.card_fitting import PreparedCard
+from cards.formats.card import draw_content, draw_furniture
+from cards.formats.card_fitting import PreparedCard, Side
+from cards.formats.drawn import Sketch, place
 from cards.geometry import (
     Bleed,
     Box,
@@ -80,73 +78,123 @@ def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = Fals
     )
 
 
-def cards_pdf(
-    deck: Deck,
-    cards: Iterable[PreparedCard],
-    options: BuildSettings,
-    theme: CardTheme,
-    sheet: SheetTheme,
-    count: int | None = None,
-    extras: Sequence[PreparedCard] = (),
-) -> CardsResult:
-    """Draw the cards as they come, then ``extras`` (the deck's own cards, once);
-    ``deck`` tells how many there will be (``count``, when cards run on over
-    more than one)."""
-    count = (count or deck_card_count(deck)) * options.copies + len(extras)
-    copied = (card for card in cards for _ in range(options.copies))
-    cards = itertools.chain(copied, extras)
-    if options.print_shop:
-        return print_shop_pdf(deck, cards, count, options, theme)
-    layout = card_grid(options.paper, theme, sheet, options.fold)
-    if layout.per_sheet == 0:
-        what = "fold-over pair" if options.fold else "card"
-        size = f"{theme.width_mm * (2 if options.fold else 1):g} × {theme.height_mm:g} mm"
-        raise ContentError(
-            [
-                Problem(
-                    deck.source.path,
-                    1,
-                    ERROR,
-                    f"a {size} {what} does not fit on {options.paper} paper",
-                )
-            ]
-        )
-    page_pt = (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm))
-    buffer = io.BytesIO()
-    canvas = new_canvas(buffer, deck, "cards", page_pt, cmyk=theme.cmyk)
-    if options.card_backs and not options.fold:
-        ask_for_duplex(canvas, options.duplex_for("cards"))
-    total = sheets_needed(count, layout.per_sheet)
-    marks = define_crop_marks(canvas, layout, sheet, theme, options.fold)
-    define_icons(canvas)
-    labels = vars(labels_view(deck))  # the deck's own words (labels:) over its language's
-    pages = drawn = 0
-    painter = SheetPainter(canvas, layout, theme, options)
-    for number in range(total):
-        on_sheet = list(itertools.islice(cards, layout.per_sheet))
-        drawn += len(on_sheet)
-        if options.fold:
-            painter.folds(on_sheet)
+class CardsFile:
+    """The cards PDF, opened before any card is fitted: its canvas exists (and its
+    glyph codes are fixed) before worker processes start, so they can draw the
+    cards into copies of it (``sketch``, see formats/drawn.py)."""
+
+    def __init__(self, deck: Deck, options: BuildSettings, theme: CardTheme, sheet: SheetTheme):
+        self.deck, self.options, self.theme, self.sheet = deck, options, theme, sheet
+        self.buffer = io.BytesIO()
+        if options.print_shop:
+            self.canvas = print_shop_canvas(self.buffer, deck, theme)
         else:
-            painter.fronts(on_sheet)
-        canvas.doForm(marks)
-        draw_sheet_footer(canvas, deck, layout, sheet, theme, labels, number + 1, total)
-        canvas.showPage()
-        pages += 1
-        if options.card_backs and not options.fold:
-            painter.backs(on_sheet)
+            self.layout = card_grid(options.paper, theme, sheet, options.fold)
+            if self.layout.per_sheet == 0:
+                what = "fold-over pair" if options.fold else "card"
+                size = f"{theme.width_mm * (2 if options.fold else 1):g} × {theme.height_mm:g} mm"
+                raise ContentError(
+                    [
+                        Problem(
+                            deck.source.path,
+                            1,
+                            ERROR,
+                            f"a {size} {what} does not fit on {options.paper} paper",
+                        )
+                    ]
+                )
+            page_pt = (mm_to_pt(self.layout.sheet_width_mm), mm_to_pt(self.layout.sheet_height_mm))
+            self.canvas = new_canvas(self.buffer, deck, "cards", page_pt, cmyk=theme.cmyk)
+            if options.card_backs and not options.fold:
+                ask_for_duplex(self.canvas, options.duplex_for("cards"))
+            self.marks = define_crop_marks(self.canvas, self.layout, sheet, theme, options.fold)
+        define_icons(self.canvas)
+        self.sketch = Sketch(self.canvas)
+
+    def draw(
+        self,
+        cards: Iterable[PreparedCard],
+        count: int | None = None,
+        extras: Sequence[PreparedCard] = (),
+    ) -> CardsResult:
+        """Draw the cards as they come, then ``extras`` (the deck's own cards, once);
+        the deck tells how many there will be (``count``, when cards run on over
+        more than one)."""
+        options = self.options
+        count = (count or deck_card_count(self.deck)) * options.copies + len(extras)
+        copied = (card for card in cards for _ in range(options.copies))
+        drawn_cards = (self.drawn(card) for card in itertools.chain(copied, extras))
+        if options.print_shop:
+            return self.print_shop_pages(drawn_cards)
+        canvas, layout = self.canvas, self.layout
+        total = sheets_needed(count, layout.per_sheet)
+        labels = vars(labels_view(self.deck))  # the deck's own words (labels:) over its language's
+        pages = drawn = 0
+        painter = SheetPainter(canvas, layout, self.theme, options)
+        for number in range(total):
+            on_sheet = list(itertools.islice(drawn_cards, layout.per_sheet))
+            drawn += len(on_sheet)
+            if options.fold:
+                painter.folds(on_sheet)
+            else:
+                painter.fronts(on_sheet)
+            canvas.doForm(self.marks)
+            draw_sheet_footer(
+                canvas, self.deck, layout, self.sheet, self.theme, labels, number + 1, total
+            )
             canvas.showPage()
             pages += 1
-    canvas.save()
-    return CardsResult(
-        data=buffer.getvalue(),
-        cards=drawn,
-        sheets=total,
-        per_sheet=layout.per_sheet,
-        paper=options.paper,
-        landscape=layout.landscape,
-        pages=pages,
-    )
+            if options.card_backs and not options.fold:
+                painter.backs(on_sheet)
+                canvas.showPage()
+                pages += 1
+        canvas.save()
+        return CardsResult(
+            data=self.buffer.getvalue(),
+            cards=drawn,
+            sheets=total,
+            per_sheet=layout.per_sheet,
+            paper=options.paper,
+            landscape=layout.landscape,
+            pages=pages,
+        )
+
+    def drawn(self, card: PreparedCard) -> PreparedCard:
+        """The card with both sides' text drawn: by a worker already, else here.
+        Placing it on a sheet then draws its colour and places the text."""
+        back = card.back if card.back and self.options.card_backs else None
+        return PreparedCard(self.drawn_side(card.front), self.drawn_side(back) if back else None)
+
+    def drawn_side(self, side: Side) -> Side:
+        if side.content is not None:
+            return side
+        card = side.card
+        return Side(card, self.sketch.draw(lambda canvas: draw_content(canvas, card, self.theme)))
+
+    def print_shop_pages(self, cards: Iterable[PreparedCard]) -> CardsResult:
+        """One card per page: trim plus bleed on every side, fronts and backs alternating."""
+        canvas, theme = self.canvas, self.theme
+        bleed_pt = mm_to_pt(theme.bleed_mm)
+        full = Bleed(theme.bleed_mm, theme.bleed_mm, theme.bleed_mm, theme.bleed_mm)
+        pages = drawn = 0
+        for card in cards:
+            drawn += 1
+            for side in (card.front, card.back):
+                if side is None:
+                    continue
+                place_card(canvas, side, (bleed_pt, bleed_pt), theme, full, self.options.guides)
+                canvas.showPage()
+                pages += 1
+        canvas.save()
+        return CardsResult(
+            data=self.buffer.getvalue(),
+            cards=drawn,
+            sheets=0,
+            per_sheet=1,
+            paper=self.options.paper,
+            landscape=False,
+            pages=pages,
+        )
 
 
 def deck_card_count(deck: Deck) -> int:
@@ -192,23 +240,26 @@ class SheetPainter:
                 self.place(card.back, back_box, replace(outer, left_mm=0))
             draw_fold_line(self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme)
 
-    def place(self, card: FittedCard, box: Box, bleed: Bleed) -> None:
+    def place(self, card: Side, box: Box, bleed: Bleed) -> None:
         at_pt = (mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
         place_card(self.canvas, card, at_pt, self.theme, bleed, self.options.guides)
 
 
 def place_card(
     canvas: Canvas,
-    card: FittedCard,
+    side: Side,
     at_pt: tuple[float, float],
     theme: CardTheme,
     bleed: Bleed,
     guides: bool,
 ) -> None:
-    """One card with its trim's lower left corner at ``at_pt``, and its guides if asked."""
+    """One card side with its trim's lower left corner at ``at_pt``: its colour
+    bleeding as far as ``bleed`` lets it, its text as drawn, and its guides if asked."""
+    assert side.content is not None  # drawn by CardsFile.drawn_side
     canvas.saveState()
     canvas.translate(*at_pt)
-    draw_card(canvas, card, theme, bleed)
+    draw_furniture(canvas, side.card, theme, bleed)
+    place(canvas, side.content)
     if guides:
         draw_guides(canvas, theme)
     canvas.restoreState()
@@ -225,41 +276,18 @@ def draw_fold_line(
     canvas.restoreState()
 
 
-def print_shop_pdf(
-    deck: Deck, cards: Iterable[PreparedCard], count: int, options: BuildSettings, theme: CardTheme
-) -> CardsResult:
-    """One card per page: trim plus bleed on every side, fronts and backs alternating."""
+def print_shop_canvas(buffer: io.BytesIO, deck: Deck, theme: CardTheme) -> Canvas:
+    """Pages of one card with its bleed on every side, with TrimBox and BleedBox."""
     bleed_mm = theme.bleed_mm
     width, height = (
         mm_to_pt(theme.width_mm + 2 * bleed_mm),
         mm_to_pt(theme.height_mm + 2 * bleed_mm),
     )
-    buffer = io.BytesIO()
     canvas = new_canvas(buffer, deck, "cards for print", (width, height), cmyk=theme.cmyk)
     bleed_pt = mm_to_pt(bleed_mm)
     canvas.setTrimBox((bleed_pt, bleed_pt, width - bleed_pt, height - bleed_pt))
     canvas.setBleedBox((0, 0, width, height))
-    full = Bleed(bleed_mm, bleed_mm, bleed_mm, bleed_mm)
-    define_icons(canvas)
-    pages = drawn = 0
-    for card in cards:
-        drawn += 1
-        for side in (card.front, card.back if options.card_backs else None):
-            if side is None:
-                continue
-            place_card(canvas, side, (bleed_pt, bleed_pt), theme, full, options.guides)
-            canvas.showPage()
-            pages += 1
-    canvas.save()
-    return CardsResult(
-        data=buffer.getvalue(),
-        cards=drawn,
-        sheets=0,
-        per_sheet=1,
-        paper=options.paper,
-        landscape=False,
-        pages=pages,
-    )
+    return canvas
 
 
 # -- sheet furniture ------------------------------------------------------------------

@@ -44,10 +44,19 @@ FONT_FILES = {
 def _faces() -> dict[str, Any]:
     """The four faces read from their files, once per process (not yet registered)."""
     import font_source_sans_pro
-    from reportlab.pdfbase.ttfonts import TTFont
+
+    from cards.layout.fonts import StableFont
 
     folder = font_source_sans_pro.font_directory
-    return {name: TTFont(name, f"{folder}/{filename}") for name, filename in FONT_FILES.items()}
+    return {
+        name: StableFont(name, f"{folder}/{filename}", f"T{number}")
+        for number, (name, filename) in enumerate(FONT_FILES.items(), start=1)
+    }
+
+
+def faces() -> dict[str, Any]:
+    """The four faces, by name (ReportLab's TrueType fonts)."""
+    return _faces()
 
 
 @lru_cache(maxsize=1)

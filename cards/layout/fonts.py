@@ -1,0 +1,33 @@
+"""A TrueType font whose name inside a PDF file is fixed, not given by first use.
+
+ReportLab names an embedded font ``F1``, ``F2``… in the order a file first
+uses it, so the same drawing made in two processes (or for two files) could
+name the same font differently. A card drawn in a worker process is placed
+in the main process's file as drawn; every process must therefore write the
+same name for the same font.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.pdfbase.ttfonts import TTFont
+
+
+class StableFont(TTFont):
+    def __init__(self, name: str, filename: str, internal_name: str):
+        super().__init__(name, filename)
+        self.internal_name = internal_name
+
+    def getSubsetInternalName(self, subset: int, doc: Any) -> str:
+        """``/T1+0`` for subset 0 of the first face, in every file; the font is
+        added to the file the first time the file uses it, as ReportLab does."""
+        state = self._assignState(doc)
+        if state.internalName is None:
+            state.internalName = self.internal_name
+        if self.fontName not in doc.fontMapping:
+            doc.fontMapping[self.fontName] = "/" + self.internal_name
+            doc.delayedFonts.append(self)
+        if subset < 0 or subset >= len(state.subsets):
+            raise IndexError(f"Subset {subset} does not exist in font {self.fontName}")
+        return f"/{self.internal_name}+{subset}"
