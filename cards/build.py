@@ -91,10 +91,10 @@ def ready() -> None:
     register_fonts()
 
 
-def load(deck_path: Path) -> tuple[Deck, list[Problem]]:
+def load(deck_path: Path, jobs: int = 1) -> tuple[Deck, list[Problem]]:
     from cards.content import load_deck
 
-    return load_deck(deck_path)
+    return load_deck(deck_path, jobs)
 
 
 def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> list[Problem]:
@@ -134,7 +134,7 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
 
     started = time.perf_counter()
     ready()
-    deck, warnings = load(deck_path)
+    deck, warnings = load(deck_path, settings.jobs)
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
     if settings.log:
         where = (

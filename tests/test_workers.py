@@ -72,7 +72,7 @@ def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
 
 def test_workers_draw_the_cards_and_the_main_process_only_places_them(big_deck, monkeypatch):
     """Every side comes back from its worker with its text drawn; the main
-    process draws none of them."""
+    process draws the text of none of them."""
     from cards.formats import card_fitting
     from cards.formats.cardsheet import CardsFile
     from cards.layout.theme import CardTheme, SheetTheme
@@ -93,12 +93,13 @@ def test_workers_draw_the_cards_and_the_main_process_only_places_them(big_deck, 
     assert all(side.content is not None for side in sides)
     assert all(side.card.fitted.flowables == [] for side in sides)  # only furniture travelled
     drawn_here = []
-    real = cards_file.sketch.draw
     monkeypatch.setattr(
-        cards_file.sketch, "draw", lambda paint: drawn_here.append(1) or real(paint)
+        "cards.formats.cardsheet.draw_content", lambda *args: drawn_here.append(args)
     )
     result = cards_file.draw(cards)
     assert drawn_here == [] and result.cards == PARALLEL_FROM + 12
+    # the colour is drawn here, once for each section and bleed, then repeated
+    assert len(cards_file.colours) < len(sides) / 4
 
 
 def card_fitting_deck(folder: Path):
@@ -263,3 +264,35 @@ def test_a_watch_session_keeps_one_entry_per_booklet_page(tmp_path):
         build(deck, settings)
         assert len(pages.entries) == first > 1
         assert pages.hits == first - 1  # all but the edited page, from the cache
+
+
+def test_a_large_deck_is_read_in_workers_with_the_same_problems_in_the_same_order(
+    big_deck, tmp_path, monkeypatch
+):
+    """Sections are read in worker processes; a broken diagram that every section
+    uses is still reported once, and every message comes as one process finds it."""
+    deck = tmp_path / "deck"
+    subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
+    (deck / "broken.svg").write_text("<svg><g>")
+    index = deck / "_index.md"
+    index.write_text(index.read_text().replace("---\n", "---\ndiagram: broken.svg\n", 1))
+    (deck / "0002-section" / "05-notes.markdown").write_text("a near miss")
+    from cards.content import deck as deck_module
+
+    readers = []
+    real = deck_module.in_workers
+    monkeypatch.setattr(
+        deck_module, "in_workers", lambda *args: readers.append(args[1:3]) or real(*args)
+    )
+    outputs = []
+    for jobs in ("1", "2"):
+        out = tmp_path / jobs
+        result = CliRunner().invoke(
+            main, ["build", str(deck), "-o", str(out), "--jobs", jobs, "-v"]
+        )
+        outputs.append(result.output)
+        assert result.exit_code == 1
+    assert readers == [(len(list(deck.glob("0*"))), 2)]  # the sections, two workers
+    assert outputs[0] == outputs[1]
+    assert outputs[1].count("broken.svg:1: error") == 1
+    assert "05-notes.markdown:1: warning: ignored" in outputs[1]

@@ -38,7 +38,8 @@ from cards.content.markdown import markdown_blocks, markdown_parser, typographic
 from cards.images import ImageTrouble, bitmap_size, read_svg
 from cards.labels import LABELS
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
-from cards.problems import ContentError, Problem, has_errors
+from cards.problems import ERROR, ContentError, Problem, has_errors
+from cards.workers import in_workers, worth_parallel
 
 # --------------------------------------------------------------------------
 # The deck
@@ -209,8 +210,48 @@ def load_section(
     return SectionRead(folder, values, intro, techniques, colour_line, diagram)
 
 
-def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
-    """The deck in ``folder`` and its warnings; raises ContentError on any error."""
+def read_sections(
+    subs: list[Path], reading: Reading, deck_diagram: Diagram | None, jobs: int
+) -> list[SectionRead]:
+    """Each section folder read, in order; in ``jobs`` worker processes for a
+    large deck (Markdown parsing is most of loading). Problems keep the order
+    a single process finds them in."""
+    if not worth_parallel(jobs, markdown_files(subs)):
+        return [s for sub in subs if (s := load_section(sub, reading, deck_diagram))]
+    problems = reading.problems
+
+    def read_one(index: int) -> tuple[SectionRead | None, list[Problem]]:
+        before = len(problems.items)
+        section = load_section(subs[index], reading, deck_diagram)
+        found = problems.items[before:]
+        del problems.items[before:]
+        return section, found
+
+    sections = []
+    errors = {p for p in problems.items if p.level == ERROR}
+    for section, found in in_workers(read_one, len(subs), jobs):
+        # a broken diagram is reported once per process that reads it: keep one
+        # (errors are sorted when reported, so which one is first does not matter)
+        problems.items.extend(p for p in found if p.level != ERROR or p not in errors)
+        errors.update(p for p in found if p.level == ERROR)
+        if section:
+            sections.append(section)
+    return sections
+
+
+def markdown_files(folders: list[Path]) -> int:
+    return sum(
+        1
+        for folder in folders
+        for _, _, files in os.walk(folder)
+        for f in files
+        if f.endswith(".md")
+    )
+
+
+def load_deck(folder: Path, jobs: int = 1) -> tuple[Deck, list[Problem]]:
+    """The deck in ``folder`` and its warnings; raises ContentError on any error.
+    With ``jobs`` above one, a large deck's sections are read in worker processes."""
     problems = Problems()
     folder = Path(folder)
     if not folder.is_dir():
@@ -257,17 +298,16 @@ def load_deck(folder: Path) -> tuple[Deck, list[Problem]]:
             problems.warning(stray, 1, "ignored: a technique must be inside a section folder")
 
     sections = []
-    raw_sections: list[SectionRead] = []
     layouts = deck_values.get("templates")
-    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name)):
-        if layouts and sub.resolve() == layouts:
-            continue  # the deck's own layouts, not a section
-        if not stays_inside(sub, folder, problems, "the section folder"):
-            continue
-        reading = Reading(folder, md, problems, diagrams)
-        loaded = load_section(sub, reading, deck_values.get("diagram"))
-        if loaded:
-            raw_sections.append(loaded)
+    subs = [
+        sub
+        for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name))
+        # not the deck's own layouts, nor a link out of the deck
+        if not (layouts and sub.resolve() == layouts)
+        and stays_inside(sub, folder, problems, "the section folder")
+    ]
+    reading = Reading(folder, md, problems, diagrams)
+    raw_sections = read_sections(subs, reading, deck_values.get("diagram"), jobs)
     raw_sections.sort(key=lambda s: sort_key(s.values.get("weight"), s.folder.name))
 
     taken = {s.values["colour"] for s in raw_sections if "colour" in s.values}

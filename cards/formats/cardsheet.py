@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import io
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from cards.formats.canvas import ask_for_duplex, new_canvas
-from cards.formats.card import draw_content, draw_furniture
+from cards.formats.card import FittedCard, draw_content, draw_furniture
 from cards.formats.card_fitting import PreparedCard, Side
-from cards.formats.drawn import Sketch, place
+from cards.formats.drawn import Drawn, Sketch, place
 from cards.geometry import (
     Bleed,
     Box,
@@ -35,6 +35,7 @@ from cards.geometry import (
     slot_bleed,
 )
 from cards.layout.glance import define_icons
+from cards.layout.markup import Layout
 from cards.layout.theme import (
     FONT_REGULAR,
     GUIDE_BLEED,
@@ -110,6 +111,7 @@ class CardsFile:
             self.marks = define_crop_marks(self.canvas, self.layout, sheet, theme, options.fold)
         define_icons(self.canvas)
         self.sketch = Sketch(self.canvas)
+        self.colours: dict[Hashable, Drawn] = {}
 
     def draw(
         self,
@@ -130,7 +132,7 @@ class CardsFile:
         total = sheets_needed(count, layout.per_sheet)
         labels = vars(labels_view(self.deck))  # the deck's own words (labels:) over its language's
         pages = drawn = 0
-        painter = SheetPainter(canvas, layout, self.theme, options)
+        painter = SheetPainter(canvas, layout, self.theme, options, self.colour)
         for number in range(total):
             on_sheet = list(itertools.islice(drawn_cards, layout.per_sheet))
             drawn += len(on_sheet)
@@ -171,6 +173,16 @@ class CardsFile:
         card = side.card
         return Side(card, self.sketch.draw(lambda canvas: draw_content(canvas, card, self.theme)))
 
+    def colour(self, card: FittedCard, bleed: Bleed) -> Drawn:
+        """A card's band, fill or stripes bleeding as far as ``bleed`` lets them:
+        drawn once for each section and place on a sheet, then repeated."""
+        key = (furniture_key(card.layout), bleed)
+        if key not in self.colours:
+            self.colours[key] = self.sketch.draw(
+                lambda canvas: draw_furniture(canvas, card, self.theme, bleed)
+            )
+        return self.colours[key]
+
     def print_shop_pages(self, cards: Iterable[PreparedCard]) -> CardsResult:
         """One card per page: trim plus bleed on every side, fronts and backs alternating."""
         canvas, theme = self.canvas, self.theme
@@ -182,7 +194,8 @@ class CardsFile:
             for side in (card.front, card.back):
                 if side is None:
                     continue
-                place_card(canvas, side, (bleed_pt, bleed_pt), theme, full, self.options.guides)
+                colour = self.colour(side.card, full)
+                place_card(canvas, side, colour, (bleed_pt, bleed_pt), theme, self.options.guides)
                 canvas.showPage()
                 pages += 1
         canvas.save()
@@ -211,6 +224,7 @@ class SheetPainter:
     layout: Grid
     theme: CardTheme
     options: BuildSettings
+    colour: Callable[[FittedCard, Bleed], Drawn]  # a card's colour at its slot's bleed
 
     def fronts(self, on_sheet: list[PreparedCard]) -> None:
         for index, card in enumerate(on_sheet):
@@ -242,27 +256,36 @@ class SheetPainter:
 
     def place(self, card: Side, box: Box, bleed: Bleed) -> None:
         at_pt = (mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
-        place_card(self.canvas, card, at_pt, self.theme, bleed, self.options.guides)
+        colour = self.colour(card.card, bleed)
+        place_card(self.canvas, card, colour, at_pt, self.theme, self.options.guides)
 
 
 def place_card(
     canvas: Canvas,
     side: Side,
+    colour: Drawn,
     at_pt: tuple[float, float],
     theme: CardTheme,
-    bleed: Bleed,
     guides: bool,
 ) -> None:
-    """One card side with its trim's lower left corner at ``at_pt``: its colour
-    bleeding as far as ``bleed`` lets it, its text as drawn, and its guides if asked."""
+    """One card side with its trim's lower left corner at ``at_pt``: its colour,
+    its text as drawn, and its guides if asked."""
     assert side.content is not None  # drawn by CardsFile.drawn_side
     canvas.saveState()
     canvas.translate(*at_pt)
-    draw_furniture(canvas, side.card, theme, bleed)
+    place(canvas, colour)
     place(canvas, side.content)
     if guides:
         draw_guides(canvas, theme)
     canvas.restoreState()
+
+
+def furniture_key(layout: Layout) -> tuple[object, ...]:
+    """What a card's colour depends on besides its bleed: the band, fill and stripes."""
+    return (
+        layout.band,
+        tuple((name, tuple(sorted(e.attrib.items()))) for name, e in layout.furniture.items()),
+    )
 
 
 def draw_fold_line(
