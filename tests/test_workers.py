@@ -296,3 +296,47 @@ def test_a_large_deck_is_read_in_workers_with_the_same_problems_in_the_same_orde
     assert outputs[0] == outputs[1]
     assert outputs[1].count("broken.svg:1: error") == 1
     assert "05-notes.markdown:1: warning: ignored" in outputs[1]
+
+
+def test_each_booklet_page_is_drawn_once_by_a_worker_and_placed_in_both_files(
+    big_deck, tmp_path, monkeypatch
+):
+    """Pages come back from the workers drawn; the imposed file's form of a page
+    holds the very drawing of the reading-order page, links aside."""
+    import pikepdf
+
+    from cards.formats import booklet_plan
+
+    drawn_by_workers = []
+    real = booklet_plan.Booklet.pages
+
+    def counting(self, draw=None, start=None):
+        for page, drawn in real(self, draw, start):
+            drawn_by_workers.append((page.kind, drawn is not None))
+            yield page, drawn
+
+    monkeypatch.setattr(booklet_plan.Booklet, "pages", counting)
+    build(big_deck, BuildSettings(out_dir=tmp_path, format="booklet", jobs=2))
+    techniques = PARALLEL_FROM + 12
+    # all but the pages laid out with the plan (the intro; the contents, with its
+    # page numbers), which are drawn here
+    assert [drawn for _, drawn in drawn_by_workers] == [
+        kind not in ("intro", "contents") for kind, _ in drawn_by_workers
+    ]
+    assert [kind for kind, _ in drawn_by_workers].count("technique") == techniques
+    reading = pikepdf.open(tmp_path / "deck-booklet.pdf")
+    imposed = pikepdf.open(tmp_path / "deck-booklet-imposed.pdf")
+    forms = {
+        str(name): xobject
+        for sheet in imposed.pages
+        for name, xobject in sheet.Resources.XObject.items()
+        if str(name).startswith("/FormXob.page")
+    }
+    assert len(forms) == len(reading.pages)
+    for number, page in enumerate(reading.pages, start=1):
+        # past the form's own opening transform: the drawing, as the page has it
+        drawing = forms[f"/FormXob.page{number}"].read_bytes().split(b"\n", 1)[1].strip()
+        assert len(drawing) > 100 and drawing in page.Contents.read_bytes()
+    links = sum(len(page.get("/Annots", [])) for page in reading.pages)
+    assert links >= techniques  # every contents line links to its page
+    assert all("/Annots" not in sheet for sheet in imposed.pages)

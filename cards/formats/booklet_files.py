@@ -1,9 +1,11 @@
 """The booklet's two files: pages in reading order, and imposed for saddle stitching.
 
-``booklet_pdfs`` draws the plan once: each page onto its own page of the
-reading-order file and into a form of the imposed file, whose box is the
-page's trim, placed two-up on the sheets in saddle order: nothing is laid out
-again, and bleed cannot spill onto the facing page.
+``booklet_pdfs`` draws each page of the plan once (in a worker process, for
+a large booklet) and places that drawing twice: on its own page of the
+reading-order file and in a form of the imposed file, whose box is the page's
+trim, placed two-up on the sheets in saddle order. The two files share their
+glyph codes, so one drawing means the same in both; nothing is laid out or
+drawn twice, and bleed cannot spill onto the facing page.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet, Page
 from cards.formats.canvas import ask_for_duplex, new_canvas
+from cards.formats.drawn import Drawn, Sketch, place, share_glyphs
 from cards.geometry import (
     saddle_order,
 )
@@ -41,16 +44,25 @@ class BookletResult:
 
 
 def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> BookletResult:
-    """Both files in one pass over the pages: each page is laid out once, drawn
-    onto its own page of the reading-order file and into a form of the imposed
-    file, then let go."""
+    """Both files in one pass over the pages: each page is laid out and drawn
+    once, placed on its own page of the reading-order file and in a form of the
+    imposed file, then let go."""
     theme = booklet.planner.theme
     count = len(booklet.plan)
     reading = ReadingFile(deck, theme, options.print_shop)
     imposed = ImposedFile(deck, theme, options)
-    for page in booklet.pages():
-        reading.add(page)
-        imposed.add(page)
+    share_glyphs(reading.canvas, imposed.canvas)  # one drawing of a page serves both files
+    define_icons(reading.canvas)
+    define_icons(imposed.canvas)
+    sketch = Sketch(reading.canvas)
+
+    def draw(page: Page) -> Drawn:
+        return sketch.draw(lambda canvas: draw_page(canvas, page, theme))
+
+    for page, drawn in booklet.pages(draw, sketch.freeze):
+        drawn = drawn or draw(page)
+        reading.add(page, drawn)
+        imposed.add(page, drawn)
     return BookletResult(
         reading=reading.finish(),
         imposed=imposed.finish(count),
@@ -72,13 +84,12 @@ class ReadingFile:
         self.buffer = io.BytesIO()
         self.canvas = new_canvas(self.buffer, deck, "booklet", size)
         self.canvas.links = True  # contents entries link to their pages
-        define_icons(self.canvas)
         if print_shop:
             b = self.bleed
             self.canvas.setTrimBox((b, b, b + width, b + height))
             self.canvas.setBleedBox((0, 0, size[0], size[1]))
 
-    def add(self, page: Page) -> None:
+    def add(self, page: Page, drawn: Drawn) -> None:
         canvas = self.canvas
         for anchor in page.anchors:
             canvas.bookmarkPage(anchor, fit="Fit")
@@ -86,7 +97,7 @@ class ReadingFile:
             canvas.addOutlineEntry(title, key, level=level, closed=False)
         canvas.saveState()
         canvas.translate(self.bleed, self.bleed)
-        draw_page(canvas, page, self.theme)
+        place(canvas, drawn)
         canvas.restoreState()
         canvas.showPage()
 
@@ -116,11 +127,15 @@ class ImposedFile:
             self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
         )
         ask_for_duplex(self.canvas, options.duplex_for("booklet"))
-        define_icons(self.canvas)
 
-    def add(self, page: Page) -> None:
+    def add(self, page: Page, drawn: Drawn) -> None:
+        """The page as drawn for the reading-order file, without its links; drawn
+        again only when that drawing holds pictures of the other file."""
         self.canvas.beginForm(f"page{page.number}", 0, 0, self.page_w, self.page_h)
-        draw_page(self.canvas, page, self.theme)
+        if drawn.portable:
+            place(self.canvas, drawn, links=False)
+        else:
+            draw_page(self.canvas, page, self.theme)
         self.canvas.endForm()
 
     def finish(self, count: int) -> bytes:

@@ -7,7 +7,7 @@ lays each out as it is drawn (in worker processes for a large booklet).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,6 +16,7 @@ from typing import Any
 import jinja2
 from reportlab.platypus import Flowable
 
+from cards.formats.drawn import Drawn, NotDrawn
 from cards.geometry import (
     padded_page_count,
 )
@@ -267,29 +268,48 @@ class Booklet:
     def problems(self) -> list[Problem]:
         return self.planner.problems
 
-    def pages(self) -> Iterator[Page]:
+    def pages(
+        self,
+        draw: Callable[[Page], Drawn] | None = None,
+        start: Callable[[], None] | None = None,
+    ) -> Iterator[tuple[Page, Drawn | None]]:
         """Every page laid out, in order: in worker processes for a large booklet
-        (the same layout, so the same bytes), else here, from the cache if any."""
+        (the same layout, so the same bytes), else here, from the cache if any.
+
+        Workers also ``draw`` each page when they can (each runs ``start()``
+        first); such a page comes with its drawing and without its flowables.
+        """
         if self.cache is None and worth_parallel(self.jobs, len(self.plan)):
-            for page, found in in_workers(self._for_main, len(self.plan), self.jobs):
+            for page, drawn, found in in_workers(
+                lambda index: self._for_main(index, draw), len(self.plan), self.jobs, start
+            ):
                 self.planner.problems.extend(found)
-                yield page
+                yield page, drawn
             return
         for page in self.plan:
-            yield self.planner.lay_out(page, self.cache)
+            yield self.planner.lay_out(page, self.cache), None
         if self.cache is not None:
             self.cache.forget_unused()
 
-    def _for_main(self, index: int) -> tuple[Page, list[Problem]]:
-        """In a worker: one page laid out, light to send (no layout markup but the
-        furniture drawing needs), with what laying it out found."""
+    def _for_main(
+        self, index: int, draw: Callable[[Page], Drawn] | None
+    ) -> tuple[Page, Drawn | None, list[Problem]]:
+        """In a worker: one page laid out, drawn if it can be, light to send (no
+        layout markup but the furniture drawing needs), with what laying it out found."""
         before = len(self.planner.problems)
         page = self.planner.lay_out(self.plan[index])
         found = self.planner.problems[before:]
         del self.planner.problems[before:]
+        # a page laid out with the plan (the contents) is the plan's own: main draws it
+        if draw is not None and page.flowables is not None and self.plan[index].pending:
+            try:
+                return replace(page, layout=None, flowables=None), draw(page), found
+            except NotDrawn:  # drawn flowables broken off hold the canvas: lay out anew
+                page = self.planner.lay_out(self.plan[index])
+                del self.planner.problems[before:]
         if page.layout is not None:
             page = replace(page, layout=replace(page.layout, blocks=[]))
-        return page, found
+        return page, None, found
 
 
 def plan_booklet(
@@ -352,6 +372,6 @@ def plan_booklet(
 def booklet_problems(deck: Deck, env: jinja2.Environment, theme: BookletTheme) -> list[Problem]:
     """Lay out every page without drawing, for ``cards check``."""
     booklet = plan_booklet(deck, env, theme)
-    for _ in booklet.pages():
+    for _ in booklet.pages():  # laying out finds what does not fit
         pass
     return booklet.problems

@@ -20,7 +20,7 @@ import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from reportlab.pdfbase import pdfdoc, pdfmetrics
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from cards.layout.theme import faces
@@ -39,7 +39,8 @@ class Drawn:
     # fonts this drawing added to the document it was drawn for, in order of first use
     fonts: tuple[str, ...] = ()
     colours: tuple[tuple[str, object], ...] = ()  # separation colours, by name
-    # False when drawing it added objects (a picture) or links to its own file only
+    links: tuple[object, ...] = ()  # its links (annotations): of the file it was drawn for
+    # False when drawing it added objects to its own file only (a picture)
     portable: bool = True
 
 
@@ -78,28 +79,34 @@ class Sketch:
             canvas.saveState()
             paint(canvas)
             canvas.restoreState()
-        except pdfdoc.PDFError as exc:  # a frozen font met a character with no code yet
+        except Exception as exc:
+            # in a worker: a frozen font met a character with no code yet, or a link
+            # met the copy's own; the main process draws it (and meets any real error)
             if self.copy:
                 raise NotDrawn(str(exc)) from exc
             raise
-        private = (
-            len(doc.idToObject) > objects_before
+        links = tuple(canvas._annotationrefs)
+        private = (  # objects a copy of the file cannot share: pictures, shadings
+            len(doc.idToObject) - objects_before > len(links)
             or len(canvas._extgstate._d) > extgstates_before
-            or bool(canvas._annotationrefs or canvas._shadingUsed)
+            or bool(canvas._shadingUsed)
         )
-        if private and self.copy:
+        if (private or links) and self.copy:
             raise NotDrawn("it adds objects to the file")
+        self.canvas._annotationCount = canvas._annotationCount  # links are numbered per file
         return Drawn(
             code="\n".join(canvas._code),
             forms=tuple(canvas._formsinuse),
             fonts=tuple(list(doc.fontMapping)[fonts_before:]),
             colours=tuple(canvas._colorsUsed.items()),
+            links=links,
             portable=not private,
         )
 
 
-def place(canvas: Canvas, drawn: Drawn) -> None:
-    """``drawn`` at the canvas's current origin."""
+def place(canvas: Canvas, drawn: Drawn, links: bool = True) -> None:
+    """``drawn`` at the canvas's current origin, with its links (which only the
+    file it was drawn for has) unless ``links`` is false."""
     doc = canvas._doc
     for name in drawn.fonts:
         if name not in doc.fontMapping:
@@ -109,6 +116,8 @@ def place(canvas: Canvas, drawn: Drawn) -> None:
             else:
                 doc.getInternalFontName(name)
     canvas._code.append(drawn.code)
+    if links:
+        canvas._annotationrefs.extend(drawn.links)
     canvas._formsinuse.extend(drawn.forms)
     canvas._colorsUsed.update(drawn.colours)
 
