@@ -2,16 +2,17 @@
 
 ``booklet_pdfs`` draws each page of the plan once (in a worker process, for
 a large booklet) and places that drawing twice: on its own page of the
-reading-order file and in a form of the imposed file, whose box is the page's
-trim, placed two-up on the sheets in saddle order. The two files share their
-glyph codes, so one drawing means the same in both; nothing is laid out or
-drawn twice, and bleed cannot spill onto the facing page.
+reading-order file, and cut to its trim two-up on the imposed file's sheets
+in saddle order. The two files share their glyph codes, so one drawing means
+the same in both; nothing is laid out or drawn twice, and bleed cannot spill
+onto the facing page.
 """
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, replace
 
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet, Page
@@ -44,13 +45,29 @@ class BookletResult:
 
 
 def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> BookletResult:
-    """Both files in one pass over the pages: each page is laid out and drawn
-    once, placed on its own page of the reading-order file and in a form of the
-    imposed file, then let go."""
-    theme = booklet.planner.theme
+    """Both files from one pass over the pages: each page is laid out and drawn
+    once, placed on its own page of the reading-order file and kept, packed,
+    for the imposed file, which is made once the first is saved (a large
+    booklet never holds both files at once)."""
     count = len(booklet.plan)
+    imposed = ImposedFile(deck, booklet.planner.theme, options)
+    reading = reading_file(deck, booklet, options, imposed)
+    return BookletResult(
+        reading=reading,
+        imposed=imposed.finish(count),
+        pages=count,
+        sheets=count // 4,
+        paper=options.paper,
+        duplex=options.duplex_for("booklet"),
+    )
+
+
+def reading_file(
+    deck: Deck, booklet: Booklet, options: BuildSettings, imposed: ImposedFile
+) -> bytes:
+    """The reading-order file, each page drawn once and kept for ``imposed``."""
+    theme = booklet.planner.theme
     reading = ReadingFile(deck, theme, options.print_shop)
-    imposed = ImposedFile(deck, theme, options)
     share_glyphs(reading.canvas, imposed.canvas)  # one drawing of a page serves both files
     define_icons(reading.canvas)
     define_icons(imposed.canvas)
@@ -62,15 +79,8 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> Bookle
     for page, drawn in booklet.pages(draw, sketch.freeze):
         drawn = drawn or draw(page)
         reading.add(page, drawn)
-        imposed.add(page, drawn)
-    return BookletResult(
-        reading=reading.finish(),
-        imposed=imposed.finish(count),
-        pages=count,
-        sheets=count // 4,
-        paper=options.paper,
-        duplex=options.duplex_for("booklet"),
-    )
+        imposed.keep(page, drawn)
+    return reading.finish()
 
 
 class ReadingFile:
@@ -110,8 +120,10 @@ class ReadingFile:
 class ImposedFile:
     """Two pages per landscape sheet side, in saddle order, for duplex printing.
 
-    Each page becomes a form whose box is its trim, so bleed never reaches
-    the facing page; the sheets place the forms once all exist. With
+    Each page is placed cut to its trim, so bleed never reaches the facing
+    page. Pages are kept as drawn for the reading-order file (packed, without
+    its links) until the sheets are made; a page whose drawing holds that
+    file's pictures is kept laid out and drawn again here. With
     ``duplex='long'`` every back side is turned 180°, for printers that can
     only flip on the long edge.
     """
@@ -127,16 +139,27 @@ class ImposedFile:
             self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
         )
         ask_for_duplex(self.canvas, options.duplex_for("booklet"))
+        self.kept: dict[int, tuple[bytes, Drawn] | Page] = {}
 
-    def add(self, page: Page, drawn: Drawn) -> None:
-        """The page as drawn for the reading-order file, without its links; drawn
-        again only when that drawing holds pictures of the other file."""
-        self.canvas.beginForm(f"page{page.number}", 0, 0, self.page_w, self.page_h)
+    def keep(self, page: Page, drawn: Drawn) -> None:
         if drawn.portable:
-            place(self.canvas, drawn, links=False)
+            packed = zlib.compress(drawn.code.encode("latin-1"))
+            self.kept[page.number] = (packed, replace(drawn, code="", links=()))
         else:
-            draw_page(self.canvas, page, self.theme)
-        self.canvas.endForm()
+            self.kept[page.number] = page
+
+    def place(self, number: int) -> None:
+        """Page ``number`` at the current origin, cut to its trim."""
+        canvas = self.canvas
+        trim = canvas.beginPath()
+        trim.rect(0, 0, self.page_w, self.page_h)
+        canvas.clipPath(trim, stroke=0, fill=0)
+        kept = self.kept.pop(number)
+        if isinstance(kept, Page):
+            draw_page(canvas, kept, self.theme)
+        else:
+            packed, drawn = kept
+            place(canvas, replace(drawn, code=zlib.decompress(packed).decode("latin-1")))
 
     def finish(self, count: int) -> bytes:
         canvas = self.canvas
@@ -151,7 +174,7 @@ class ImposedFile:
             for number, x in ((left, left_x), (right, left_x + self.page_w)):
                 canvas.saveState()
                 canvas.translate(x, bottom_y)
-                canvas.doForm(f"page{number}")
+                self.place(number)
                 canvas.restoreState()
             canvas.restoreState()
             canvas.showPage()

@@ -13,7 +13,18 @@ import io
 import time
 
 from reportlab.lib.utils import TimeStamp
-from reportlab.pdfbase.pdfdoc import PDFName, PDFStream, PDFZCompress, xObjectName
+from reportlab.pdfbase.pdfdoc import (
+    PDFCrossReferenceTable,
+    PDFDocument,
+    PDFFile,
+    PDFIndirectObject,
+    PDFName,
+    PDFStream,
+    PDFTrailer,
+    PDFZCompress,
+    pdfdocEnc,
+    xObjectName,
+)
 from reportlab.pdfgen.canvas import Canvas
 
 from cards import __version__
@@ -75,6 +86,69 @@ class StreamingCanvas(Canvas):
         if form.compression and form.stream and not form.Contents:
             form.Contents = _compressed(form.stream, "xobject form stream")
             form.stream, form.compression = None, 0  # done: no second pass at saving
+
+    def save(self) -> None:
+        """Write the file into its buffer object by object, as ReportLab formats
+        them, instead of joining every object's text first and copying it twice:
+        a 5,000-page booklet held its whole file three times over at this point."""
+        doc = self._doc
+        doc.format = lambda: _format_into(doc, self._filename)
+        super().save()
+
+
+class _Sink(PDFFile):
+    """ReportLab's output collector, writing straight into the file's buffer."""
+
+    offset: int  # where the next object starts
+
+    def __init__(self, sink: io.BytesIO, version: tuple[int, int]):
+        self.sink = sink
+        super().__init__(version)
+
+    def add(self, s: str | bytes) -> int:
+        data: bytes = pdfdocEnc(s)
+        offset = self.offset
+        self.offset = offset + len(data)
+        self.sink.write(data)
+        return offset
+
+    def format(self, document: object) -> bytes:
+        return b""  # all written already
+
+
+def _format_into(doc: PDFDocument, sink: io.BytesIO) -> bytes:
+    """``PDFDocument.format`` (ReportLab 4) with its output written to ``sink`` as
+    it goes; no encryption or signatures, which our files never have."""
+    cat, info = doc.Catalog, doc.info
+    doc.Reference(cat)
+    doc.Reference(info)
+    out = _Sink(sink, doc._pdfVersion)
+    doc.__accum__ = out
+    counter, ids = 0, []
+    while True:  # objects may be added while others are formatted
+        counter += 1
+        if counter not in doc.numberToId:
+            break
+        oid = doc.numberToId[counter]
+        doc.idToOffset[oid] = out.add(PDFIndirectObject(oid, doc.idToObject[oid]).format(doc))
+        ids.append(oid)
+    del doc.__accum__
+    count = len(doc.numberToId)
+    if counter - 1 != count:
+        raise ValueError(f"counter {counter} doesn't match number to id dictionary {count}")
+    xref = PDFCrossReferenceTable()
+    xref.addsection(0, ids)
+    xref_offset = out.add(xref.format(doc))
+    trailer = PDFTrailer(
+        startxref=xref_offset,
+        Size=count + 1,
+        Root=doc.Reference(cat),
+        Info=doc.Reference(info),
+        Encrypt=None,
+        ID=doc.ID(),
+    )
+    out.add(trailer.format(doc))
+    return b""
 
 
 def _compressed(text: str | bytes, comment: str) -> PDFStream:
