@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import time
+from typing import Any
 
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import (
@@ -72,6 +73,23 @@ class StreamingCanvas(Canvas):
     # What this file's drawing may rely on, said where the file is made:
     icons_defined: bool = False  # the meta icons are forms of this file (define_icons)
     links: bool = False  # contents lines link to their pages (the reading-order booklet)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        self._form_dicts: dict[tuple[str, ...], Any] = {}
+        super().__init__(*args, **kwargs)
+
+    def _setXObjects(self, thing: object) -> None:
+        """One dictionary of forms for every page that uses the same forms (they
+        are written out in full for each page all the same): a 5,000-page file
+        held 5,000 copies."""
+        forms = tuple(dict.fromkeys(self._formsinuse))
+        if not forms:
+            thing.XObjects = None  # type: ignore[attr-defined]
+            return
+        shared = self._form_dicts.get(forms)
+        if shared is None:
+            shared = self._form_dicts[forms] = self._doc.xobjDict(list(forms))
+        thing.XObjects = shared  # type: ignore[attr-defined]
 
     def showPage(self) -> None:
         super().showPage()
