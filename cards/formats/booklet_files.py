@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet, Page
 from cards.formats.canvas import ask_for_duplex, new_canvas
-from cards.formats.drawn import Drawn, Sketch, place, share_glyphs
+from cards.formats.drawn import Drawn, NotDrawn, Sketch, place, share_glyphs
 from cards.geometry import (
     saddle_order,
 )
@@ -77,7 +77,11 @@ def reading_file(
         return sketch.draw(lambda canvas: draw_page(canvas, page, theme))
 
     for page, drawn in booklet.pages(draw, sketch.freeze):
-        drawn = drawn or draw(page)
+        if drawn is None:
+            try:
+                drawn = draw(page)
+            except NotDrawn:  # pictures: drawn in place, in each file
+                pass
         reading.add(page, drawn)
         imposed.keep(page, drawn)
     return reading.finish()
@@ -99,7 +103,7 @@ class ReadingFile:
             self.canvas.setTrimBox((b, b, b + width, b + height))
             self.canvas.setBleedBox((0, 0, size[0], size[1]))
 
-    def add(self, page: Page, drawn: Drawn) -> None:
+    def add(self, page: Page, drawn: Drawn | None) -> None:
         canvas = self.canvas
         for anchor in page.anchors:
             canvas.bookmarkPage(anchor, fit="Fit")
@@ -107,7 +111,10 @@ class ReadingFile:
             canvas.addOutlineEntry(title, key, level=level, closed=False)
         canvas.saveState()
         canvas.translate(self.bleed, self.bleed)
-        place(canvas, drawn)
+        if drawn is None:
+            draw_page(canvas, page, self.theme)
+        else:
+            place(canvas, drawn)
         canvas.restoreState()
         canvas.showPage()
 
@@ -121,9 +128,9 @@ class ImposedFile:
     """Two pages per landscape sheet side, in saddle order, for duplex printing.
 
     Each page is placed cut to its trim, so bleed never reaches the facing
-    page. Pages are kept as drawn for the reading-order file (packed, without
-    its links) until the sheets are made; a page whose drawing holds that
-    file's pictures is kept laid out and drawn again here. With
+    page. Pages are kept as drawn for the reading-order file (packed) until the
+    sheets are made, and placed without its links; a page drawn in place
+    there (its pictures) is kept laid out and drawn in place here. With
     ``duplex='long'`` every back side is turned 180°, for printers that can
     only flip on the long edge.
     """
@@ -141,12 +148,12 @@ class ImposedFile:
         ask_for_duplex(self.canvas, options.duplex_for("booklet"))
         self.kept: dict[int, tuple[bytes, Drawn] | Page] = {}
 
-    def keep(self, page: Page, drawn: Drawn) -> None:
-        if drawn.portable:
-            packed = zlib.compress(drawn.code.encode("latin-1"))
-            self.kept[page.number] = (packed, replace(drawn, code="", links=()))
-        else:
+    def keep(self, page: Page, drawn: Drawn | None) -> None:
+        if drawn is None:
             self.kept[page.number] = page
+        else:
+            packed = zlib.compress(drawn.code.encode("latin-1"))
+            self.kept[page.number] = (packed, replace(drawn, code=""))
 
     def place(self, number: int) -> None:
         """Page ``number`` at the current origin, cut to its trim."""
@@ -159,7 +166,8 @@ class ImposedFile:
             draw_page(canvas, kept, self.theme)
         else:
             packed, drawn = kept
-            place(canvas, replace(drawn, code=zlib.decompress(packed).decode("latin-1")))
+            code = zlib.decompress(packed).decode("latin-1")
+            place(canvas, replace(drawn, code=code), links=False)
 
     def finish(self, count: int) -> bytes:
         canvas = self.canvas

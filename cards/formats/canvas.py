@@ -73,6 +73,7 @@ class StreamingCanvas(Canvas):
     # What this file's drawing may rely on, said where the file is made:
     icons_defined: bool = False  # the meta icons are forms of this file (define_icons)
     links: bool = False  # contents lines link to their pages (the reading-order booklet)
+    glyph_seed: str = ""  # the characters coded before drawing (formats/drawn.py)
 
     def __init__(self, *args: Any, **kwargs: Any):
         self._form_dicts: dict[tuple[str, ...], Any] = {}

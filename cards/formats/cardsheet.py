@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from cards.formats.canvas import ask_for_duplex, new_canvas
 from cards.formats.card import FittedCard, draw_content, draw_furniture
 from cards.formats.card_fitting import PreparedCard, Side
-from cards.formats.drawn import Drawn, Sketch, place
+from cards.formats.drawn import Drawn, NotDrawn, Sketch, place
 from cards.geometry import (
     Bleed,
     Box,
@@ -171,7 +171,10 @@ class CardsFile:
         if side.content is not None:
             return side
         card = side.card
-        return Side(card, self.sketch.draw(lambda canvas: draw_content(canvas, card, self.theme)))
+        try:
+            return Side(card, self.sketch.draw(lambda c: draw_content(c, card, self.theme)))
+        except NotDrawn:  # a picture: drawn in place on its sheet
+            return side
 
     def colour(self, card: FittedCard, bleed: Bleed) -> Drawn:
         """A card's band, fill or stripes bleeding as far as ``bleed`` lets them:
@@ -269,12 +272,14 @@ def place_card(
     guides: bool,
 ) -> None:
     """One card side with its trim's lower left corner at ``at_pt``: its colour,
-    its text as drawn, and its guides if asked."""
-    assert side.content is not None  # drawn by CardsFile.drawn_side
+    its text as drawn (or drawn here, when it has a picture), its guides if asked."""
     canvas.saveState()
     canvas.translate(*at_pt)
     place(canvas, colour)
-    place(canvas, side.content)
+    if side.content is None:
+        draw_content(canvas, side.card, theme)
+    else:
+        place(canvas, side.content)
     if guides:
         draw_guides(canvas, theme)
     canvas.restoreState()

@@ -1,17 +1,18 @@
 """Drawing once, placing anywhere: a card side or a booklet page as PDF operators.
 
-A ``Sketch`` is a canvas that shares its file's document (fonts, glyph codes,
-forms) but draws into a ``Drawn`` instead of onto a page. ``place`` puts a
-``Drawn`` on a page or form of that file, or of a second file whose glyph
-codes are shared with it (``share_glyphs``: the imposed booklet).
+A ``Sketch`` draws into a ``Drawn`` (operators, and the fonts and forms they
+use) on a document of its own that shares the file's glyph codes. ``place``
+puts a ``Drawn`` on a page of that file, or of a second file sharing the same
+codes (``share_glyphs``: the imposed booklet). Fonts join a file when a
+drawing that uses them is placed, so a file is the same whoever drew what.
 
-This is what lets worker processes draw. Before they start, every font of
-the file has codes for every character of the deck (``seed_glyphs``, done the
-same way whether or not workers run); each worker draws with a frozen copy
-of the file. What a copy cannot draw as the file would — a character with no
-code yet, a picture (a new object of the file), a link — comes back as not
-drawn, and the main process draws it, in order: the file is byte-for-byte
-the one a single process makes.
+This is what lets worker processes draw, and a watch session keep drawings.
+Before anything is drawn, every font has codes for every character of the
+deck (``seed_glyphs``), in one order; a worker draws with a frozen copy. What
+cannot be drawn away from the file's own document — a character with no
+code yet (in a worker), a picture or a link (objects of the file) — raises
+``NotDrawn``, and the caller draws it in place, in its turn: the file is
+byte-for-byte the one a single process makes.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase import pdfdoc
+from reportlab.pdfgen.canvas import Canvas, ExtGState
 
 from cards.layout.theme import faces
 
@@ -36,88 +38,91 @@ class Drawn:
 
     code: str
     forms: tuple[str, ...] = ()
-    # fonts this drawing added to the document it was drawn for, in order of first use
-    fonts: tuple[str, ...] = ()
+    fonts: tuple[str, ...] = ()  # every font it uses, in order of first use
     colours: tuple[tuple[str, object], ...] = ()  # separation colours, by name
-    links: tuple[object, ...] = ()  # its links (annotations): of the file it was drawn for
-    # False when drawing it added objects to its own file only (a picture)
-    portable: bool = True
+    # its links to places in the file: (words, destination, box from its origin, border)
+    links: tuple[tuple[str, str, tuple[float, float, float, float], float], ...] = ()
+    # it used only the codes every build of this deck gives (seed_glyphs): it can
+    # be kept for the next build of a watch session
+    lasting: bool = True
 
 
 class NotDrawn(Exception):
-    """A worker's copy of the file cannot draw this as the file would: the main
-    process draws it."""
+    """This cannot be drawn away from its file: draw it in place."""
 
 
 class Sketch:
-    """Draws into ``Drawn`` with ``canvas``'s document, fonts and forms."""
+    """Draws into ``Drawn`` with the glyph codes and forms of ``canvas``'s file."""
 
     def __init__(self, canvas: Canvas):
-        # every drawing starts from this one state, whatever the file's canvas is doing
+        # every drawing starts from this one state, on a document of its own
         self.canvas = copy.copy(canvas)
         self.canvas.init_graphics_state()
-        self.copy = False  # True in a worker: its document is a copy, frozen
+        self.canvas._doc = pdfdoc.PDFDocument(invariant=1)
+        # what makes objects of the file is the file's to draw: refused at once
+        # (links, which are only boxes and names, are kept with the drawing)
+        for method in ("drawImage", "drawInlineImage", "_addAnnotation", "bookmarkPage"):
+            setattr(self.canvas, method, _refuse)
+        share_glyphs(canvas, self.canvas)
+        self.seeded = getattr(canvas, "glyph_seed", "")
+        self.seeded_codes = _next_codes(canvas)
+        self.frozen = False
 
     def freeze(self) -> None:
-        """In a worker: no new glyph codes or file objects, only what the file has."""
-        self.copy = True
+        """In a worker: no new glyph codes, only those the file had when it forked."""
+        self.frozen = True
         for font in faces().values():
             font._assignState(self.canvas._doc).frozen = 1
 
     def draw(self, paint: Callable[[Canvas], None]) -> Drawn:
-        """What ``paint`` draws at the origin; raises ``NotDrawn`` in a worker
-        when only the main process can draw it."""
-        canvas = copy.copy(self.canvas)  # the file's state, this drawing's accumulators
+        """What ``paint`` draws at the origin; ``NotDrawn`` when it needs the file's
+        own objects (a picture, a link) or, frozen, a glyph code the file lacks."""
+        canvas = copy.copy(self.canvas)
         canvas._code, canvas._formsinuse, canvas._annotationrefs = [], [], []
         canvas._colorsUsed, canvas._shadingUsed = {}, {}
         canvas._codeStack, canvas.state_stack = [], []
+        canvas._extgstate = ExtGState()
+        links: list[tuple[str, str, tuple[float, float, float, float], float]] = []
+        canvas.linkRect = partial(_keep_link, canvas, links)
         doc = canvas._doc
-        fonts_before = len(doc.fontMapping)
-        objects_before = len(doc.idToObject)
-        extgstates_before = len(canvas._extgstate._d)
+        doc.fontMapping, doc.delayedFonts = {}, []  # to learn which fonts it uses
+        objects = len(doc.idToObject)
         try:
             canvas.saveState()
             paint(canvas)
             canvas.restoreState()
-        except Exception as exc:
-            # in a worker: a frozen font met a character with no code yet, or a link
-            # met the copy's own; the main process draws it (and meets any real error)
-            if self.copy:
+        except pdfdoc.PDFError as exc:  # a frozen font met a character with no code
+            if self.frozen:
                 raise NotDrawn(str(exc)) from exc
             raise
-        links = tuple(canvas._annotationrefs)
-        private = (  # objects a copy of the file cannot share: pictures, shadings
-            len(doc.idToObject) - objects_before > len(links)
-            or len(canvas._extgstate._d) > extgstates_before
-            or bool(canvas._shadingUsed)
-        )
-        if (private or links) and self.copy:
-            raise NotDrawn("it adds objects to the file")
-        self.canvas._annotationCount = canvas._annotationCount  # links are numbered per file
+        if (
+            len(doc.idToObject) > objects
+            or canvas._annotationrefs
+            or canvas._shadingUsed
+            or canvas._extgstate._d
+        ):
+            raise NotDrawn("it adds objects to its file")
         return Drawn(
             code="\n".join(canvas._code),
-            forms=tuple(canvas._formsinuse),
-            fonts=tuple(list(doc.fontMapping)[fonts_before:]),
+            forms=tuple(dict.fromkeys(canvas._formsinuse)),
+            fonts=tuple(doc.fontMapping),
             colours=tuple(canvas._colorsUsed.items()),
-            links=links,
-            portable=not private,
+            links=tuple(links),
+            lasting=_next_codes(canvas) == self.seeded_codes,
         )
 
 
 def place(canvas: Canvas, drawn: Drawn, links: bool = True) -> None:
-    """``drawn`` at the canvas's current origin, with its links (which only the
-    file it was drawn for has) unless ``links`` is false."""
+    """``drawn`` at the canvas's current origin; its fonts join the file, and its
+    links too unless ``links`` is false."""
     doc = canvas._doc
     for name in drawn.fonts:
         if name not in doc.fontMapping:
-            font = pdfmetrics.getFont(name)
-            if getattr(font, "_dynamicFont", False):
-                font.getSubsetInternalName(0, doc)
-            else:
-                doc.getInternalFontName(name)
+            faces()[name].getSubsetInternalName(0, doc)
     canvas._code.append(drawn.code)
     if links:
-        canvas._annotationrefs.extend(drawn.links)
+        for words, destination, box, border in drawn.links:
+            canvas.linkRect(words, destination, box, relative=1, thickness=border)
     canvas._formsinuse.extend(drawn.forms)
     canvas._colorsUsed.update(drawn.colours)
 
@@ -125,7 +130,7 @@ def place(canvas: Canvas, drawn: Drawn, links: bool = True) -> None:
 def seed_glyphs(canvas: Canvas, texts: Iterable[str]) -> None:
     """Give every font of the file a code for each character of ``texts`` (and of
     the layouts' own punctuation), in one fixed order: the codes a drawing
-    uses are then the same in every process."""
+    uses are then the same in every process and every build of the deck."""
     characters = set(LAYOUT_CHARACTERS)
     for text in texts:
         characters.update(text)
@@ -133,6 +138,7 @@ def seed_glyphs(canvas: Canvas, texts: Iterable[str]) -> None:
     for font in faces().values():
         font._assignState(canvas._doc)
         font.splitString(wanted, canvas._doc)
+    canvas.glyph_seed = wanted
 
 
 def share_glyphs(source: Canvas, target: Canvas) -> None:
@@ -140,3 +146,30 @@ def share_glyphs(source: Canvas, target: Canvas) -> None:
     one drawing can then be placed in both."""
     for font in faces().values():
         font.state[target._doc] = font._assignState(source._doc)
+    target.glyph_seed = getattr(source, "glyph_seed", "")
+
+
+def _keep_link(
+    canvas: Canvas,
+    links: list[tuple[str, str, tuple[float, float, float, float], float]],
+    contents: str,
+    destination: str,
+    rect: tuple[float, float, float, float],
+    relative: int = 1,
+    thickness: float = 0,
+    **others: object,
+) -> None:
+    """``linkRect`` on a sketch: the link's box from the drawing's origin, kept."""
+    if others or not relative:
+        raise NotDrawn("a link of a kind a drawing does not keep")
+    corners = [canvas.absolutePosition(x, y) for x in rect[::2] for y in rect[1::2]]
+    xs, ys = [x for x, _ in corners], [y for _, y in corners]
+    links.append((contents, destination, (min(xs), min(ys), max(xs), max(ys)), thickness))
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    raise NotDrawn("it adds objects to its file")
+
+
+def _next_codes(canvas: Canvas) -> tuple[int, ...]:
+    return tuple(font._assignState(canvas._doc).nextCode for font in faces().values())
