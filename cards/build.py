@@ -19,6 +19,7 @@ from cards.options import BuildSettings
 if TYPE_CHECKING:
     import jinja2
 
+    from cards.content.files import ReadCache
     from cards.layout.fit import FitCache
     from cards.layout.theme import CardTheme
 from cards.problems import ERROR, ContentError, Problem
@@ -54,14 +55,21 @@ def _fit_cache() -> FitCache:
     return FitCache()
 
 
+def _read_cache() -> ReadCache:
+    from cards.content.files import ReadCache
+
+    return ReadCache()
+
+
 @dataclass
 class BuildCache:
-    """What ``--watch`` keeps from one build to the next: fitted cards and laid-out
-    booklet pages, by the content that decides them. Only what changed is laid
-    out again."""
+    """What ``--watch`` keeps from one build to the next: technique files as
+    read, cards and booklet pages fitted and drawn, by all that decides them.
+    Only what changed is read, laid out and drawn again."""
 
     cards: FitCache = field(default_factory=_fit_cache)
     pages: FitCache = field(default_factory=_fit_cache)
+    files: ReadCache = field(default_factory=_read_cache)
 
 
 def new_cache() -> BuildCache:
@@ -91,10 +99,12 @@ def ready() -> None:
     register_fonts()
 
 
-def load(deck_path: Path, jobs: int = 1) -> tuple[Deck, list[Problem]]:
+def load(
+    deck_path: Path, jobs: int = 1, kept: ReadCache | None = None
+) -> tuple[Deck, list[Problem]]:
     from cards.content import load_deck
 
-    return load_deck(deck_path, jobs)
+    return load_deck(deck_path, jobs, kept)
 
 
 def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> list[Problem]:
@@ -134,7 +144,8 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
 
     started = time.perf_counter()
     ready()
-    deck, warnings = load(deck_path, settings.jobs)
+    cache = watch_cache(settings)
+    deck, warnings = load(deck_path, settings.jobs, cache.files if cache else None)
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
     if settings.log:
         where = (

@@ -1,11 +1,11 @@
-"""Fitting in worker processes: every core finds body sizes, the main process draws.
+"""Work in worker processes: every core reads, fits and draws, in deck order.
 
-Finding the size a card fits at takes two or three layouts; drawing takes one.
-Workers (forked, so they share the loaded deck, the layouts and the
-registered fonts without copying) run the same fitting the main process
-would and send back only the sizes, in deck order. The main process then lays
-each card out once at its size and draws it: the output is byte-for-byte the
-serial one, because the same code builds the same flowables at the same size.
+Workers are forked, so they share the loaded deck, the layouts, the fonts
+and the open file's glyph codes without copying. They run the very code the
+main process would and send results back in order, a few chunks ahead, so
+memory stays flat; the main process places them. ``cached_work`` adds a watch
+session's cache: a result an earlier build kept is used again, whichever
+process finds it. Output is byte-for-byte the serial one (tests/test_workers.py).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 from collections import deque
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 # Below this many techniques, starting the workers costs more than they save
 # (measured on 2 cores: see benchmarks/results.md).
@@ -70,3 +71,62 @@ def in_workers(
 def _run_chunk(indices: range) -> list[Any]:
     assert _TASK is not None
     return [_TASK(index) for index in indices]
+
+
+class Cache(Protocol):
+    """What a watch session keeps between builds (``layout.fit.FitCache``)."""
+
+    entries: dict[Hashable, Any]
+
+    def reuse(self, key: Hashable) -> Any: ...
+
+    def store(self, key: Hashable, value: Any) -> None: ...
+
+    def forget_unused(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """A worker found the result in its copy of the cache: the main process has it."""
+
+    key: Hashable
+
+
+def cached_work(
+    count: int,
+    prepare: Callable[[int], tuple[Hashable | None, Any]],
+    make: Callable[[int, Any], Any],
+    cache: Cache | None = None,
+    jobs: int = 1,
+    start: Callable[[], None] | None = None,
+    keep: Callable[[Any], Any] = lambda value: value,
+) -> Iterator[Any]:
+    """``make(i, prepared)`` for ``i`` in ``range(count)``, in order, where
+    ``key, prepared = prepare(i)``: in worker processes when there are enough
+    (each runs ``start()`` first), else here.
+
+    With a ``cache`` (a watch session's), a result kept under its key by an
+    earlier build is used again, from whichever process finds it; a new one is
+    kept as ``keep(result)`` says (``None``: not kept). What a build did not
+    ask for is forgotten after it.
+    """
+
+    def task(index: int) -> Any:
+        key, prepared = prepare(index)
+        if cache is not None and key is not None and key in cache.entries:
+            return _Kept(key)
+        return key, make(index, prepared)
+
+    parallel = worth_parallel(jobs, count)
+    results = in_workers(task, count, jobs, start) if parallel else map(task, range(count))
+    for result in results:
+        if isinstance(result, _Kept):
+            assert cache is not None
+            yield cache.reuse(result.key)
+            continue
+        key, value = result
+        if cache is not None and key is not None and (kept := keep(value)) is not None:
+            cache.store(key, kept)
+        yield value
+    if cache is not None:
+        cache.forget_unused()

@@ -13,6 +13,7 @@ from conftest import REPO
 
 from cards.build import BuildSettings, build, new_cache
 from cards.cli import main
+from cards.problems import ContentError
 from cards.workers import PARALLEL_FROM
 
 
@@ -62,7 +63,7 @@ def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
         started.append((count, jobs))
         return real(task, count, jobs, start)
 
-    monkeypatch.setattr("cards.formats.card_fitting.in_workers", spy)
+    monkeypatch.setattr("cards.workers.in_workers", spy)
     build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=2))
     assert started == [(PARALLEL_FROM + 12, 2)]
     started.clear()
@@ -175,19 +176,31 @@ def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypa
     assert len(steps_parsed) == len(set(steps_parsed)) == 7
 
 
-def test_a_watch_rebuild_lays_out_only_the_edited_card(big_deck, tmp_path, monkeypatch):
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_watch_rebuild_lays_out_and_draws_only_the_edited_card(
+    big_deck, tmp_path, monkeypatch, jobs
+):
+    """Cards and booklet pages are kept fitted and drawn; after one edit only
+    that technique's card and page are made again (by the workers, with two)."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     deck = tmp_path / "deck"
     subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
-    settings = BuildSettings(out_dir=tmp_path / "watch", cache=new_cache())
+    settings = BuildSettings(out_dir=tmp_path / "watch", cache=new_cache(), jobs=jobs)
     build(deck, settings)
-    cards = settings.cache.cards
+    cards, pages = settings.cache.cards, settings.cache.pages
+    assert all(
+        side.content is not None and side.content.lasting
+        for fronts, backs, _ in cards.entries.values()
+        for side in fronts
+    )
     edited = min(deck.glob("*/02-*.md"))
     edited.write_text(edited.read_text().replace("1. ", "1. Gently, ", 1))
-    cards.hits = 0
+    cards.hits = pages.hits = 0
     build(deck, settings)
     count = PARALLEL_FROM + 12
     assert cards.hits == count - 1  # every card but the edited one, from the cache
+    notes = 3  # the notes pages: the same every build
+    assert pages.hits == count - 1 + notes + 2  # and the cover and the back cover
     # and what it wrote is what a cold build writes
     cold = tmp_path / "cold"
     build(deck, BuildSettings(out_dir=cold))
@@ -310,8 +323,8 @@ def test_each_booklet_page_is_drawn_once_by_a_worker_and_placed_in_both_files(
     drawn_by_workers = []
     real = booklet_plan.Booklet.pages
 
-    def counting(self, draw=None, start=None):
-        for page, drawn in real(self, draw, start):
+    def counting(self, draw=None, start=None, seed=None):
+        for page, drawn in real(self, draw, start, seed):
             drawn_by_workers.append((page.kind, drawn is not None))
             yield page, drawn
 
@@ -334,3 +347,34 @@ def test_each_booklet_page_is_drawn_once_by_a_worker_and_placed_in_both_files(
     links = sum(len(page.get("/Annots", [])) for page in reading.pages)
     assert links >= techniques  # every contents line links to its page
     assert all("/Annots" not in sheet for sheet in imposed.pages)
+
+
+def test_a_watch_rebuild_reads_only_the_files_that_changed(tmp_path, deck_dir, monkeypatch):
+    """Technique files are kept as read; one edited is read again, and so is one
+    whose picture changed (here into something that is not a picture)."""
+    from cards.content import deck as deck_module
+    from tests.conftest import small_deck, technique
+
+    folder = deck_dir(small_deck(**{"01-one/03-pictured.md": technique("Pictured", image="p.png")}))
+    (folder / "01-one" / "p.png").write_bytes((REPO / "docs" / "card.png").read_bytes())
+    settings = BuildSettings(out_dir=tmp_path / "out", cache=new_cache(), format="cards")
+    read = []
+    real = deck_module.read_technique
+
+    def counting(path, *args):
+        read.append(path.name)
+        return real(path, *args)
+
+    monkeypatch.setattr(deck_module, "read_technique", counting)
+    build(folder, settings)
+    assert sorted(read) == ["01-alpha.md", "01-gamma.md", "02-beta.md", "03-pictured.md"]
+    read.clear()
+    edited = folder / "01-one" / "02-beta.md"
+    edited.write_text(edited.read_text().replace("Press gently", "Press softly"))
+    build(folder, settings)
+    assert read == ["02-beta.md"]
+    read.clear()
+    (folder / "01-one" / "p.png").write_text("not a picture any more")
+    with pytest.raises(ContentError, match="p.png"):
+        build(folder, settings)
+    assert read == ["03-pictured.md"]

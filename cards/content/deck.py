@@ -33,9 +33,9 @@ from cards.content.fields import (
     TECHNIQUE_FIELDS,
     check_fields,
 )
-from cards.content.files import INDEX, Document, Problems, read_document
+from cards.content.files import INDEX, Document, KeptFile, Problems, ReadCache, read_document
 from cards.content.markdown import markdown_blocks, markdown_parser, typographic
-from cards.images import ImageTrouble, bitmap_size, read_svg
+from cards.images import ImageTrouble, bitmap_size, file_stamps, read_svg
 from cards.labels import LABELS
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
 from cards.problems import ERROR, ContentError, Problem, has_errors
@@ -120,6 +120,8 @@ class Reading:
     md: MarkdownIt  # set for the deck's language
     problems: Problems
     diagrams: DiagramReader
+    language: str = "en"
+    kept: ReadCache | None = None  # a watch session's files read before
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,31 @@ class SectionRead:
 
 
 def load_technique(
+    path: Path, reading: Reading, inherited: Diagram | None = None
+) -> tuple[Technique, int | None] | None:
+    """A technique file read (or, in a watch session, kept from the last build
+    when neither it nor what it names has changed since)."""
+    kept = reading.kept
+    if kept is None:
+        return read_technique(path, reading, inherited)
+    key = (file_stamps(path), inherited, reading.language, str(reading.root))
+    known = kept.files.get(key)
+    if known is not None and file_stamps(*(Path(p) for p, _, _ in known.names)) == known.names:
+        kept.used.add(key)
+        reading.problems.items.extend(known.problems)
+        kept_result: tuple[Technique, int | None] | None = known.result
+        return kept_result
+    before = len(reading.problems.items)
+    result = read_technique(path, reading, inherited)
+    named = (
+        (result[0].image, result[0].diagram.path if result[0].diagram else None) if result else ()
+    )
+    kept.files[key] = KeptFile(result, reading.problems.items[before:], file_stamps(*named))
+    kept.used.add(key)
+    return result
+
+
+def read_technique(
     path: Path, reading: Reading, inherited: Diagram | None = None
 ) -> tuple[Technique, int | None] | None:
     md, problems, deck_root, diagrams = reading.md, reading.problems, reading.root, reading.diagrams
@@ -249,9 +276,13 @@ def markdown_files(folders: list[Path]) -> int:
     )
 
 
-def load_deck(folder: Path, jobs: int = 1) -> tuple[Deck, list[Problem]]:
+def load_deck(
+    folder: Path, jobs: int = 1, kept: ReadCache | None = None
+) -> tuple[Deck, list[Problem]]:
     """The deck in ``folder`` and its warnings; raises ContentError on any error.
-    With ``jobs`` above one, a large deck's sections are read in worker processes."""
+    With ``jobs`` above one, a large deck's sections are read in worker
+    processes; with a watch session's ``kept`` files, only the changed ones are
+    read again (in this process: there is little left to share)."""
     problems = Problems()
     folder = Path(folder)
     if not folder.is_dir():
@@ -306,8 +337,11 @@ def load_deck(folder: Path, jobs: int = 1) -> tuple[Deck, list[Problem]]:
         if not (layouts and sub.resolve() == layouts)
         and stays_inside(sub, folder, problems, "the section folder")
     ]
-    reading = Reading(folder, md, problems, diagrams)
-    raw_sections = read_sections(subs, reading, deck_values.get("diagram"), jobs)
+    language = deck_values.get("language", "en")
+    reading = Reading(folder, md, problems, diagrams, language, kept)
+    raw_sections = read_sections(subs, reading, deck_values.get("diagram"), 1 if kept else jobs)
+    if kept is not None:
+        kept.forget_unused()
     raw_sections.sort(key=lambda s: sort_key(s.values.get("weight"), s.folder.name))
 
     taken = {s.values["colour"] for s in raw_sections if "colour" in s.values}

@@ -76,7 +76,7 @@ def reading_file(
     def draw(page: Page) -> Drawn:
         return sketch.draw(lambda canvas: draw_page(canvas, page, theme))
 
-    for page, drawn in booklet.pages(draw, sketch.freeze):
+    for page, drawn in booklet.pages(draw, sketch.freeze, sketch.seeded):
         if drawn is None:
             try:
                 drawn = draw(page)

@@ -7,7 +7,7 @@ lays each out as it is drawn (in worker processes for a large booklet).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -40,7 +40,7 @@ from cards.templating import (
     section_view,
     template_path,
 )
-from cards.workers import in_workers, worth_parallel
+from cards.workers import cached_work
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
@@ -170,25 +170,10 @@ class Planner:
             pending=Pending(accent, source, title, extra),
         )
 
-    def lay_out(self, page: Page, cache: FitCache | None = None) -> Page:
-        """Fill in a planned page's layout; a page whose text cannot fit stays empty.
-
-        ``cache`` (a watch session's) keeps laid-out pages by their rendered
-        layout and theme: an unchanged page is not laid out again.
-        """
-        if page.pending is None:
-            return page
-        xml = render(self.env, TEMPLATES[page.kind], **self.context, **page.pending.extra)
-
-        def laid_out_now() -> tuple[dict[str, Any], list[Problem]]:
-            return self.laid_out(page, xml)
-
-        if cache is None:
-            laid_out, found = laid_out_now()
-        else:
-            laid_out, found = cache.get(self.cache_key(page, xml), laid_out_now)
-        self.problems.extend(found)
-        return replace(page, **laid_out)
+    def rendered(self, page: Page) -> str:
+        """A planned page's layout markup, rendered."""
+        assert page.pending is not None
+        return render(self.env, TEMPLATES[page.kind], **self.context, **page.pending.extra)
 
     def cache_key(self, page: Page, xml: str) -> tuple[object, ...]:
         """All that decides a page's layout: the rendered markup, the theme, the
@@ -272,44 +257,46 @@ class Booklet:
         self,
         draw: Callable[[Page], Drawn] | None = None,
         start: Callable[[], None] | None = None,
+        seed: str | None = None,
     ) -> Iterator[tuple[Page, Drawn | None]]:
-        """Every page laid out, in order: in worker processes for a large booklet
-        (the same layout, so the same bytes), else here, from the cache if any.
+        """Every page laid out, in order, and drawn with ``draw`` where it can be:
+        in worker processes for a large booklet (each runs ``start()`` first),
+        else here. A drawn page comes without its flowables. A watch session's
+        cache keeps laid-out and drawn pages, by their rendered layout and the
+        glyph codes they were drawn with (``seed``), for the next build."""
+        planner = self.planner
 
-        Workers also ``draw`` each page when they can (each runs ``start()``
-        first); such a page comes with its drawing and without its flowables.
-        """
-        if self.cache is None and worth_parallel(self.jobs, len(self.plan)):
-            for page, drawn, found in in_workers(
-                lambda index: self._for_main(index, draw), len(self.plan), self.jobs, start
-            ):
-                self.planner.problems.extend(found)
-                yield page, drawn
-            return
-        for page in self.plan:
-            yield self.planner.lay_out(page, self.cache), None
-        if self.cache is not None:
-            self.cache.forget_unused()
+        def prepare(index: int) -> tuple[Hashable | None, str | None]:
+            page = self.plan[index]
+            if page.pending is None:  # laid out with the plan (the intro, the contents)
+                return None, None
+            xml = planner.rendered(page)
+            return ((*planner.cache_key(page, xml), seed) if self.cache else None), xml
 
-    def _for_main(
-        self, index: int, draw: Callable[[Page], Drawn] | None
-    ) -> tuple[Page, Drawn | None, list[Problem]]:
-        """In a worker: one page laid out, drawn if it can be, light to send (no
-        layout markup but the furniture drawing needs), with what laying it out found."""
-        before = len(self.planner.problems)
-        page = self.planner.lay_out(self.plan[index])
-        found = self.planner.problems[before:]
-        del self.planner.problems[before:]
-        # a page laid out with the plan (the contents) is the plan's own: main draws it
-        if draw is not None and page.flowables is not None and self.plan[index].pending:
-            try:
-                return replace(page, layout=None, flowables=None), draw(page), found
-            except NotDrawn:  # drawn flowables broken off hold the canvas: lay out anew
-                page = self.planner.lay_out(self.plan[index])
-                del self.planner.problems[before:]
-        if page.layout is not None:
-            page = replace(page, layout=replace(page.layout, blocks=[]))
-        return page, None, found
+        def make(index: int, xml: str | None) -> tuple[Page | None, Drawn | None, list[Problem]]:
+            if xml is None:
+                return None, None, []  # the plan's own page: the main process has it
+            planned = self.plan[index]
+            laid_out, found = planner.laid_out(planned, xml)
+            page = replace(planned, **laid_out)
+            if draw is not None and page.flowables is not None:
+                try:
+                    return replace(page, layout=None, flowables=None), draw(page), found
+                except NotDrawn:  # a picture, or a code a worker lacks: laid out anew
+                    page = replace(planned, **planner.laid_out(planned, xml)[0])
+            assert page.layout is not None
+            return replace(page, layout=replace(page.layout, blocks=[])), None, found
+
+        def keep(
+            made: tuple[Page | None, Drawn | None, list[Problem]],
+        ) -> tuple[Page | None, Drawn | None, list[Problem]] | None:
+            page, drawn, _ = made
+            return None if page is None or (drawn and not drawn.lasting) else made
+
+        made = cached_work(len(self.plan), prepare, make, self.cache, self.jobs, start, keep)
+        for index, (page, drawn, found) in enumerate(made):
+            planner.problems.extend(found)
+            yield (page or self.plan[index]), drawn
 
 
 def plan_booklet(

@@ -8,7 +8,7 @@ are kept in a ``FitCache`` by all that decides their layout.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, replace
 
 import jinja2
@@ -39,7 +39,7 @@ from cards.templating import (
     section_view,
     template_path,
 )
-from cards.workers import in_workers, worth_parallel
+from cards.workers import cached_work
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
@@ -94,29 +94,35 @@ def iter_cards(
 
     Drawing consumes them as they come, so a 5,000-card deck never holds
     more than a sheet of laid-out cards in memory. With ``jobs`` above one
-    and a large deck, worker processes fit the cards, and draw them with
-    ``sketch`` (the open file's) when given.
+    and a large deck, worker processes fit the cards; with ``sketch`` (the
+    open file's) each card's text is drawn as it is fitted. A watch session's
+    ``cache`` keeps fitted and drawn cards for the next build.
     """
     register_fonts()
-    work = CardWork(deck, env, theme, backs, overflow)
-    techniques = work.techniques
-    if cache is None and worth_parallel(jobs, len(techniques)):
-        fitted_sides: Iterator[FittedSides] = in_workers(
-            lambda index: work.for_main(index, sketch),
-            len(techniques),
-            jobs,
-            sketch.freeze if sketch else None,
-        )
-    else:
-        fitted_sides = (work.both_sides(i, cache) for i in range(len(techniques)))
+    work = CardWork(deck, env, theme, backs, overflow, sketch, keyed=cache is not None)
+    fitted_sides: Iterator[FittedSides] = cached_work(
+        len(work.techniques),
+        work.prepare,
+        work.make,
+        cache,
+        jobs,
+        sketch.freeze if sketch else None,
+        keep=lasting,
+    )
     for fronts, backs_fitted, found in fitted_sides:
         problems.extend(found)
         back = backs_fitted[0] if backs_fitted else None
         if fronts and (back or not backs):
             for front in fronts:  # more than one with --overflow continue
                 yield PreparedCard(front, back)
-    if cache is not None:
-        cache.forget_unused()
+
+
+def lasting(sides: FittedSides) -> FittedSides | None:
+    """What a watch session may keep of a technique's cards: not a drawing that
+    used a glyph code the next build may give to another character."""
+    fronts, backs, _ = sides
+    drawn = [side.content for side in (*fronts, *backs) if side.content is not None]
+    return sides if all(content.lasting for content in drawn) else None
 
 
 class CardWork:
@@ -124,10 +130,18 @@ class CardWork:
     forked workers): the layouts' variables, the layout paths, the theme."""
 
     def __init__(
-        self, deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool, overflow: str
+        self,
+        deck: Deck,
+        env: jinja2.Environment,
+        theme: CardTheme,
+        backs: bool,
+        overflow: str,
+        sketch: Sketch | None = None,
+        keyed: bool = False,
     ):
         self.deck, self.env, self.theme = deck, env, theme
-        self.backs, self.overflow = backs, overflow
+        self.backs, self.overflow, self.sketch = backs, overflow, sketch
+        self.keyed = keyed  # a watch session's cache wants each technique's key
         self.deck_context, self.labels = deck_view(deck), labels_view(deck)
         self.techniques = [t for s in deck.sections for t in s.techniques]
         # each technique's view and its section's, made once: a section's view holds them
@@ -150,65 +164,66 @@ class CardWork:
             "labels": self.labels,
         }
 
-    def both_sides(self, index: int, cache: FitCache | None = None) -> FittedSides:
-        """Technique ``index``'s fronts and back, fitted, with what fitting found.
+    def prepare(self, index: int) -> tuple[Hashable | None, dict[str, str]]:
+        """Technique ``index``'s layouts rendered, and (for a cache) all that
+        decides its cards."""
+        technique = self.techniques[index]
+        names = (FRONT_TEMPLATE, BACK_TEMPLATE) if self.backs else (FRONT_TEMPLATE,)
+        xml = {name: render(self.env, name, **self.context(technique)) for name in names}
+        if not self.keyed:
+            return None, xml
+        seed = self.sketch.seeded if self.sketch else None
+        return tuple(self.cache_key(n, x, technique) for n, x in xml.items()) + (seed,), xml
 
-        In a worker the cards travel back to the main process by pickle, without
-        the layout markup they were built from (drawing needs only the furniture).
+    def make(self, index: int, xml: dict[str, str]) -> FittedSides:
+        """Technique ``index``'s fronts and back, fitted, their text drawn when
+        there is a sketch, with what fitting found.
+
+        In a worker the cards travel back to the main process by pickle: drawn,
+        with only their furniture; else without their layout markup.
         """
         technique = self.techniques[index]
         found: list[Problem] = []
-        fronts = self.fitted(FRONT_TEMPLATE, technique, found, cache)
-        backs = self.fitted(BACK_TEMPLATE, technique, found, cache, "back") if self.backs else []
-        return [Side(c) for c in fronts], [Side(c) for c in backs], found
+        fronts = self.laid_out(FRONT_TEMPLATE, xml[FRONT_TEMPLATE], technique, found, "card")
+        backs = (
+            self.laid_out(BACK_TEMPLATE, xml[BACK_TEMPLATE], technique, found, "back")
+            if self.backs
+            else []
+        )
+        sketch = self.sketch
+        if sketch is None:
+            return [Side(c) for c in fronts], [Side(c) for c in backs], found
+        try:
+            return (
+                [self.drawn(c, sketch) for c in fronts],
+                [self.drawn(c, sketch) for c in backs],
+                found,
+            )
+        except NotDrawn:  # a picture (drawn in place), or a code a worker lacks
+            if sketch.frozen:  # the flowables a drawing broke off hold its canvas: anew
+                return self.undrawn(index, xml)
+            return [Side(c) for c in fronts], [Side(c) for c in backs], found
 
-    def for_main(self, index: int, sketch: Sketch | None) -> FittedSides:
-        """In a worker: ``both_sides``, their text drawn with ``sketch`` when it
-        can be, else light to send (no layout markup: drawing needs only the
-        furniture and the flowables) for the main process to draw in its turn."""
-        fronts, backs, found = self.both_sides(index)
-        if sketch is not None:
-            try:
-                return (
-                    [self.drawn(s, sketch) for s in fronts],
-                    [self.drawn(s, sketch) for s in backs],
-                    found,
-                )
-            except NotDrawn:  # the flowables a drawing broke off hold the canvas: fit anew
-                fronts, backs, found = self.both_sides(index)
+    def undrawn(self, index: int, xml: dict[str, str]) -> FittedSides:
+        """In a worker: the cards fitted anew, light to send, for the main process
+        to draw in its turn."""
+        technique = self.techniques[index]
+        found: list[Problem] = []
+        fronts = self.laid_out(FRONT_TEMPLATE, xml[FRONT_TEMPLATE], technique, found, "card")
+        backs = (
+            self.laid_out(BACK_TEMPLATE, xml[BACK_TEMPLATE], technique, found, "back")
+            if self.backs
+            else []
+        )
         return (
-            [Side(without_markup(s.card)) for s in fronts],
-            [Side(without_markup(s.card)) for s in backs],
+            [Side(without_markup(c)) for c in fronts],
+            [Side(without_markup(c)) for c in backs],
             found,
         )
 
-    def drawn(self, side: Side, sketch: Sketch) -> Side:
-        card = side.card
+    def drawn(self, card: FittedCard, sketch: Sketch) -> Side:
         content = sketch.draw(lambda canvas: draw_content(canvas, card, self.theme))
         return Side(furniture_only(card), content)
-
-    def fitted(
-        self,
-        name: str,
-        technique: Technique,
-        problems: list[Problem],
-        cache: FitCache | None = None,
-        side: str = "card",
-    ) -> list[FittedCard]:
-        """One side of a technique's card, fitted; with ``overflow="continue"`` a
-        technique too long even at the smallest size runs on over more cards."""
-        xml = render(self.env, name, **self.context(technique))
-
-        def fitted_now() -> tuple[list[FittedCard], list[Problem]]:
-            found: list[Problem] = []
-            return self.laid_out(name, xml, technique, found, side), found
-
-        if cache is None:
-            cards, found = fitted_now()
-        else:
-            cards, found = cache.get(self.cache_key(name, xml, technique), fitted_now)
-        problems.extend(found)
-        return cards
 
     def laid_out(
         self, name: str, xml: str, technique: Technique, problems: list[Problem], side: str

@@ -63,6 +63,16 @@ class FitCache:
             self.entries[key] = make()
         return self.entries[key]
 
+    def reuse(self, key: Hashable) -> Any:
+        """The result kept for ``key`` by an earlier build."""
+        self.used.add(key)
+        self.hits += 1
+        return self.entries[key]
+
+    def store(self, key: Hashable, value: Any) -> None:
+        self.used.add(key)
+        self.entries[key] = value
+
     def forget_unused(self) -> None:
         """The end of a build: keep only what it asked for."""
         for key in set(self.entries) - self.used:
