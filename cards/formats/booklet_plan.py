@@ -343,16 +343,11 @@ def plan_booklet(
             notes.anchors.append("notes")
         pages.append(notes)
     pages.append(planner.planned_page("back", theme.ink, source, deck.title))
+    # the contents lines read their numbers from page_of when they are drawn
     for number, page in enumerate(pages, start=1):
         page.number = number
         for anchor in page.anchors:
             planner.page_of[anchor] = number
-    # now that every page has its number, the contents again, with the numbers:
-    # as many pages as before, for a line's height does not depend on its number
-    contents = [i for i, page in enumerate(pages) if page.kind == "contents"]
-    for index, numbered in zip(contents, planner.flowing_pages("contents"), strict=True):
-        numbered.number = pages[index].number
-        pages[index] = numbered
     return Booklet(pages, planner, jobs, cache)
 
 

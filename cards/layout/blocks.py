@@ -117,7 +117,7 @@ def flowables(
                     target=element.get("target", ""),
                     text=plain_text(element),
                     styles=styles,
-                    page=page_of.get(element.get("target", "")),
+                    page_of=page_of,
                 )
             )
         elif tag == "rules":

@@ -6,6 +6,8 @@ layout markup.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
@@ -49,8 +51,9 @@ class ColourKey(Flowable):
 class ContentsEntry(Flowable):
     """A contents line: title, dotted leader, page number, the whole line a link.
 
-    Its height does not depend on the number, so the booklet is planned with
-    the contents unnumbered and the contents built again once pages are.
+    Its height does not depend on the number, so the booklet lays the contents
+    out before pages are numbered; the line reads its number from ``page_of``
+    (which the booklet fills in when it numbers the pages) when it is drawn.
     """
 
     def __init__(
@@ -61,11 +64,11 @@ class ContentsEntry(Flowable):
         target: str,
         text: str,
         styles: Styles,
-        page: int | None,
+        page_of: Mapping[str, int],
     ):
         super().__init__()
         self.level, self.colour, self.number, self.target = level, colour, number, target
-        self.text, self.styles, self.page = text, styles, page
+        self.text, self.styles, self.page_of = text, styles, page_of
         self.size_pt = styles.scale.entry_pt * (1.1 if self.level == 1 else 1.0)
         self.font = FONT_SEMIBOLD if self.level == 1 else FONT_REGULAR
         self.spaceBefore = self.size_pt * (0.9 if self.level == 1 else 0)
@@ -79,7 +82,7 @@ class ContentsEntry(Flowable):
     def draw(self) -> None:
         canvas, size = self.canv, self.size_pt
         scale = self.styles.scale
-        page = self.page
+        page = self.page_of.get(self.target)
         if page is None:  # a target the booklet does not have (no notes pages)
             return
         baseline = self.height * 0.28
