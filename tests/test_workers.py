@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cards.build import BuildSettings, build, new_cache
 from cards.cli import main
@@ -378,3 +380,28 @@ def test_a_watch_rebuild_reads_only_the_files_that_changed(tmp_path, deck_dir, m
     with pytest.raises(ContentError, match="p.png"):
         build(folder, settings)
     assert read == ["03-pictured.md"]
+
+
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_characters="<&", blacklist_categories=("Cs", "Cc")),
+        min_size=1,
+        max_size=60,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_plain_words_are_the_fragment_the_markup_parser_makes(text):
+    """Words without markup skip ReportLab's parser; the fragment is the parser's."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    from cards.layout.blocks import paragraph
+    from cards.layout.theme import FONT_SEMIBOLD, register_fonts
+
+    register_fonts()
+    style = ParagraphStyle("t", fontName=FONT_SEMIBOLD, fontSize=9.5, textColor="#2A6CB8")
+    cleaned = cleanBlockQuotedText(text)
+    _, parsed, _ = ParaParser().parse(cleaned, style)
+    made = paragraph(text, style).frags
+    assert [vars(f) for f in made] == [vars(f) for f in parsed]

@@ -54,8 +54,12 @@ def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -
     key = (text, style.fontName, repr(style.textColor), repr(getattr(style, "bulletColor", None)))
     frags = _PARSED.get(key)
     if frags is None:
-        parser = ParaParser()
-        _, frags, _ = parser.parse(cleanBlockQuotedText(text), style)
+        cleaned = cleanBlockQuotedText(text)
+        if cleaned and "<" not in cleaned and "&" not in cleaned:
+            # words alone: the parser would give one fragment of them in the style
+            frags = [plain_fragment(style).clone(text=cleaned)]
+        else:
+            _, frags, _ = ParaParser().parse(cleaned, style)
         if frags is None:  # the parser's own error: let Paragraph raise it as it does
             return Paragraph(text, style, bulletText=bulletText)
         if len(_PARSED) >= _PARSED_LIMIT:
@@ -63,6 +67,23 @@ def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -
         _PARSED[key] = frags
     sized = [f.clone(fontSize=style.fontSize) for f in frags]
     return Paragraph(text, style, bulletText=bulletText, frags=sized)
+
+
+def plain_fragment(style: ParagraphStyle) -> Any:
+    """The fragment ReportLab's markup parser makes of plain words in ``style``
+    (parsed once per style): most paragraphs have no markup to parse."""
+    from reportlab.platypus.paraparser import ParaParser
+
+    key = (
+        "\x00plain",
+        style.fontName,
+        repr(style.textColor),
+        repr(getattr(style, "bulletColor", None)),
+    )
+    if key not in _PARSED:
+        _, frags, _ = ParaParser().parse("x", style)
+        _PARSED[key] = frags
+    return _PARSED[key][0]
 
 
 def flowables(
