@@ -405,3 +405,20 @@ def test_plain_words_are_the_fragment_the_markup_parser_makes(text):
     _, parsed, _ = ParaParser().parse(cleaned, style)
     made = paragraph(text, style).frags
     assert [vars(f) for f in made] == [vars(f) for f in parsed]
+
+
+@given(text=st.text(alphabet="ab c–“”’é\u00a0Ωж€♥𝄞", max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_a_line_is_split_into_glyph_codes_as_reportlab_does(text):
+    """The short way for a line of already-coded characters gives ReportLab's runs."""
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from cards.layout.theme import FONT_REGULAR, faces
+
+    font = faces()[FONT_REGULAR]
+    ours, theirs = PDFDocument(), PDFDocument()
+    for doc in (ours, theirs):
+        TTFont.splitString(font, "–“”é", doc)  # the same codes given first
+    assert font.splitString(text, ours) == TTFont.splitString(font, text, theirs)
+    assert font.state[ours].assignments == font.state[theirs].assignments

@@ -31,3 +31,17 @@ class StableFont(TTFont):
         if subset < 0 or subset >= len(state.subsets):
             raise IndexError(f"Subset {subset} does not exist in font {self.fontName}")
         return f"/{self.internal_name}+{subset}"
+
+    def splitString(self, text: str | bytes, doc: Any, encoding: str = "utf-8") -> Any:
+        """ReportLab's, with a short way for the usual line: every character
+        already has a code in the first subset (the deck's characters are coded
+        before drawing), so the line is one run of those codes."""
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str):
+            codes = state.assignments
+            try:
+                run = bytes([codes[32 if c == 0xA0 else c] for c in map(ord, text)])
+            except (KeyError, ValueError):  # a character with no code yet, or past 255
+                return super().splitString(text, doc, encoding)
+            return [(0, run)] if run else []
+        return super().splitString(text, doc, encoding)

@@ -153,37 +153,39 @@ class GlanceRows(Flowable):
         return availWidth, self.height
 
     def draw(self) -> None:
+        """Dots first, then every label and value in one run of text."""
+        canvas, scale = self.canv, self.styles.scale
+        grey, ink = paint(scale.grey, scale.cmyk), paint(scale.ink, scale.cmyk)
+        text = canvas.beginText()
         top = self.height
         for index, (item, lines) in enumerate(zip(self.items, self.values)):
             if self.columns:
                 x = index * self.column_pt
-                self._label(item, x, self._baseline(top))
-                self._value(item, lines, x, self._baseline(top - self.line_pt))
+                label_at = (x, self._baseline(top))
+                value_at = (x, self._baseline(top - self.line_pt))
             else:
-                baseline = self._baseline(top)
-                self._label(item, 0.0, baseline)
-                self._value(item, lines, self.label_pt, baseline)
+                label_at = (0.0, self._baseline(top))
+                value_at = (self.label_pt, label_at[1])
                 top -= len(lines) * self.line_pt + self.row_gap_pt
+            value_x, value_y = value_at
+            if item.level:
+                accent = paint(scale.accent, scale.cmyk)
+                middle = value_y + self.size_pt * 0.33
+                place_icon(canvas, item, value_x, middle, self.dot_pt, accent)
+                value_x += self._dots_width(item)
+            text.setFillColor(grey)
+            text.setFont(FONT_SEMIBOLD, self.size_pt)
+            text.setTextOrigin(*label_at)
+            text.textOut(item.label)
+            text.setFillColor(ink)
+            text.setFont(FONT_REGULAR, self.size_pt)
+            for number, line in enumerate(lines):
+                text.setTextOrigin(value_x, value_y - number * self.line_pt)
+                text.textOut(line)
+        canvas.drawText(text)
 
     def _baseline(self, top: float) -> float:
         return top - self.line_pt + (self.line_pt - self.size_pt) * 0.5 + 0.12 * self.size_pt
-
-    def _label(self, item: MetaItem, x: float, baseline: float) -> None:
-        scale = self.styles.scale
-        self.canv.setFillColor(paint(scale.grey, scale.cmyk))
-        self.canv.setFont(FONT_SEMIBOLD, self.size_pt)
-        self.canv.drawString(x, baseline, item.label)
-
-    def _value(self, item: MetaItem, lines: list[str], x: float, baseline: float) -> None:
-        canvas, scale = self.canv, self.styles.scale
-        if item.level:
-            accent = paint(scale.accent, scale.cmyk)
-            place_icon(canvas, item, x, baseline + self.size_pt * 0.33, self.dot_pt, accent)
-            x += self._dots_width(item)
-        canvas.setFillColor(paint(scale.ink, scale.cmyk))
-        canvas.setFont(FONT_REGULAR, self.size_pt)
-        for index, text in enumerate(lines):
-            canvas.drawString(x, baseline - index * self.line_pt, text)
 
 
 GLANCE_COLUMNS_FROM = 19  # glance in three columns when this many type sizes wide
