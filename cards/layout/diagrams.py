@@ -19,7 +19,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics import renderPDF
 from reportlab.platypus import Flowable
 
 from cards.colour import tint
@@ -225,6 +224,8 @@ class DiagramFlowable(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
+        from reportlab.graphics import renderPDF  # 15 ms to import: only decks with diagrams
+
         self.canv.saveState()
         self.canv.scale(self.factor, self.factor)
         renderPDF.draw(self.drawing, self.canv, 0, 0)
