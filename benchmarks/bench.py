@@ -112,8 +112,10 @@ WATCH_SCRIPT = """
 import statistics, sys, time
 from pathlib import Path
 from cards.build import BuildSettings, build, new_cache
+from cards.workers import available_cores
 deck, out = Path(sys.argv[1]), Path(sys.argv[2])
-settings = BuildSettings(out_dir=out, cache=new_cache())
+# as `cards build --watch` runs: every core (--jobs defaults to them)
+settings = BuildSettings(out_dir=out, cache=new_cache(), jobs=available_cores())
 build(deck, settings)
 edited = sorted(deck.glob("*/02-*.md"))[:3]
 times = []

@@ -30,6 +30,10 @@ from cards.layout.theme import (
 from cards.model import Deck
 from cards.options import BuildSettings
 
+# Pages kept for the imposed file are packed fast: they are unpacked again
+# within the build, never written as they are.
+KEEP_LEVEL = 1
+
 
 @dataclass(frozen=True)
 class BookletResult:
@@ -152,7 +156,7 @@ class ImposedFile:
         if drawn is None:
             self.kept[page.number] = page
         else:
-            packed = zlib.compress(drawn.code.encode("latin-1"))
+            packed = zlib.compress(drawn.code.encode("latin-1"), KEEP_LEVEL)
             self.kept[page.number] = (packed, replace(drawn, code=""))
 
     def place(self, number: int) -> None:
