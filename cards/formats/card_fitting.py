@@ -182,14 +182,7 @@ class CardWork:
         In a worker the cards travel back to the main process by pickle: drawn,
         with only their furniture; else without their layout markup.
         """
-        technique = self.techniques[index]
-        found: list[Problem] = []
-        fronts = self.laid_out(FRONT_TEMPLATE, xml[FRONT_TEMPLATE], technique, found, "card")
-        backs = (
-            self.laid_out(BACK_TEMPLATE, xml[BACK_TEMPLATE], technique, found, "back")
-            if self.backs
-            else []
-        )
+        fronts, backs, found = self.fitted(index, xml)
         sketch = self.sketch
         if sketch is None:
             return [Side(c) for c in fronts], [Side(c) for c in backs], found
@@ -200,13 +193,20 @@ class CardWork:
                 found,
             )
         except NotDrawn:  # a picture (drawn in place), or a code a worker lacks
-            if sketch.frozen:  # the flowables a drawing broke off hold its canvas: anew
-                return self.undrawn(index, xml)
-            return [Side(c) for c in fronts], [Side(c) for c in backs], found
+            if not sketch.frozen:
+                return [Side(c) for c in fronts], [Side(c) for c in backs], found
+        # in a worker: the flowables a drawing broke off hold its canvas; fitted
+        # anew and sent light, for the main process to draw in its turn
+        fronts, backs, found = self.fitted(index, xml)
+        return (
+            [Side(without_markup(c)) for c in fronts],
+            [Side(without_markup(c)) for c in backs],
+            found,
+        )
 
-    def undrawn(self, index: int, xml: dict[str, str]) -> FittedSides:
-        """In a worker: the cards fitted anew, light to send, for the main process
-        to draw in its turn."""
+    def fitted(
+        self, index: int, xml: dict[str, str]
+    ) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
         technique = self.techniques[index]
         found: list[Problem] = []
         fronts = self.laid_out(FRONT_TEMPLATE, xml[FRONT_TEMPLATE], technique, found, "card")
@@ -215,11 +215,7 @@ class CardWork:
             if self.backs
             else []
         )
-        return (
-            [Side(without_markup(c)) for c in fronts],
-            [Side(without_markup(c)) for c in backs],
-            found,
-        )
+        return fronts, backs, found
 
     def drawn(self, card: FittedCard, sketch: Sketch) -> Side:
         content = sketch.draw(lambda canvas: draw_content(canvas, card, self.theme))

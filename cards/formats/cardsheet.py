@@ -150,16 +150,7 @@ class CardsFile:
                 painter.backs(on_sheet)
                 canvas.showPage()
                 pages += 1
-        canvas.save()
-        return CardsResult(
-            data=self.buffer.getvalue(),
-            cards=drawn,
-            sheets=total,
-            per_sheet=layout.per_sheet,
-            paper=options.paper,
-            landscape=layout.landscape,
-            pages=pages,
-        )
+        return self.saved(drawn, pages, total, layout.per_sheet, layout.landscape)
 
     def drawn(self, card: PreparedCard) -> PreparedCard:
         """The card with both sides' text drawn: by a worker already, else here.
@@ -201,14 +192,20 @@ class CardsFile:
                 place_card(canvas, side, colour, (bleed_pt, bleed_pt), theme, self.options.guides)
                 canvas.showPage()
                 pages += 1
-        canvas.save()
+        return self.saved(drawn, pages)
+
+    def saved(
+        self, cards: int, pages: int, sheets: int = 0, per_sheet: int = 1, landscape: bool = False
+    ) -> CardsResult:
+        """The file finished, and what it holds (a print shop's has pages, not sheets)."""
+        self.canvas.save()
         return CardsResult(
             data=self.buffer.getvalue(),
-            cards=drawn,
-            sheets=0,
-            per_sheet=1,
+            cards=cards,
+            sheets=sheets,
+            per_sheet=per_sheet,
             paper=self.options.paper,
-            landscape=False,
+            landscape=landscape,
             pages=pages,
         )
 
