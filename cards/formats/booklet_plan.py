@@ -40,7 +40,7 @@ from cards.templating import (
     section_view,
     template_path,
 )
-from cards.workers import cached_work
+from cards.workers import cached_work, worth_parallel
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
@@ -297,6 +297,10 @@ class Booklet:
         for index, (page, drawn, found) in enumerate(made):
             planner.problems.extend(found)
             yield (page or self.plan[index]), drawn
+            # done with: its layout and the views it was rendered from let go
+            self.plan[index] = replace(self.plan[index], layout=None, flowables=None, pending=None)
+            if index == 0 and worth_parallel(self.jobs, len(self.plan)):
+                planner.context = {}  # the workers have their own; nothing is rendered here
 
 
 def plan_booklet(
