@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from cards.model import Deck
 from cards.options import BuildSettings
@@ -140,7 +140,7 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
 def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     """Write the requested PDFs; raises ContentError or OutputError, writing nothing then."""
     from cards.layout.glyphs import missing_characters
-    from cards.output.files import write_atomic
+    from cards.output.files import size_of, write_atomic
 
     started = time.perf_counter()
     ready()
@@ -157,7 +157,7 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
             f"read {deck_path}: {len(deck.sections)} sections, {deck.technique_count} techniques "
             f"in {time.perf_counter() - started:.2f} s{where}"
         )
-    pending: list[tuple[Path, bytes, str]] = []
+    pending: list[tuple[Path, IO[bytes], str]] = []
     if settings.format in ("cards", "all"):
         pending.append(_cards(deck, settings, report))
     if settings.format in ("booklet", "all"):
@@ -168,7 +168,7 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
         write_atomic(path, data)
         report.written.append(Written(path, summary))
         if settings.log:
-            settings.log(f"wrote {path}: {len(data):,} bytes")
+            settings.log(f"wrote {path}: {size_of(data):,} bytes")
     return report
 
 
@@ -244,7 +244,7 @@ def large_print_theme(
     raise ContentError(report.warnings + problems)
 
 
-def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, bytes, str]:
+def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, IO[bytes], str]:
     from cards.formats.canvas import DUPLEX_SETTING
     from cards.formats.card_fitting import PreparedCard, extra_cards, iter_cards
     from cards.formats.cardsheet import CardsFile
@@ -316,7 +316,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
 
 def _booklet(
     deck: Deck, settings: BuildSettings, report: BuildReport
-) -> list[tuple[Path, bytes, str]]:
+) -> list[tuple[Path, IO[bytes], str]]:
     from cards.formats.booklet_files import booklet_pdfs
     from cards.formats.booklet_plan import booklet_theme, plan_booklet
     from cards.formats.canvas import DUPLEX_SETTING

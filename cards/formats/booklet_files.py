@@ -10,13 +10,13 @@ onto the facing page.
 
 from __future__ import annotations
 
-import io
-import zlib
-from dataclasses import dataclass, replace
+import gc
+from dataclasses import dataclass
+from typing import IO
 
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet, Page
-from cards.formats.canvas import ask_for_duplex, new_canvas
+from cards.formats.canvas import ask_for_duplex, file_buffer, new_canvas
 from cards.formats.drawn import Drawn, NotDrawn, Sketch, place, share_glyphs
 from cards.geometry import (
     saddle_order,
@@ -29,16 +29,13 @@ from cards.layout.theme import (
 )
 from cards.model import Deck
 from cards.options import BuildSettings
-
-# Pages kept for the imposed file are packed fast: they are unpacked again
-# within the build, never written as they are.
-KEEP_LEVEL = 1
+from cards.workers import PARALLEL_FROM
 
 
 @dataclass(frozen=True)
 class BookletResult:
-    reading: bytes
-    imposed: bytes
+    reading: IO[bytes]  # the finished files (formats.canvas.file_buffer)
+    imposed: IO[bytes]
     pages: int
     sheets: int
     paper: str
@@ -56,6 +53,8 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> Bookle
     count = len(booklet.plan)
     imposed = ImposedFile(deck, booklet.planner.theme, options)
     reading = reading_file(deck, booklet, options, imposed)
+    if count >= PARALLEL_FROM:  # a large booklet: the reading-order file's objects
+        gc.collect()  # hold each other; free them before the imposed file's are made
     return BookletResult(
         reading=reading,
         imposed=imposed.finish(count),
@@ -68,7 +67,7 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> Bookle
 
 def reading_file(
     deck: Deck, booklet: Booklet, options: BuildSettings, imposed: ImposedFile
-) -> bytes:
+) -> IO[bytes]:
     """The reading-order file, each page drawn once and kept for ``imposed``."""
     theme = booklet.planner.theme
     reading = ReadingFile(deck, theme, options.print_shop)
@@ -99,7 +98,7 @@ class ReadingFile:
         self.bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
         width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
         size = (width + 2 * self.bleed, height + 2 * self.bleed)
-        self.buffer = io.BytesIO()
+        self.buffer = file_buffer()
         self.canvas = new_canvas(self.buffer, deck, "booklet", size)
         self.canvas.links = True  # contents entries link to their pages
         if print_shop:
@@ -122,10 +121,10 @@ class ReadingFile:
         canvas.restoreState()
         canvas.showPage()
 
-    def finish(self) -> bytes:
+    def finish(self) -> IO[bytes]:
         self.canvas.showOutline()
         self.canvas.save()
-        return self.buffer.getvalue()
+        return self.buffer
 
 
 class ImposedFile:
@@ -145,19 +144,16 @@ class ImposedFile:
             mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True)
         )
         self.page_w, self.page_h = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
-        self.buffer = io.BytesIO()
+        self.buffer = file_buffer()
         self.canvas = new_canvas(
             self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
         )
         ask_for_duplex(self.canvas, options.duplex_for("booklet"))
-        self.kept: dict[int, tuple[bytes, Drawn] | Page] = {}
+        self.kept: dict[int, Drawn | Page] = {}
 
     def keep(self, page: Page, drawn: Drawn | None) -> None:
-        if drawn is None:
-            self.kept[page.number] = page
-        else:
-            packed = zlib.compress(drawn.code.encode("latin-1"), KEEP_LEVEL)
-            self.kept[page.number] = (packed, replace(drawn, code=""))
+        """The page for later: its drawing (packed), or laid out, to draw here."""
+        self.kept[page.number] = page if drawn is None else drawn
 
     def place(self, number: int) -> None:
         """Page ``number`` at the current origin, cut to its trim."""
@@ -169,11 +165,9 @@ class ImposedFile:
         if isinstance(kept, Page):
             draw_page(canvas, kept, self.theme)
         else:
-            packed, drawn = kept
-            code = zlib.decompress(packed).decode("latin-1")
-            place(canvas, replace(drawn, code=code), links=False)
+            place(canvas, kept, links=False)
 
-    def finish(self, count: int) -> bytes:
+    def finish(self, count: int) -> IO[bytes]:
         canvas = self.canvas
         left_x = (self.sheet_w - 2 * self.page_w) / 2
         bottom_y = (self.sheet_h - self.page_h) / 2
@@ -191,4 +185,4 @@ class ImposedFile:
             canvas.restoreState()
             canvas.showPage()
         canvas.save()
-        return self.buffer.getvalue()
+        return self.buffer

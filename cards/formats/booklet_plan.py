@@ -281,7 +281,10 @@ class Booklet:
             page = replace(planned, **laid_out)
             if draw is not None and page.flowables is not None:
                 try:
-                    return replace(page, layout=None, flowables=None), draw(page), found
+                    drawn = draw(page)
+                    # what placing a drawn page needs: its number, anchors and outline
+                    light = replace(page, layout=None, flowables=None, section=None, technique=None)
+                    return light, drawn, found
                 except NotDrawn:  # a picture, or a code a worker lacks: laid out anew
                     page = replace(planned, **planner.laid_out(planned, xml)[0])
             assert page.layout is not None

@@ -9,9 +9,9 @@ printed cards come out the wrong size.
 
 from __future__ import annotations
 
-import io
+import tempfile
 import time
-from typing import Any
+from typing import IO, Any
 
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import (
@@ -120,7 +120,7 @@ class _Sink(PDFFile):
 
     offset: int  # where the next object starts
 
-    def __init__(self, sink: io.BytesIO, version: tuple[int, int]):
+    def __init__(self, sink: IO[bytes], version: tuple[int, int]):
         self.sink = sink
         super().__init__(version)
 
@@ -135,7 +135,7 @@ class _Sink(PDFFile):
         return b""  # all written already
 
 
-def _format_into(doc: PDFDocument, sink: io.BytesIO) -> bytes:
+def _format_into(doc: PDFDocument, sink: IO[bytes]) -> bytes:
     """``PDFDocument.format`` (ReportLab 4) with its output written to ``sink`` as
     it goes; no encryption or signatures, which our files never have."""
     cat, info = doc.Catalog, doc.info
@@ -177,8 +177,18 @@ def _compressed(text: str | bytes, comment: str) -> PDFStream:
     return stream
 
 
+# A finished file stays in memory up to this size, then goes to a temporary
+# file on disk until it is written out: a 5,000-page booklet is 10 MB.
+SPOOL_BYTES = 1 << 20
+
+
+def file_buffer() -> IO[bytes]:
+    """Where a PDF is made: memory for a small file, a temporary file for a large one."""
+    return tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+
+
 def new_canvas(
-    buffer: io.BytesIO, deck: Deck, what: str, page_size_pt: tuple[float, float], cmyk: bool = False
+    buffer: IO[bytes], deck: Deck, what: str, page_size_pt: tuple[float, float], cmyk: bool = False
 ) -> Canvas:
     # invariant: no random file ID and no clock, so the same deck gives the same bytes.
     # initialFontName: ReportLab otherwise opens every page in Helvetica, which

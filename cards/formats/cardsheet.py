@@ -11,15 +11,15 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import IO
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from cards.formats.canvas import ask_for_duplex, new_canvas
+from cards.formats.canvas import ask_for_duplex, file_buffer, new_canvas
 from cards.formats.card import FittedCard, draw_content, draw_furniture
 from cards.formats.card_fitting import PreparedCard, Side
 from cards.formats.drawn import Drawn, NotDrawn, Sketch, place
@@ -58,7 +58,7 @@ FOLD_DASH_PT = (3, 2)
 
 @dataclass(frozen=True)
 class CardsResult:
-    data: bytes
+    data: IO[bytes]  # the finished file (formats.canvas.file_buffer)
     cards: int
     sheets: int
     per_sheet: int
@@ -86,7 +86,7 @@ class CardsFile:
 
     def __init__(self, deck: Deck, options: BuildSettings, theme: CardTheme, sheet: SheetTheme):
         self.deck, self.options, self.theme, self.sheet = deck, options, theme, sheet
-        self.buffer = io.BytesIO()
+        self.buffer = file_buffer()
         if options.print_shop:
             self.canvas = print_shop_canvas(self.buffer, deck, theme)
         else:
@@ -200,7 +200,7 @@ class CardsFile:
         """The file finished, and what it holds (a print shop's has pages, not sheets)."""
         self.canvas.save()
         return CardsResult(
-            data=self.buffer.getvalue(),
+            data=self.buffer,
             cards=cards,
             sheets=sheets,
             per_sheet=per_sheet,
@@ -301,7 +301,7 @@ def draw_fold_line(
     canvas.restoreState()
 
 
-def print_shop_canvas(buffer: io.BytesIO, deck: Deck, theme: CardTheme) -> Canvas:
+def print_shop_canvas(buffer: IO[bytes], deck: Deck, theme: CardTheme) -> Canvas:
     """Pages of one card with its bleed on every side, with TrimBox and BleedBox."""
     bleed_mm = theme.bleed_mm
     width, height = (

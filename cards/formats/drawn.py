@@ -18,6 +18,7 @@ byte-for-byte the one a single process makes.
 from __future__ import annotations
 
 import copy
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
@@ -27,6 +28,9 @@ from reportlab.pdfgen.canvas import Canvas, ExtGState
 
 from cards.layout.theme import faces
 
+# Drawings are packed fast: they are unpacked within the build, never written packed.
+PACK_LEVEL = 1
+
 # Characters every file codes up front, besides the deck's own: what the
 # built-in layouts and labels write around the deck's text.
 LAYOUT_CHARACTERS = "–—‘’“”…·•×→←↑↓°"
@@ -34,9 +38,12 @@ LAYOUT_CHARACTERS = "–—‘’“”…·•×→←↑↓°"
 
 @dataclass(frozen=True)
 class Drawn:
-    """Drawing operators (balanced ``q … Q``) and the file resources they use."""
+    """Drawing operators (balanced ``q … Q``), packed, and the file resources
+    they use. Packed because a drawing travels from a worker, waits to be
+    placed a second time (the imposed booklet) or is kept by a watch session:
+    a fifth of the size, for a little time on each side."""
 
-    code: str
+    packed: bytes
     forms: tuple[str, ...] = ()
     fonts: tuple[str, ...] = ()  # every font it uses, in order of first use
     colours: tuple[tuple[str, object], ...] = ()  # separation colours, by name
@@ -45,6 +52,10 @@ class Drawn:
     # it used only the codes every build of this deck gives (seed_glyphs): it can
     # be kept for the next build of a watch session
     lasting: bool = True
+
+    @property
+    def code(self) -> str:
+        return zlib.decompress(self.packed).decode("latin-1")
 
 
 class NotDrawn(Exception):
@@ -103,7 +114,7 @@ class Sketch:
         ):
             raise NotDrawn("it adds objects to its file")
         return Drawn(
-            code="\n".join(canvas._code),
+            packed=zlib.compress("\n".join(canvas._code).encode("latin-1"), PACK_LEVEL),
             forms=tuple(dict.fromkeys(canvas._formsinuse)),
             fonts=tuple(doc.fontMapping),
             colours=tuple(canvas._colorsUsed.items()),

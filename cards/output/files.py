@@ -9,15 +9,18 @@ temporary one.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import IO
 
 
 class OutputError(Exception):
     """The output cannot be written; the message names the path and the reason."""
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | IO[bytes]) -> None:
+    """``data`` (bytes, or a file read from its start) as the whole of ``path``."""
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -33,7 +36,11 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise OutputError(f"{folder}: cannot write here: {exc.strerror or exc}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                data.seek(0)
+                shutil.copyfileobj(data, stream)
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
@@ -44,3 +51,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def size_of(data: bytes | IO[bytes]) -> int:
+    if isinstance(data, bytes):
+        return len(data)
+    return data.seek(0, os.SEEK_END)
