@@ -165,13 +165,14 @@ def _keep_link(
     links: list[tuple[str, str, tuple[float, float, float, float], float]],
     contents: str,
     destination: str,
-    rect: tuple[float, float, float, float],
+    rect: tuple[float, float, float, float] | None = None,
     relative: int = 1,
     thickness: float = 0,
     **others: object,
 ) -> None:
-    """``linkRect`` on a sketch: the link's box from the drawing's origin, kept."""
-    if others or not relative:
+    """``linkRect`` on a sketch: the link's box from the drawing's origin, kept
+    (a link over the whole page, or of another kind, is the file's to draw)."""
+    if rect is None or others or not relative:
         raise NotDrawn("a link of a kind a drawing does not keep")
     corners = [canvas.absolutePosition(x, y) for x in rect[::2] for y in rect[1::2]]
     xs, ys = [x for x, _ in corners], [y for _, y in corners]
