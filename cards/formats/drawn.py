@@ -10,9 +10,10 @@ This is what lets worker processes draw, and a watch session keep drawings.
 Before anything is drawn, every font has codes for every character of the
 deck (``seed_glyphs``), in one order; a worker draws with a frozen copy. What
 cannot be drawn away from the file's own document — a character with no
-code yet (in a worker), a picture or a link (objects of the file) — raises
+code yet (in a worker), a picture (an object of the file) — raises
 ``NotDrawn``, and the caller draws it in place, in its turn: the file is
-byte-for-byte the one a single process makes.
+byte-for-byte the one a single process makes. Links to places in the file
+are kept with the drawing as boxes and names, and made when it is placed.
 """
 
 from __future__ import annotations
