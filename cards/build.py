@@ -19,9 +19,8 @@ from cards.options import BuildSettings
 if TYPE_CHECKING:
     import jinja2
 
-    from cards.content.files import ReadCache
-    from cards.layout.fit import FitCache
     from cards.layout.theme import CardTheme
+    from cards.workers import WorkCache
 from cards.problems import ERROR, ContentError, Problem
 
 __all__ = [
@@ -49,16 +48,10 @@ def default_deck() -> Path:
     return data_dir("content") / DEFAULT_DECK.name
 
 
-def _fit_cache() -> FitCache:
-    from cards.layout.fit import FitCache  # ReportLab loads only when a build needs it
+def _work_cache() -> WorkCache:
+    from cards.workers import WorkCache  # multiprocessing loads only when a build needs it
 
-    return FitCache()
-
-
-def _read_cache() -> ReadCache:
-    from cards.content.files import ReadCache
-
-    return ReadCache()
+    return WorkCache()
 
 
 @dataclass
@@ -67,9 +60,9 @@ class BuildCache:
     read, cards and booklet pages fitted and drawn, by all that decides them.
     Only what changed is read, laid out and drawn again."""
 
-    cards: FitCache = field(default_factory=_fit_cache)
-    pages: FitCache = field(default_factory=_fit_cache)
-    files: ReadCache = field(default_factory=_read_cache)
+    cards: WorkCache = field(default_factory=_work_cache)
+    pages: WorkCache = field(default_factory=_work_cache)
+    files: WorkCache = field(default_factory=_work_cache)  # technique files as read
 
 
 def new_cache() -> BuildCache:
@@ -100,7 +93,7 @@ def ready() -> None:
 
 
 def load(
-    deck_path: Path, jobs: int = 1, kept: ReadCache | None = None
+    deck_path: Path, jobs: int = 1, kept: WorkCache | None = None
 ) -> tuple[Deck, list[Problem]]:
     from cards.content import load_deck
 

@@ -14,8 +14,8 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Hashable, Iterator
-from dataclasses import dataclass
-from typing import Any, Protocol
+from dataclasses import dataclass, field
+from typing import Any
 
 # Below this many techniques, starting the workers costs more than they save
 # (measured on 2 cores: see benchmarks/results.md).
@@ -73,16 +73,33 @@ def _run_chunk(indices: range) -> list[Any]:
     return [_TASK(index) for index in indices]
 
 
-class Cache(Protocol):
-    """What a watch session keeps between builds (``layout.fit.FitCache``)."""
+@dataclass
+class WorkCache:
+    """What a watch session keeps from one build to the next: files read, cards
+    and pages fitted and drawn, by all that decides them. What one build did
+    not ask for (a deleted or changed technique) is forgotten after it."""
 
-    entries: dict[Hashable, Any]
+    entries: dict[Hashable, Any] = field(default_factory=dict)
+    hits: int = 0
+    used: set[Hashable] = field(default_factory=set)
 
-    def reuse(self, key: Hashable) -> Any: ...
+    def find(self, key: Hashable) -> Any:
+        """What an earlier build kept for ``key``, else None."""
+        if key not in self.entries:
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return self.entries[key]
 
-    def store(self, key: Hashable, value: Any) -> None: ...
+    def store(self, key: Hashable, value: Any) -> None:
+        self.used.add(key)
+        self.entries[key] = value
 
-    def forget_unused(self) -> None: ...
+    def forget_unused(self) -> None:
+        """The end of a build: keep only what it asked for."""
+        for key in set(self.entries) - self.used:
+            del self.entries[key]
+        self.used.clear()
 
 
 @dataclass(frozen=True)
@@ -96,7 +113,7 @@ def cached_work(
     count: int,
     prepare: Callable[[int], tuple[Hashable | None, Any]],
     make: Callable[[int, Any], Any],
-    cache: Cache | None = None,
+    cache: WorkCache | None = None,
     jobs: int = 1,
     start: Callable[[], None] | None = None,
     keep: Callable[[Any], Any] = lambda value: value,
@@ -122,7 +139,7 @@ def cached_work(
     for result in results:
         if isinstance(result, _Kept):
             assert cache is not None
-            yield cache.reuse(result.key)
+            yield cache.find(result.key)
             continue
         key, value = result
         if cache is not None and key is not None and (kept := keep(value)) is not None:

@@ -250,14 +250,15 @@ def test_a_picture_replaced_during_a_watch_session_is_read_again(tmp_path, monke
 
 
 def test_a_watch_cache_forgets_what_a_build_no_longer_asks_for():
-    from cards.layout.fit import FitCache
+    from cards.workers import WorkCache
 
-    cache = FitCache()
+    cache = WorkCache()
     made: list[str] = []
     for key in ("alpha", "beta"):
-        cache.get(key, lambda key=key: made.append(key) or key.upper())
+        made.append(key)
+        cache.store(key, key.upper())
     cache.forget_unused()
-    assert cache.get("alpha", lambda: "again") == "ALPHA"  # kept: not made again
+    assert cache.find("alpha") == "ALPHA"  # kept: not made again
     assert (made, cache.hits) == (["alpha", "beta"], 1)
     cache.forget_unused()  # the second build asked for alpha only
     assert set(cache.entries) == {"alpha"}

@@ -33,13 +33,13 @@ from cards.content.fields import (
     TECHNIQUE_FIELDS,
     check_fields,
 )
-from cards.content.files import INDEX, Document, KeptFile, Problems, ReadCache, read_document
+from cards.content.files import INDEX, Document, KeptFile, Problems, read_document
 from cards.content.markdown import markdown_blocks, markdown_parser, typographic
 from cards.images import ImageTrouble, bitmap_size, file_stamps, read_svg
 from cards.labels import LABELS
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
 from cards.problems import ERROR, ContentError, Problem, has_errors
-from cards.workers import in_workers, worth_parallel
+from cards.workers import WorkCache, in_workers, worth_parallel
 
 # --------------------------------------------------------------------------
 # The deck
@@ -121,7 +121,7 @@ class Reading:
     problems: Problems
     diagrams: DiagramReader
     language: str = "en"
-    kept: ReadCache | None = None  # a watch session's files read before
+    kept: WorkCache | None = None  # a watch session's files read before
 
 
 @dataclass(frozen=True)
@@ -145,9 +145,8 @@ def load_technique(
     if kept is None:
         return read_technique(path, reading, inherited)
     key = (file_stamps(path), inherited, reading.language, str(reading.root))
-    known = kept.files.get(key)
+    known = kept.find(key)
     if known is not None and file_stamps(*(Path(p) for p, _, _ in known.names)) == known.names:
-        kept.used.add(key)
         reading.problems.items.extend(known.problems)
         kept_result: tuple[Technique, int | None] | None = known.result
         return kept_result
@@ -156,8 +155,7 @@ def load_technique(
     named = (
         (result[0].image, result[0].diagram.path if result[0].diagram else None) if result else ()
     )
-    kept.files[key] = KeptFile(result, reading.problems.items[before:], file_stamps(*named))
-    kept.used.add(key)
+    kept.store(key, KeptFile(result, reading.problems.items[before:], file_stamps(*named)))
     return result
 
 
@@ -277,7 +275,7 @@ def markdown_files(folders: list[Path]) -> int:
 
 
 def load_deck(
-    folder: Path, jobs: int = 1, kept: ReadCache | None = None
+    folder: Path, jobs: int = 1, kept: WorkCache | None = None
 ) -> tuple[Deck, list[Problem]]:
     """The deck in ``folder`` and its warnings; raises ContentError on any error.
     With ``jobs`` above one, a large deck's sections are read in worker

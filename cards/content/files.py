@@ -8,7 +8,6 @@ A key given twice and YAML aliases are refused here, before any value is made.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,20 +46,6 @@ class KeptFile:
     result: Any
     problems: list[Problem]
     names: tuple[tuple[str, int, int], ...]
-
-
-class ReadCache:
-    """What a watch session keeps of the technique files it read: a file
-    unchanged since (and the pictures and diagrams it names) is not read again."""
-
-    def __init__(self) -> None:
-        self.files: dict[Hashable, KeptFile] = {}
-        self.used: set[Hashable] = set()
-
-    def forget_unused(self) -> None:
-        for key in set(self.files) - self.used:
-            del self.files[key]
-        self.used.clear()
 
 
 @dataclass(frozen=True)

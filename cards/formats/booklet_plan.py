@@ -22,7 +22,7 @@ from cards.geometry import (
 )
 from cards.images import file_stamps
 from cards.layout.blocks import flowables
-from cards.layout.fit import FitCache, Overflow, fit, paginate
+from cards.layout.fit import Overflow, fit, paginate
 from cards.layout.markup import Layout, parse_layout
 from cards.layout.styles import TypeScale, hyphenation_for, styles_for, type_scale
 from cards.layout.theme import (
@@ -40,7 +40,7 @@ from cards.templating import (
     section_view,
     template_path,
 )
-from cards.workers import cached_work, worth_parallel
+from cards.workers import WorkCache, cached_work, worth_parallel
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
@@ -247,7 +247,7 @@ class Booklet:
     plan: list[Page]
     planner: Planner
     jobs: int = 1
-    cache: FitCache | None = None
+    cache: WorkCache | None = None
 
     @property
     def problems(self) -> list[Problem]:
@@ -311,7 +311,7 @@ def plan_booklet(
     env: jinja2.Environment,
     theme: BookletTheme,
     jobs: int = 1,
-    cache: FitCache | None = None,
+    cache: WorkCache | None = None,
 ) -> Booklet:
     """Every page of the booklet, numbered. Technique pages are fitted later,
     one at a time, as ``Booklet.pages()`` is walked: every one of them is one

@@ -3,7 +3,7 @@
 ``iter_cards`` yields each technique's fitted front (and back), in worker
 processes for a large deck; ``prepare_cards`` is the same for ``cards check``;
 ``extra_cards`` makes the deck's own cards. In a watch session, fitted cards
-are kept in a ``FitCache`` by all that decides their layout.
+are kept in a ``WorkCache`` by all that decides them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from cards.formats.card import (
 )
 from cards.formats.drawn import Drawn, NotDrawn, Sketch
 from cards.images import file_stamps
-from cards.layout.fit import FitCache, Overflow
+from cards.layout.fit import Overflow
 from cards.layout.markup import Layout, parse_layout
 from cards.layout.styles import hyphenation_for
 from cards.layout.theme import (
@@ -39,7 +39,7 @@ from cards.templating import (
     section_view,
     template_path,
 )
-from cards.workers import cached_work
+from cards.workers import WorkCache, cached_work
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
@@ -87,7 +87,7 @@ def iter_cards(
     problems: list[Problem],
     overflow: str = "shrink",
     jobs: int = 1,
-    cache: FitCache | None = None,
+    cache: WorkCache | None = None,
     sketch: Sketch | None = None,
 ) -> Iterator[PreparedCard]:
     """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.

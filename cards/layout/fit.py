@@ -7,9 +7,8 @@ every step from the normal size down.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
@@ -42,42 +41,6 @@ class Overflow:
         if self.needed_pt == float("inf"):
             return "something is wider than the text column (a picture too wide for the page?)"
         return f"{(self.needed_pt - self.available_pt) * 25.4 / 72:.0f} mm too long"
-
-
-@dataclass
-class FitCache:
-    """What a watch session keeps from one build to the next: laid-out cards or
-    pages, by all that decides their layout. What one build did not ask for
-    (a deleted or changed technique) is forgotten after it."""
-
-    entries: dict[Hashable, Any] = field(default_factory=dict)
-    hits: int = 0
-    used: set[Hashable] = field(default_factory=set)
-
-    def get(self, key: Hashable, make: Callable[[], Any]) -> Any:
-        """The result kept for ``key``, else ``make()``'s, kept from now on."""
-        self.used.add(key)
-        if key in self.entries:
-            self.hits += 1
-        else:
-            self.entries[key] = make()
-        return self.entries[key]
-
-    def reuse(self, key: Hashable) -> Any:
-        """The result kept for ``key`` by an earlier build."""
-        self.used.add(key)
-        self.hits += 1
-        return self.entries[key]
-
-    def store(self, key: Hashable, value: Any) -> None:
-        self.used.add(key)
-        self.entries[key] = value
-
-    def forget_unused(self) -> None:
-        """The end of a build: keep only what it asked for."""
-        for key in set(self.entries) - self.used:
-            del self.entries[key]
-        self.used.clear()
 
 
 @dataclass(frozen=True)
