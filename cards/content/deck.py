@@ -241,7 +241,7 @@ def read_sections(
     """Each section folder read, in order; in ``jobs`` worker processes for a
     large deck (Markdown parsing is most of loading). Problems keep the order
     a single process finds them in."""
-    if not worth_parallel(jobs, markdown_files(subs)):
+    if jobs == 1 or not worth_parallel(jobs, markdown_files(subs)):  # the walk only to decide
         return [s for sub in subs if (s := load_section(sub, reading, deck_diagram))]
     problems = reading.problems
 
