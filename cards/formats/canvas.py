@@ -9,6 +9,7 @@ printed cards come out the wrong size.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 import time
 from typing import IO, Any
@@ -20,6 +21,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFFile,
     PDFIndirectObject,
     PDFName,
+    PDFObjectReference,
     PDFStream,
     PDFTrailer,
     PDFZCompress,
@@ -63,11 +65,14 @@ class _Compressed:
 
 
 class StreamingCanvas(Canvas):
-    """A canvas that compresses each page as it is finished.
+    """A canvas that writes each page out as it is finished.
 
-    ReportLab keeps every page's drawing as text until it saves the file, and
-    compresses it then: a 5,000-page booklet held hundreds of megabytes. The
-    same compression, done at once, keeps a tenth of that and the same bytes.
+    ReportLab keeps every page, its resources and its drawing as Python objects
+    until it saves the file, and compresses the drawing then: a 5,000-page
+    booklet held hundreds of megabytes. Here a finished page is compressed,
+    formatted and written to a spool (a temporary file once large) at once;
+    saving writes the file's header, the spooled pages, then the objects that
+    were still open (fonts, forms, links, the outline).
     """
 
     # What this file's drawing may rely on, said where the file is made:
@@ -77,6 +82,7 @@ class StreamingCanvas(Canvas):
 
     def __init__(self, *args: Any, **kwargs: Any):
         self._form_dicts: dict[tuple[str, ...], Any] = {}
+        self._written = _Written()
         super().__init__(*args, **kwargs)
 
     def _setXObjects(self, thing: object) -> None:
@@ -94,9 +100,12 @@ class StreamingCanvas(Canvas):
 
     def showPage(self) -> None:
         super().showPage()
-        page = self._doc.Pages.pages[-1]
+        pages = self._doc.Pages.pages
+        page = pages[-1]
         if getattr(page, "compression", 0) and page.stream and not page.Contents:
             page.Contents, page.stream = _compressed(page.stream, "page stream"), None
+        if self._written.write_page(self._doc, page):
+            pages[-1] = PDFObjectReference(page.__InternalName__)
 
     def endForm(self, **extra_attributes: object) -> None:
         name = self._formData[0]
@@ -111,7 +120,7 @@ class StreamingCanvas(Canvas):
         them, instead of joining every object's text first and copying it twice:
         a 5,000-page booklet held its whole file three times over at this point."""
         doc = self._doc
-        doc.format = lambda: _format_into(doc, self._filename)
+        doc.format = lambda: _format_into(doc, self._filename, self._written)
         super().save()
 
 
@@ -135,21 +144,60 @@ class _Sink(PDFFile):
         return b""  # all written already
 
 
-def _format_into(doc: PDFDocument, sink: IO[bytes]) -> bytes:
+class _Written:
+    """Objects formatted and written before the file is saved: finished pages
+    and their drawing, in a spool, each at its offset from the spool's start."""
+
+    def __init__(self) -> None:
+        self.spool = file_buffer()
+        self.offsets: dict[str, int] = {}
+
+    def write_page(self, doc: PDFDocument, page: Any) -> bool:
+        """Format ``page`` and its drawing and write them out; False when the page
+        refers to something the file has not made yet (it waits for saving)."""
+        names = [page.__InternalName__]
+        try:
+            formatted = [PDFIndirectObject(names[0], page).format(doc)]
+            contents = page.Contents
+            if isinstance(contents, PDFStream):
+                names.append(doc.Reference(contents).name)
+                formatted.append(PDFIndirectObject(names[1], contents).format(doc))
+        except KeyError:  # a reference ReportLab resolves only when saving
+            return False
+        for name, data in zip(names, formatted, strict=True):
+            self.offsets[name] = self.spool.tell()
+            self.spool.write(data)
+            doc.idToObject[name] = None  # written: let it go
+        return True
+
+    def copy_into(self, out: _Sink) -> dict[str, int]:
+        """Everything written so far, appended to ``out``: where each object is now."""
+        start = out.offset
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, out.sink)
+        out.offset += self.spool.tell()
+        self.spool.close()
+        return {name: start + offset for name, offset in self.offsets.items()}
+
+
+def _format_into(doc: PDFDocument, sink: IO[bytes], written: _Written) -> bytes:
     """``PDFDocument.format`` (ReportLab 4) with its output written to ``sink`` as
-    it goes; no encryption or signatures, which our files never have."""
+    it goes, after the objects ``written`` out earlier; no encryption or
+    signatures, which our files never have."""
     cat, info = doc.Catalog, doc.info
     doc.Reference(cat)
     doc.Reference(info)
     out = _Sink(sink, doc._pdfVersion)
     doc.__accum__ = out
+    doc.idToOffset.update(written.copy_into(out))
     counter, ids = 0, []
     while True:  # objects may be added while others are formatted
         counter += 1
         if counter not in doc.numberToId:
             break
         oid = doc.numberToId[counter]
-        doc.idToOffset[oid] = out.add(PDFIndirectObject(oid, doc.idToObject[oid]).format(doc))
+        if oid not in doc.idToOffset:
+            doc.idToOffset[oid] = out.add(PDFIndirectObject(oid, doc.idToObject[oid]).format(doc))
         ids.append(oid)
     del doc.__accum__
     count = len(doc.numberToId)
