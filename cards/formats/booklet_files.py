@@ -10,7 +10,6 @@ onto the facing page.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from typing import IO
 
@@ -29,7 +28,6 @@ from cards.layout.theme import (
 )
 from cards.model import Deck
 from cards.options import BuildSettings
-from cards.workers import PARALLEL_FROM
 
 
 @dataclass(frozen=True)
@@ -53,8 +51,6 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> Bookle
     count = len(booklet.plan)
     imposed = ImposedFile(deck, booklet.planner.theme, options)
     reading = reading_file(deck, booklet, options, imposed)
-    if count >= PARALLEL_FROM:  # a large booklet: the reading-order file's objects
-        gc.collect()  # hold each other; free them before the imposed file's are made
     return BookletResult(
         reading=reading,
         imposed=imposed.finish(count),
