@@ -63,6 +63,8 @@ class BuildCache:
     cards: WorkCache = field(default_factory=_work_cache)
     pages: WorkCache = field(default_factory=_work_cache)
     files: WorkCache = field(default_factory=_work_cache)  # technique files as read
+    streams: WorkCache = field(default_factory=_work_cache)  # pages compressed, by digest
+    drawings: WorkCache = field(default_factory=_work_cache)  # drawn in the main process
 
 
 def new_cache() -> BuildCache:
@@ -155,6 +157,9 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
         pending.append(_cards(deck, settings, report))
     if settings.format in ("booklet", "all"):
         pending.extend(_booklet(deck, settings, report))
+    if cache:
+        cache.streams.forget_unused()
+        cache.drawings.forget_unused()
     if settings.strict and report.warnings:
         raise ContentError(report.warnings)
     for path, data, summary in pending:
@@ -256,7 +261,15 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     whole_deck = not settings.sections and not settings.only
     extras = extra_cards(subset, env, theme, problems) if settings.extras and whole_deck else []
     # the file is opened first: worker processes draw into copies of it
-    cards_file = CardsFile(subset, settings, theme, SheetTheme())
+    cache = watch_cache(settings)
+    cards_file = CardsFile(
+        subset,
+        settings,
+        theme,
+        SheetTheme(),
+        cache.streams if cache else None,
+        cache.drawings if cache else None,
+    )
     # cards are fitted as they are drawn; a card that does not fit fails the
     # build once all are seen, and the drawn file is thrown away
     cards: Iterable[PreparedCard] = iter_cards(
@@ -267,7 +280,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         problems,
         settings.overflow,
         settings.jobs,
-        cache.cards if (cache := watch_cache(settings)) else None,
+        cache.cards if cache else None,
         cards_file.sketch,
     )
     count = None
@@ -316,15 +329,16 @@ def _booklet(
     from cards.templating import environment
 
     started = time.perf_counter()
+    cache = watch_cache(settings)
     booklet = plan_booklet(
         deck,
         environment(settings.templates, deck.templates),
         booklet_theme(settings.paper, settings.large_print, settings.low_ink),
         settings.jobs,
-        cache.pages if (cache := watch_cache(settings)) else None,
+        cache.pages if cache else None,
     )
     duplex = settings.duplex_for("booklet")
-    result = booklet_pdfs(deck, booklet, settings)
+    result = booklet_pdfs(deck, booklet, settings, cache.streams if cache else None)
     if any(p.level == ERROR for p in booklet.problems):
         raise ContentError(report.warnings + booklet.problems)
     report.warnings.extend(booklet.problems)

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader
 
 from cards.build import BuildSettings, build, new_cache
 from cards.cli import main
@@ -197,12 +198,22 @@ def test_a_watch_rebuild_lays_out_and_draws_only_the_edited_card(
     )
     edited = min(deck.glob("*/02-*.md"))
     edited.write_text(edited.read_text().replace("1. ", "1. Gently, ", 1))
-    cards.hits = pages.hits = 0
+    drawings, streams = settings.cache.drawings, settings.cache.streams
+    cards.hits = pages.hits = drawings.hits = streams.hits = 0
     build(deck, settings)
     count = PARALLEL_FROM + 12
     assert cards.hits == count - 1  # every card but the edited one, from the cache
-    notes = 3  # the notes pages: the same every build
-    assert pages.hits == count - 1 + notes + 2  # and the cover and the back cover
+    # every booklet page but the edited one: the cover, the intro and the contents
+    # (laid out with the plan), the techniques, the notes and the back cover
+    sheets = {
+        name: len(PdfReader(tmp_path / "watch" / f"deck-{name}.pdf").pages)
+        for name in ("cards", "booklet", "booklet-imposed")
+    }
+    assert pages.hits == sheets["booklet"] - 1
+    assert drawings.hits == len(drawings.entries) > 0  # no card colour drawn again
+    # every page compressed before but the three that show the edit: its card's
+    # sheet, its booklet page and the imposed sheet that carries that page
+    assert streams.hits == sum(sheets.values()) - 3
     # and what it wrote is what a cold build writes
     cold = tmp_path / "cold"
     build(deck, BuildSettings(out_dir=cold))
@@ -334,11 +345,10 @@ def test_each_booklet_page_is_drawn_once_by_a_worker_and_placed_in_both_files(
     monkeypatch.setattr(booklet_plan.Booklet, "pages", counting)
     build(big_deck, BuildSettings(out_dir=tmp_path, format="booklet", jobs=2))
     techniques = PARALLEL_FROM + 12
-    # all but the pages laid out with the plan (the intro; the contents, with its
-    # page numbers), which are drawn here
-    assert [drawn for _, drawn in drawn_by_workers] == [
-        kind not in ("intro", "contents") for kind, _ in drawn_by_workers
-    ]
+    # every page, those laid out with the plan too (the intro; the contents, with
+    # its page numbers)
+    assert all(drawn for _, drawn in drawn_by_workers)
+    assert {"intro", "contents"} <= {kind for kind, _ in drawn_by_workers}
     assert [kind for kind, _ in drawn_by_workers].count("technique") == techniques
     reading = pikepdf.open(tmp_path / "deck-booklet.pdf")
     imposed = pikepdf.open(tmp_path / "deck-booklet-imposed.pdf")

@@ -28,6 +28,7 @@ from cards.layout.theme import (
 )
 from cards.model import Deck
 from cards.options import BuildSettings
+from cards.workers import WorkCache
 
 
 @dataclass(frozen=True)
@@ -43,14 +44,16 @@ class BookletResult:
 # -- the two files ------------------------------------------------------------------
 
 
-def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> BookletResult:
+def booklet_pdfs(
+    deck: Deck, booklet: Booklet, options: BuildSettings, streams: WorkCache | None = None
+) -> BookletResult:
     """Both files from one pass over the pages: each page is laid out and drawn
     once, placed on its own page of the reading-order file and kept, packed,
     for the imposed file, which is made once the first is saved (a large
     booklet never holds both files at once)."""
     count = len(booklet.plan)
-    imposed = ImposedFile(deck, booklet.planner.theme, options)
-    reading = reading_file(deck, booklet, options, imposed)
+    imposed = ImposedFile(deck, booklet.planner.theme, options, streams)
+    reading = reading_file(deck, booklet, options, imposed, streams)
     return BookletResult(
         reading=reading,
         imposed=imposed.finish(count),
@@ -62,11 +65,15 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> Bookle
 
 
 def reading_file(
-    deck: Deck, booklet: Booklet, options: BuildSettings, imposed: ImposedFile
+    deck: Deck,
+    booklet: Booklet,
+    options: BuildSettings,
+    imposed: ImposedFile,
+    streams: WorkCache | None = None,
 ) -> IO[bytes]:
     """The reading-order file, each page drawn once and kept for ``imposed``."""
     theme = booklet.planner.theme
-    reading = ReadingFile(deck, theme, options.print_shop)
+    reading = ReadingFile(deck, theme, options.print_shop, streams)
     share_glyphs(reading.canvas, imposed.canvas)  # one drawing of a page serves both files
     define_icons(reading.canvas)
     define_icons(imposed.canvas)
@@ -89,13 +96,15 @@ def reading_file(
 class ReadingFile:
     """Pages in reading order: trim size, or with bleed and page boxes for a print shop."""
 
-    def __init__(self, deck: Deck, theme: BookletTheme, print_shop: bool):
+    def __init__(
+        self, deck: Deck, theme: BookletTheme, print_shop: bool, streams: WorkCache | None = None
+    ):
         self.theme = theme
         self.bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
         width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
         size = (width + 2 * self.bleed, height + 2 * self.bleed)
         self.buffer = file_buffer()
-        self.canvas = new_canvas(self.buffer, deck, "booklet", size)
+        self.canvas = new_canvas(self.buffer, deck, "booklet", size, streams=streams)
         self.canvas.links = True  # contents entries link to their pages
         if print_shop:
             b = self.bleed
@@ -134,7 +143,13 @@ class ImposedFile:
     only flip on the long edge.
     """
 
-    def __init__(self, deck: Deck, theme: BookletTheme, options: BuildSettings):
+    def __init__(
+        self,
+        deck: Deck,
+        theme: BookletTheme,
+        options: BuildSettings,
+        streams: WorkCache | None = None,
+    ):
         self.theme, self.options = theme, options
         self.sheet_w, self.sheet_h = (
             mm_to_pt(v) for v in sorted(PAPERS_MM[options.paper], reverse=True)
@@ -142,7 +157,11 @@ class ImposedFile:
         self.page_w, self.page_h = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
         self.buffer = file_buffer()
         self.canvas = new_canvas(
-            self.buffer, deck, "booklet for saddle stitching", (self.sheet_w, self.sheet_h)
+            self.buffer,
+            deck,
+            "booklet for saddle stitching",
+            (self.sheet_w, self.sheet_h),
+            streams=streams,
         )
         ask_for_duplex(self.canvas, options.duplex_for("booklet"))
         self.kept: dict[int, Drawn | Page] = {}

@@ -137,6 +137,7 @@ class Planner:
         self.deck, self.env, self.theme = deck, env, theme
         self.problems: list[Problem] = []
         self.page_of: dict[str, int] = {}
+        self.flow_xml: dict[str, str] = {}  # the rendered layouts of the flowing pages
         self.language = hyphenation_for(deck)
         self.picture_roots = picture_roots(deck)
         self.context = {
@@ -146,9 +147,9 @@ class Planner:
             "sizes": sizes_view(theme),
         }
 
-    def layout(self, kind: str, **extra: object) -> Layout:
+    def layout(self, kind: str) -> Layout:
         name = TEMPLATES[kind]
-        xml = render(self.env, name, **self.context, **extra)
+        xml = self.flow_xml[kind] = render(self.env, name, **self.context)
         return parse_layout(xml, template_path(self.env, name), self.picture_roots)
 
     def build(
@@ -187,6 +188,14 @@ class Planner:
         )
         source, accent = str(page.pending.source), page.pending.accent
         return (xml, self.theme, accent, self.language, source, page.number, pictures)
+
+    def plan_key(self, page: Page, numbers: tuple[tuple[str, int], ...]) -> tuple[object, ...]:
+        """All that decides a page laid out with the plan (the intro, the contents):
+        its kind's rendered markup, its number (which part of it), the page
+        numbers its lines show, the theme, the language, the logo's stamp."""
+        pictures = file_stamps(self.deck.logo)
+        xml = self.flow_xml[page.kind]
+        return ("plan", xml, page.kind, page.number, numbers, self.theme, self.language, pictures)
 
     def laid_out(self, page: Page, xml: str) -> tuple[dict[str, Any], list[Problem]]:
         """The page's layout, flowables and type scale, set smaller if need be,
@@ -265,26 +274,33 @@ class Booklet:
         cache keeps laid-out and drawn pages, by their rendered layout and the
         glyph codes they were drawn with (``seed``), for the next build."""
         planner = self.planner
+        numbers = tuple(planner.page_of.items()) if self.cache else ()
 
         def prepare(index: int) -> tuple[Hashable | None, str | None]:
             page = self.plan[index]
             if page.pending is None:  # laid out with the plan (the intro, the contents)
-                return None, None
+                return ((*planner.plan_key(page, numbers), seed) if self.cache else None), None
             xml = planner.rendered(page)
             return ((*planner.cache_key(page, xml), seed) if self.cache else None), xml
 
+        def light(page: Page) -> Page:
+            """What placing a drawn page needs: its number, anchors and outline."""
+            return replace(page, layout=None, flowables=None, section=None, technique=None)
+
         def make(index: int, xml: str | None) -> tuple[Page | None, Drawn | None, list[Problem]]:
-            if xml is None:
-                return None, None, []  # the plan's own page: the main process has it
             planned = self.plan[index]
+            if xml is None:  # the plan's own page, laid out already
+                if draw is not None and planned.flowables is not None:
+                    try:
+                        return light(planned), draw(planned), []
+                    except NotDrawn:
+                        pass
+                return None, None, []  # the main process draws it in place
             laid_out, found = planner.laid_out(planned, xml)
             page = replace(planned, **laid_out)
             if draw is not None and page.flowables is not None:
                 try:
-                    drawn = draw(page)
-                    # what placing a drawn page needs: its number, anchors and outline
-                    light = replace(page, layout=None, flowables=None, section=None, technique=None)
-                    return light, drawn, found
+                    return light(page), draw(page), found
                 except NotDrawn:  # a picture, or a code a worker lacks: laid out anew
                     page = replace(planned, **planner.laid_out(planned, xml)[0])
             assert page.layout is not None

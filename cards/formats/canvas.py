@@ -9,19 +9,23 @@ printed cards come out the wrong size.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import tempfile
 import time
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
     PDFCrossReferenceTable,
     PDFDocument,
     PDFFile,
     PDFIndirectObject,
     PDFName,
+    PDFObject,
     PDFObjectReference,
+    PDFResourceDictionary,
     PDFStream,
     PDFTrailer,
     PDFZCompress,
@@ -36,6 +40,9 @@ from cards.formats.drawn import seed_glyphs
 from cards.layout.theme import FONT_REGULAR, register_fonts
 from cards.model import Deck
 from cards.templating import labels_view
+
+if TYPE_CHECKING:
+    from cards.workers import WorkCache
 
 DUPLEX_SETTING = {"long": "flip on long edge", "short": "flip on short edge"}
 
@@ -80,9 +87,11 @@ class StreamingCanvas(Canvas):
     links: bool = False  # contents lines link to their pages (the reading-order booklet)
     glyph_seed: str = ""  # the characters coded before drawing (formats/drawn.py)
 
-    def __init__(self, *args: Any, **kwargs: Any):
+    def __init__(self, *args: Any, streams: WorkCache | None = None, **kwargs: Any):
         self._form_dicts: dict[tuple[str, ...], Any] = {}
         self._written = _Written()
+        self._streams = streams
+        self._shared: dict[tuple[object, ...], _Formatted] = {}
         super().__init__(*args, **kwargs)
 
     def _setXObjects(self, thing: object) -> None:
@@ -103,9 +112,45 @@ class StreamingCanvas(Canvas):
         pages = self._doc.Pages.pages
         page = pages[-1]
         if getattr(page, "compression", 0) and page.stream and not page.Contents:
-            page.Contents, page.stream = _compressed(page.stream, "page stream"), None
+            page.Contents = _compressed(page.stream, "page stream", self._streams)
+            page.stream = None
+        self._share_parts(page)
         if self._written.write_page(self._doc, page):
             pages[-1] = PDFObjectReference(page.__InternalName__)
+
+    def _share_parts(self, page: Any) -> None:
+        """Format a page's media box and resources once for all the pages that
+        have the same: ReportLab makes and formats both anew for every page,
+        which was most of the time spent writing a page."""
+        if page.MediaBox is None:
+            key: tuple[object, ...] = ("MediaBox", page.pagewidth, page.pageheight, page.Rotate)
+            if key not in self._shared:
+                box = [0, 0, page.pagewidth, page.pageheight]
+                if page.Rotate in (90, 270):
+                    box = [0, 0, page.pageheight, page.pagewidth]
+                self._shared[key] = _Formatted(PDFArray(box).format(self._doc))
+            page.MediaBox = self._shared[key]
+        if page.Resources is None and not page.ExtGState:
+            key = (
+                "Resources",
+                bool(page.hasImages),
+                id(page.XObjects),  # shared by every page with the same forms (_setXObjects)
+                tuple(page._colorsUsed.items()),
+                tuple(page._shadingUsed.items()),
+            )
+            if key not in self._shared:
+                resources = PDFResourceDictionary()  # as PDFPage.check_format makes it
+                resources.basicFonts()
+                if page.hasImages:
+                    resources.allProcs()
+                else:
+                    resources.basicProcs()
+                if page.XObjects:
+                    resources.XObject = page.XObjects
+                resources.setShading(page._shadingUsed)
+                resources.setColorSpace(page._colorsUsed)
+                self._shared[key] = _Formatted(resources.format(self._doc))
+            page.Resources = self._shared[key]
 
     def endForm(self, **extra_attributes: object) -> None:
         name = self._formData[0]
@@ -122,6 +167,16 @@ class StreamingCanvas(Canvas):
         doc = self._doc
         doc.format = lambda: _format_into(doc, self._filename, self._written)
         super().save()
+
+
+class _Formatted(PDFObject):
+    """A value already formatted: written as it is wherever it is used."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def format(self, document: object) -> bytes:
+        return self.data
 
 
 class _Sink(PDFFile):
@@ -218,9 +273,19 @@ def _format_into(doc: PDFDocument, sink: IO[bytes], written: _Written) -> bytes:
     return b""
 
 
-def _compressed(text: str | bytes, comment: str) -> PDFStream:
+def _compressed(text: str | bytes, comment: str, streams: WorkCache | None = None) -> PDFStream:
+    """``text`` as a compressed stream; a watch session's ``streams`` keeps what
+    it compressed (most pages come out the same after an edit), by a digest."""
     data = text.encode("latin-1") if isinstance(text, str) else text
-    stream = PDFStream(content=PDFZCompress.encode(data), filters=[_Compressed()])
+    if streams is None:
+        packed = PDFZCompress.encode(data)
+    else:
+        key = hashlib.blake2b(data, digest_size=16).digest()
+        packed = streams.find(key)
+        if packed is None:
+            packed = PDFZCompress.encode(data)
+            streams.store(key, packed)
+    stream = PDFStream(content=packed, filters=[_Compressed()])
     stream.__Comment__ = comment
     return stream
 
@@ -236,7 +301,12 @@ def file_buffer() -> IO[bytes]:
 
 
 def new_canvas(
-    buffer: IO[bytes], deck: Deck, what: str, page_size_pt: tuple[float, float], cmyk: bool = False
+    buffer: IO[bytes],
+    deck: Deck,
+    what: str,
+    page_size_pt: tuple[float, float],
+    cmyk: bool = False,
+    streams: WorkCache | None = None,
 ) -> Canvas:
     # invariant: no random file ID and no clock, so the same deck gives the same bytes.
     # initialFontName: ReportLab otherwise opens every page in Helvetica, which
@@ -251,6 +321,7 @@ def new_canvas(
         initialFontName=FONT_REGULAR,
         # with --cmyk, any RGB colour that slipped through is an error, not a silent mix
         enforceColorSpace="cmyk" if cmyk else None,
+        streams=streams,
     )
     canvas._doc._timeStamp = _timestamp(build_epoch(deck))
     canvas.setTitle(f"{deck.title} — {what}")

@@ -52,6 +52,7 @@ from cards.model import Deck
 from cards.options import BuildSettings
 from cards.problems import ERROR, ContentError, Problem
 from cards.templating import labels_view
+from cards.workers import WorkCache
 
 FOLD_DASH_PT = (3, 2)
 
@@ -84,11 +85,20 @@ class CardsFile:
     glyph codes are fixed) before worker processes start, so they can draw the
     cards into copies of it (``sketch``, see formats/drawn.py)."""
 
-    def __init__(self, deck: Deck, options: BuildSettings, theme: CardTheme, sheet: SheetTheme):
+    def __init__(
+        self,
+        deck: Deck,
+        options: BuildSettings,
+        theme: CardTheme,
+        sheet: SheetTheme,
+        streams: WorkCache | None = None,
+        kept: WorkCache | None = None,
+    ):
         self.deck, self.options, self.theme, self.sheet = deck, options, theme, sheet
+        self.kept = kept  # a watch session's drawings made here (the colours)
         self.buffer = file_buffer()
         if options.print_shop:
-            self.canvas = print_shop_canvas(self.buffer, deck, theme)
+            self.canvas = print_shop_canvas(self.buffer, deck, theme, streams)
         else:
             self.layout = card_grid(options.paper, theme, sheet, options.fold)
             if self.layout.per_sheet == 0:
@@ -105,7 +115,9 @@ class CardsFile:
                     ]
                 )
             page_pt = (mm_to_pt(self.layout.sheet_width_mm), mm_to_pt(self.layout.sheet_height_mm))
-            self.canvas = new_canvas(self.buffer, deck, "cards", page_pt, cmyk=theme.cmyk)
+            self.canvas = new_canvas(
+                self.buffer, deck, "cards", page_pt, cmyk=theme.cmyk, streams=streams
+            )
             if options.card_backs and not options.fold:
                 ask_for_duplex(self.canvas, options.duplex_for("cards"))
             self.marks = define_crop_marks(self.canvas, self.layout, sheet, theme, options.fold)
@@ -168,12 +180,14 @@ class CardsFile:
             return side
 
     def colour(self, card: FittedCard, bleed: Bleed) -> Drawn:
-        """A card's band, fill or stripes bleeding as far as ``bleed`` lets them:
-        drawn once for each section and place on a sheet, then repeated."""
+        """A card's band, fill or stripes bleeding as far as ``bleed`` lets them: drawn
+        once for each section and place on a sheet (and kept for a watch session)."""
         key = (furniture_key(card.layout), bleed)
         if key not in self.colours:
-            self.colours[key] = self.sketch.draw(
-                lambda canvas: draw_furniture(canvas, card, self.theme, bleed)
+            self.colours[key] = self.sketch.draw_kept(
+                ("colour", *key, self.theme),
+                lambda canvas: draw_furniture(canvas, card, self.theme, bleed),
+                self.kept,
             )
         return self.colours[key]
 
@@ -301,14 +315,18 @@ def draw_fold_line(
     canvas.restoreState()
 
 
-def print_shop_canvas(buffer: IO[bytes], deck: Deck, theme: CardTheme) -> Canvas:
+def print_shop_canvas(
+    buffer: IO[bytes], deck: Deck, theme: CardTheme, streams: WorkCache | None = None
+) -> Canvas:
     """Pages of one card with its bleed on every side, with TrimBox and BleedBox."""
     bleed_mm = theme.bleed_mm
     width, height = (
         mm_to_pt(theme.width_mm + 2 * bleed_mm),
         mm_to_pt(theme.height_mm + 2 * bleed_mm),
     )
-    canvas = new_canvas(buffer, deck, "cards for print", (width, height), cmyk=theme.cmyk)
+    canvas = new_canvas(
+        buffer, deck, "cards for print", (width, height), cmyk=theme.cmyk, streams=streams
+    )
     bleed_pt = mm_to_pt(bleed_mm)
     canvas.setTrimBox((bleed_pt, bleed_pt, width - bleed_pt, height - bleed_pt))
     canvas.setBleedBox((0, 0, width, height))

@@ -20,14 +20,18 @@ from __future__ import annotations
 
 import copy
 import zlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from typing import TYPE_CHECKING
 
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import Canvas, ExtGState
 
 from cards.layout.theme import faces
+
+if TYPE_CHECKING:
+    from cards.workers import WorkCache
 
 # Drawings are packed fast: they are unpacked within the build, never written packed.
 PACK_LEVEL = 1
@@ -122,6 +126,22 @@ class Sketch:
             links=tuple(links),
             lasting=_next_codes(canvas) == self.seeded_codes,
         )
+
+    def draw_kept(
+        self, key: Hashable, paint: Callable[[Canvas], None], kept: WorkCache | None
+    ) -> Drawn:
+        """``draw(paint)``, or what a watch session kept under ``key`` when it was
+        drawn with the same glyph codes; kept in turn if the next build's codes
+        will be the same."""
+        if kept is None:
+            return self.draw(paint)
+        full_key = (key, self.seeded)
+        drawn: Drawn | None = kept.find(full_key)
+        if drawn is None:
+            drawn = self.draw(paint)
+            if drawn.lasting:
+                kept.store(full_key, drawn)
+        return drawn
 
 
 def place(canvas: Canvas, drawn: Drawn, links: bool = True) -> None:
