@@ -309,8 +309,10 @@ class Booklet:
         def keep(
             made: tuple[Page | None, Drawn | None, list[Problem]],
         ) -> tuple[Page | None, Drawn | None, list[Problem]] | None:
-            page, drawn, _ = made
-            return None if page is None or (drawn and not drawn.lasting) else made
+            page, drawn, found = made
+            if page is None or (drawn and not drawn.lasting):
+                return None
+            return page, drawn.unpacked() if drawn else None, found
 
         made = cached_work(len(self.plan), prepare, make, self.cache, self.jobs, start, keep)
         for index, (page, drawn, found) in enumerate(made):

@@ -120,9 +120,15 @@ def iter_cards(
 def lasting(sides: FittedSides) -> FittedSides | None:
     """What a watch session may keep of a technique's cards: not a drawing that
     used a glyph code the next build may give to another character."""
-    fronts, backs, _ = sides
+    fronts, backs, found = sides
     drawn = [side.content for side in (*fronts, *backs) if side.content is not None]
-    return sides if all(content.lasting for content in drawn) else None
+    if not all(content.lasting for content in drawn):
+        return None
+
+    def unpacked(side: Side) -> Side:
+        return replace(side, content=side.content.unpacked()) if side.content else side
+
+    return [unpacked(s) for s in fronts], [unpacked(s) for s in backs], found
 
 
 class CardWork:

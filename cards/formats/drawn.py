@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import zlib
 from collections.abc import Callable, Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -57,10 +57,18 @@ class Drawn:
     # it used only the codes every build of this deck gives (seed_glyphs): it can
     # be kept for the next build of a watch session
     lasting: bool = True
+    plain: str | None = None  # the operators unpacked, when kept so (``unpacked``)
 
     @property
     def code(self) -> str:
+        if self.plain is not None:
+            return self.plain
         return zlib.decompress(self.packed).decode("latin-1")
+
+    def unpacked(self) -> Drawn:
+        """The same drawing held unpacked, for one placed again build after build
+        (a watch session's): five times the memory, no unpacking each time."""
+        return replace(self, packed=b"", plain=self.code)
 
 
 class NotDrawn(Exception):
@@ -140,7 +148,7 @@ class Sketch:
         if drawn is None:
             drawn = self.draw(paint)
             if drawn.lasting:
-                kept.store(full_key, drawn)
+                kept.store(full_key, drawn := drawn.unpacked())
         return drawn
 
 
