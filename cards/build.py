@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     import jinja2
 
     from cards.layout.theme import CardTheme
-    from cards.workers import WorkCache
+    from cards.workers import CacheChanges, WorkCache
 from cards.problems import ERROR, ContentError, Problem
 
 __all__ = [
@@ -65,6 +65,14 @@ class BuildCache:
     files: WorkCache = field(default_factory=_work_cache)  # technique files as read
     streams: WorkCache = field(default_factory=_work_cache)  # pages compressed, by digest
     drawings: WorkCache = field(default_factory=_work_cache)  # drawn in the main process
+
+    def parts(self) -> dict[str, WorkCache]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def forget_unused(self) -> None:
+        """The end of a build: keep only what it asked for."""
+        for part in self.parts().values():
+            part.forget_unused()
 
 
 def new_cache() -> BuildCache:
@@ -153,13 +161,27 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
             f"in {time.perf_counter() - started:.2f} s{where}"
         )
     pending: list[tuple[Path, IO[bytes], str]] = []
-    if settings.format in ("cards", "all"):
+    cards_aside = None
+    if settings.format == "all" and cache and _worth_aside(settings, deck):
+        # a watch rebuild is mostly placing kept drawings, in this process: the
+        # cards file is made in another, beside the booklet
+        cards_aside = _cards_aside(deck, settings, report, cache)
+    elif settings.format in ("cards", "all"):
         pending.append(_cards(deck, settings, report))
     if settings.format in ("booklet", "all"):
-        pending.extend(_booklet(deck, settings, report))
+        loaded = len(report.warnings)
+        try:
+            booklet = _booklet(deck, settings, report)
+        except ContentError as exc:
+            if cards_aside is None:
+                raise
+            cards_warnings = cards_aside(report, loaded)[1]  # its error first, as in one process
+            raise ContentError(exc.problems + cards_warnings) from None
+        if cards_aside:
+            pending.append(cards_aside(report, loaded)[0])
+        pending.extend(booklet)
     if cache:
-        cache.streams.forget_unused()
-        cache.drawings.forget_unused()
+        cache.forget_unused()
     if settings.strict and report.warnings:
         raise ContentError(report.warnings)
     for path, data, summary in pending:
@@ -168,6 +190,42 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
         if settings.log:
             settings.log(f"wrote {path}: {size_of(data):,} bytes")
     return report
+
+
+def _worth_aside(settings: BuildSettings, deck: Deck) -> bool:
+    from cards.workers import worth_parallel
+
+    return worth_parallel(settings.jobs, deck.technique_count)
+
+
+def _cards_aside(
+    deck: Deck, settings: BuildSettings, report: BuildReport, cache: BuildCache
+) -> Callable[[BuildReport, int], tuple[tuple[Path, IO[bytes], str], list[Problem]]]:
+    """``_cards`` in a forked process. The function returned waits for it, takes in
+    what it kept in the watch cache, puts its warnings at ``at`` in ``report``
+    (after the deck's own, as one process would) and gives the file and them."""
+    import io
+
+    from cards.workers import aside
+
+    def make() -> tuple[tuple[Path, bytes, str], list[Problem], dict[str, CacheChanges]]:
+        marks = {name: part.mark() for name, part in cache.parts().items()}
+        own = BuildReport(warnings=list(report.warnings))
+        path, data, summary = _cards(deck, replace(settings, progress=None), own)
+        data.seek(0)
+        changes = {name: part.changes_since(marks[name]) for name, part in cache.parts().items()}
+        return (path, data.read(), summary), own.warnings[len(report.warnings) :], changes
+
+    made = aside(make)
+
+    def finish(report: BuildReport, at: int) -> tuple[tuple[Path, IO[bytes], str], list[Problem]]:
+        (path, data, summary), warnings, changes = made()
+        for name, part in cache.parts().items():
+            part.apply(changes[name])
+        report.warnings[at:at] = warnings
+        return (path, io.BytesIO(data), summary), warnings
+
+    return finish
 
 
 def watched_paths(deck_path: Path, *template_dirs: Path | None) -> list[Path]:

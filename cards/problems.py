@@ -55,6 +55,9 @@ class ContentError(Exception):
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.level == ERROR]
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        return ContentError, (self.problems,)  # sent whole from a worker process
+
 
 def _order(problem: Problem) -> tuple[str, int]:
     return (str(problem.path), problem.line)

@@ -15,7 +15,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 # Below this many techniques, starting the workers costs more than they save
 # (measured on 2 cores: see benchmarks/results.md).
@@ -101,6 +101,65 @@ class WorkCache:
             del self.entries[key]
         self.used.clear()
 
+    def mark(self) -> tuple[frozenset[Hashable], int]:
+        """Where this cache stands, for ``changes_since``."""
+        return frozenset(self.entries), self.hits
+
+    def changes_since(self, mark: tuple[frozenset[Hashable], int]) -> CacheChanges:
+        """What was kept, asked for and found since ``mark``."""
+        known, hits = mark
+        new = {key: value for key, value in self.entries.items() if key not in known}
+        return CacheChanges(new, frozenset(self.used), self.hits - hits)
+
+    def apply(self, changes: CacheChanges) -> None:
+        """Take in what a forked process did to its copy of this cache."""
+        self.entries.update(changes.new)
+        self.used |= changes.used
+        self.hits += changes.hits
+
+
+@dataclass(frozen=True)
+class CacheChanges:
+    """A forked process's work on its copy of a ``WorkCache``, sent back whole."""
+
+    new: dict[Hashable, Any]
+    used: frozenset[Hashable]
+    hits: int
+
+
+T = TypeVar("T")
+
+
+def aside(task: Callable[[], T]) -> Callable[[], T]:
+    """Start ``task()`` in a forked process and go on here; the function returned
+    waits for it and gives what it returned, or raises what it raised."""
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def run() -> None:
+        try:
+            outcome: tuple[bool, object] = (True, task())
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent
+            outcome = (False, exc)
+        sending.send(outcome)
+
+    process = context.Process(target=run)
+    process.start()
+    sending.close()
+
+    def result() -> T:
+        try:
+            done, value = receiving.recv()
+        except EOFError:
+            raise RuntimeError(f"a worker process ended with code {process.exitcode}") from None
+        finally:
+            process.join()
+        if not done:
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    return result
+
 
 @dataclass(frozen=True)
 class _Kept:
@@ -124,8 +183,8 @@ def cached_work(
 
     With a ``cache`` (a watch session's), a result kept under its key by an
     earlier build is used again, from whichever process finds it; a new one is
-    kept as ``keep(result)`` says (``None``: not kept). What a build did not
-    ask for is forgotten after it.
+    kept as ``keep(result)`` says (``None``: not kept); what a build did not
+    ask for is forgotten once it is done (``WorkCache.forget_unused``).
     """
 
     def task(index: int) -> Any:
@@ -145,5 +204,3 @@ def cached_work(
         if cache is not None and key is not None and (kept := keep(value)) is not None:
             cache.store(key, kept)
         yield value
-    if cache is not None:
-        cache.forget_unused()

@@ -433,3 +433,31 @@ def test_a_line_is_split_into_glyph_codes_as_reportlab_does(text):
         TTFont.splitString(font, "–“”é", doc)  # the same codes given first
     assert font.splitString(text, ours) == TTFont.splitString(font, text, theirs)
     assert font.state[ours].assignments == font.state[theirs].assignments
+
+
+def test_a_watch_rebuild_reports_what_one_process_reports(big_deck, tmp_path):
+    """In a watch rebuild the cards file is made in a process of its own, beside
+    the booklet: errors and warnings come as one process gives them (the cards'
+    first), and what it kept is kept."""
+    reports = {}
+    for jobs in (1, 2):
+        deck = tmp_path / f"deck{jobs}"
+        subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
+        settings = BuildSettings(out_dir=tmp_path / f"out{jobs}", cache=new_cache(), jobs=jobs)
+        build(deck, settings)
+        edited = min(deck.glob("*/02-*.md"))
+        text = edited.read_text()
+        edited.write_text(text.replace("1. ", "1. Slowly, ", 1))  # set smaller
+        warned = [p.message for p in build(deck, settings).warnings]
+        edited.write_text(text + "\n\nAnd once more, slowly, then again." * 60)  # too long
+        with pytest.raises(ContentError) as failed:
+            build(deck, settings)
+        edited.write_text(text)
+        build(deck, settings)
+        reports[jobs] = warned, [p.message for p in failed.value.problems]
+        assert settings.cache.cards.hits > 0  # the cards process's cache came back
+    assert reports[1] == reports[2]
+    warned, errors = reports[2]
+    assert any("fits only when set smaller" in m for m in warned), warned  # cards
+    assert any("does not fit its card" in m for m in errors), errors
+    assert not any("does not fit its booklet page" in m for m in errors)  # cards fail first

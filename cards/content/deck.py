@@ -338,8 +338,6 @@ def load_deck(
     language = deck_values.get("language", "en")
     reading = Reading(folder, md, problems, diagrams, language, kept)
     raw_sections = read_sections(subs, reading, deck_values.get("diagram"), 1 if kept else jobs)
-    if kept is not None:
-        kept.forget_unused()
     raw_sections.sort(key=lambda s: sort_key(s.values.get("weight"), s.folder.name))
 
     taken = {s.values["colour"] for s in raw_sections if "colour" in s.values}
