@@ -63,7 +63,7 @@ class BuildCache:
     cards: WorkCache = field(default_factory=_work_cache)
     pages: WorkCache = field(default_factory=_work_cache)
     files: WorkCache = field(default_factory=_work_cache)  # technique files as read
-    streams: WorkCache = field(default_factory=_work_cache)  # pages compressed, by digest
+    streams: WorkCache = field(default_factory=_work_cache)  # pages compressed, by their text
     drawings: WorkCache = field(default_factory=_work_cache)  # drawn in the main process
 
     def parts(self) -> dict[str, WorkCache]:

@@ -9,7 +9,6 @@ printed cards come out the wrong size.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 import time
@@ -25,6 +24,7 @@ from reportlab.pdfbase.pdfdoc import (
     PDFName,
     PDFObject,
     PDFObjectReference,
+    PDFPage,
     PDFResourceDictionary,
     PDFStream,
     PDFTrailer,
@@ -32,6 +32,7 @@ from reportlab.pdfbase.pdfdoc import (
     pdfdocEnc,
     xObjectName,
 )
+from reportlab.pdfbase.pdfdoc import format as pdfdoc_format
 from reportlab.pdfgen.canvas import Canvas
 
 from cards import __version__
@@ -212,11 +213,11 @@ class _Written:
         refers to something the file has not made yet (it waits for saving)."""
         names = [page.__InternalName__]
         try:
-            formatted = [PDFIndirectObject(names[0], page).format(doc)]
+            formatted = [_indirect(doc, names[0], _page_dictionary(doc, page))]
             contents = page.Contents
             if isinstance(contents, PDFStream):
                 names.append(doc.Reference(contents).name)
-                formatted.append(PDFIndirectObject(names[1], contents).format(doc))
+                formatted.append(_indirect(doc, names[1], contents.format(doc)))
         except KeyError:  # a reference ReportLab resolves only when saving
             return False
         for name, data in zip(names, formatted, strict=True):
@@ -233,6 +234,58 @@ class _Written:
         out.offset += self.spool.tell()
         self.spool.close()
         return {name: start + offset for name, offset in self.offsets.items()}
+
+
+# What PDFPage formats, and which of it goes by reference (ReportLab 4).
+_PAGE_KEYS = tuple(dict.fromkeys(["Type", *PDFPage.__NoDefault__]))
+_PAGE_REFERENCES = frozenset(PDFPage.__Refs__)
+_NAMES: dict[str, bytes] = {}
+
+
+def _page_dictionary(doc: PDFDocument, page: Any) -> bytes:
+    """``page`` formatted as ReportLab formats it, byte for byte, without its
+    generic machinery for the values pages have (references, preformatted
+    parts, arrays of references): that machinery was most of writing a page."""
+    page.check_format(doc)
+    entries = []
+    for key in _PAGE_KEYS:
+        value = getattr(page, key, None) if key != "Type" else PDFPage.__Defaults__["Type"]
+        if value is None:
+            continue
+        if key in _PAGE_REFERENCES:
+            value = doc.Reference(value)
+        name = _NAMES.get(key) or _NAMES.setdefault(key, pdfdoc_format(PDFName(key), doc))
+        entries.append((key, name + b" " + _value(doc, value)))
+    parts = [data for _, data in sorted(entries)]
+    for index in reversed(range(6, len(parts), 6)):  # as PDFDictionary breaks its lines
+        parts.insert(index, b"\n ")
+    return b"<<\n" + b" ".join(parts) + b"\n>>"
+
+
+def _value(doc: PDFDocument, value: Any) -> bytes:
+    if isinstance(value, _Formatted):
+        return value.data
+    if type(value) is PDFObjectReference:
+        return b"%d %d R" % doc.idToObjectNumberAndVersion[value.name]
+    if (
+        type(value) is PDFArray
+        and len(value.sequence) <= 10
+        and all(type(item) is PDFObjectReference for item in value.sequence)
+    ):
+        return b"[ " + b" ".join(_value(doc, item) for item in value.sequence) + b" ]"
+    formatted: bytes = pdfdoc_format(value, doc)
+    return formatted
+
+
+def _indirect(doc: PDFDocument, name: str, body: bytes) -> bytes:
+    """As PDFIndirectObject formats an object already formatted."""
+    number, version = doc.idToObjectNumberAndVersion[name]
+    return (
+        b"%d %d obj\n" % (number, version)
+        + body
+        + (b"" if body.endswith(b"\n") else b"\n")
+        + b"endobj\n"
+    )
 
 
 def _format_into(doc: PDFDocument, sink: IO[bytes], written: _Written) -> bytes:
@@ -275,19 +328,28 @@ def _format_into(doc: PDFDocument, sink: IO[bytes], written: _Written) -> bytes:
 
 def _compressed(text: str | bytes, comment: str, streams: WorkCache | None = None) -> PDFStream:
     """``text`` as a compressed stream; a watch session's ``streams`` keeps what
-    it compressed (most pages come out the same after an edit), by a digest."""
-    data = text.encode("latin-1") if isinstance(text, str) else text
-    if streams is None:
-        packed = PDFZCompress.encode(data)
-    else:
-        key = hashlib.blake2b(data, digest_size=16).digest()
-        packed = streams.find(key)
-        if packed is None:
-            packed = PDFZCompress.encode(data)
-            streams.store(key, packed)
-    stream = PDFStream(content=packed, filters=[_Compressed()])
+    it compressed (most pages come out the same after an edit), by the text
+    itself: exact, and a dictionary look-up costs less than a digest."""
+    packed = streams.find(text) if streams is not None else None
+    if packed is None:
+        packed = PDFZCompress.encode(text.encode("latin-1") if isinstance(text, str) else text)
+        if streams is not None:
+            streams.store(text, packed)
+    stream = _CompressedStream(content=packed, filters=[_Compressed()])
     stream.__Comment__ = comment
     return stream
+
+
+class _CompressedStream(PDFStream):
+    """A stream compressed already, formatted as ReportLab formats it."""
+
+    def format(self, document: object) -> bytes:
+        if self.dictionary.dict:  # a form's stream, with its own entries
+            formatted: bytes = super().format(document)
+            return formatted
+        content: bytes = self.content
+        head = b"<<\n/Filter [ /FlateDecode ] /Length %d\n>>\nstream\n" % len(content)
+        return head + content + b"endstream\n"
 
 
 # A finished file stays in memory up to this size, then goes to a temporary
