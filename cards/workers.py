@@ -85,11 +85,11 @@ class WorkCache:
 
     def find(self, key: Hashable) -> Any:
         """What an earlier build kept for ``key``, else None."""
-        if key not in self.entries:
-            return None
-        self.used.add(key)
-        self.hits += 1
-        return self.entries[key]
+        value = self.entries.get(key)
+        if value is not None:
+            self.used.add(key)
+            self.hits += 1
+        return value
 
     def store(self, key: Hashable, value: Any) -> None:
         self.used.add(key)
@@ -163,9 +163,11 @@ def aside(task: Callable[[], T]) -> Callable[[], T]:
 
 @dataclass(frozen=True)
 class _Kept:
-    """A worker found the result in its copy of the cache: the main process has it."""
+    """A worker found the result in its copy of the cache: the main process has it,
+    at this place among the keys the cache had when the work began (a key can
+    be long: a layout's rendered markup; the place is one number to send back)."""
 
-    key: Hashable
+    at: int
 
 
 def cached_work(
@@ -187,10 +189,13 @@ def cached_work(
     ask for is forgotten once it is done (``WorkCache.forget_unused``).
     """
 
+    known = list(cache.entries) if cache is not None else []  # only added to until done
+    place = {key: at for at, key in enumerate(known)}
+
     def task(index: int) -> Any:
         key, prepared = prepare(index)
-        if cache is not None and key is not None and key in cache.entries:
-            return _Kept(key)
+        if key is not None and (at := place.get(key)) is not None:
+            return _Kept(at)
         return key, make(index, prepared)
 
     parallel = worth_parallel(jobs, count)
@@ -198,7 +203,7 @@ def cached_work(
     for result in results:
         if isinstance(result, _Kept):
             assert cache is not None
-            yield cache.find(result.key)
+            yield cache.find(known[result.at])
             continue
         key, value = result
         if cache is not None and key is not None and (kept := keep(value)) is not None:
