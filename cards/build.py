@@ -74,6 +74,17 @@ class BuildCache:
         for part in self.parts().values():
             part.forget_unused()
 
+    def settle(self) -> None:
+        """Between builds, while the watch waits for a change: collect garbage
+        once, then set what is kept aside from the collector (``gc.freeze``).
+        A rebuild's collections otherwise walked the whole cache, a tenth of
+        its time; what the next build lets go is collected at the next settle."""
+        import gc
+
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
 
 def new_cache() -> BuildCache:
     return BuildCache()

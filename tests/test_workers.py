@@ -461,3 +461,32 @@ def test_a_watch_rebuild_reports_what_one_process_reports(big_deck, tmp_path):
     assert any("fits only when set smaller" in m for m in warned), warned  # cards
     assert any("does not fit its card" in m for m in errors), errors
     assert not any("does not fit its booklet page" in m for m in errors)  # cards fail first
+
+
+def test_settling_between_builds_sets_the_cache_aside_and_collects_what_it_forgot():
+    """Between watch builds the kept objects are frozen out of the collector's
+    walks; what a later build forgets is still collected at the next settle."""
+    import gc
+    import weakref
+
+    class Node:
+        pass
+
+    cache = new_cache()
+    kept = Node()
+    kept.itself = kept  # a cycle: only the collector frees it
+    alive = weakref.ref(kept)
+    cache.cards.store("technique", kept)
+    del kept
+    try:
+        cache.settle()
+        assert gc.get_freeze_count() > 0 and alive() is not None
+        cache.forget_unused()  # the build that stored it
+        cache.forget_unused()  # a build that did not ask for it
+        assert alive() is not None  # frozen: not collected in the middle of a build
+        gc.collect()
+        assert alive() is not None
+        cache.settle()
+        assert alive() is None
+    finally:
+        gc.unfreeze()

@@ -224,13 +224,15 @@ def _watch(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -
 
     from cards.build import load, new_cache, watched_paths
 
-    settings = replace(settings, cache=new_cache())  # rebuild only what changed
+    cache = new_cache()  # rebuild only what changed
+    settings = replace(settings, cache=cache)
 
     def once() -> None:
         try:
             _build_once(deck_path, settings, quiet, debug)
         except click.ClickException as exc:
             exc.show()  # errors are shown; the watch goes on
+        cache.settle()  # now, not in the middle of the next build
 
     once()
     out = settings.out_dir.resolve()
