@@ -9,6 +9,7 @@ Nothing outside the deck folder is read: a link that leads out is an error.
 from __future__ import annotations
 
 import difflib
+import functools
 import itertools
 import os
 from dataclasses import dataclass, replace
@@ -55,13 +56,16 @@ def visible(name: str) -> bool:
     return not name.startswith((".", "_"))
 
 
-def stays_inside(path: Path, root: Path, problems: Problems, what: str) -> bool:
+def stays_inside(
+    path: Path, root: Path, problems: Problems, what: str, real_root: str | None = None
+) -> bool:
     """False, with an error naming ``path``, when it is a link that leads out of the deck.
 
     A deck may come from a stranger: a file linked to ``~/.ssh/id_rsa`` must
     never be printed into a PDF. Links that stay inside the deck are fine.
+    ``real_root`` is ``root`` resolved already (once per reading of a deck).
     """
-    real, real_root = os.path.realpath(path), os.path.realpath(root)
+    real, real_root = os.path.realpath(path), real_root or os.path.realpath(root)
     if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
         return True
     problems.error(
@@ -123,6 +127,11 @@ class Reading:
     diagrams: DiagramReader
     language: str = "en"
     kept: WorkCache | None = None  # a watch session's files read before
+
+    @functools.cached_property
+    def real_root(self) -> str:
+        """The deck folder with every link resolved, once per reading."""
+        return os.path.realpath(self.root)
 
 
 @dataclass(frozen=True)
@@ -206,7 +215,7 @@ def load_section(
     doc = None
     if not index.is_file():
         problems.error(index, 1, "section has no _index.md (it needs at least 'title: ...')")
-    elif stays_inside(index, deck_root, problems, "the section's _index.md"):
+    elif stays_inside(index, deck_root, problems, "the section's _index.md", reading.real_root):
         doc = read_document(index, problems)
         values = check_fields(doc, SECTION_FIELDS, problems) if doc else None
         intro = markdown_blocks(doc, md, problems) if doc else ()
@@ -220,7 +229,7 @@ def load_section(
         if p.suffix == ".md"
         and p.is_file()
         and all(visible(part) for part in p.relative_to(folder).parts)
-        and stays_inside(p, deck_root, problems, "the technique file")
+        and stays_inside(p, deck_root, problems, "the technique file", reading.real_root)
     ]
     for other in everything:
         if other.suffix.lower() in NEAR_MARKDOWN and visible(other.name) and other.is_file():
