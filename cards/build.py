@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from cards.layout.theme import CardTheme
     from cards.workers import CacheChanges, WorkCache
 from cards.problems import ERROR, ContentError, Problem
+from cards.session import BuildCache, new_cache, watch_cache
 
 __all__ = [
     "BuildReport",
@@ -48,52 +49,6 @@ def default_deck() -> Path:
     return data_dir("content") / DEFAULT_DECK.name
 
 
-def _work_cache() -> WorkCache:
-    from cards.workers import WorkCache  # multiprocessing loads only when a build needs it
-
-    return WorkCache()
-
-
-@dataclass
-class BuildCache:
-    """What ``--watch`` keeps from one build to the next: technique files as
-    read, cards and booklet pages fitted and drawn, by all that decides them.
-    Only what changed is read, laid out and drawn again."""
-
-    cards: WorkCache = field(default_factory=_work_cache)
-    pages: WorkCache = field(default_factory=_work_cache)
-    files: WorkCache = field(default_factory=_work_cache)  # technique files as read
-    streams: WorkCache = field(default_factory=_work_cache)  # pages compressed, by their text
-    drawings: WorkCache = field(default_factory=_work_cache)  # drawn in the main process
-
-    def parts(self) -> dict[str, WorkCache]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-    def forget_unused(self) -> None:
-        """The end of a build: keep only what it asked for."""
-        for part in self.parts().values():
-            part.forget_unused()
-
-    def settle(self) -> None:
-        """Between builds, while the watch waits for a change: collect garbage
-        once, then set what is kept aside from the collector (``gc.freeze``).
-        A rebuild's collections otherwise walked the whole cache, a tenth of
-        its time; what the next build lets go is collected at the next settle."""
-        import gc
-
-        gc.unfreeze()
-        gc.collect()
-        gc.freeze()
-
-
-def new_cache() -> BuildCache:
-    return BuildCache()
-
-
-def watch_cache(settings: BuildSettings) -> BuildCache | None:
-    return settings.cache if isinstance(settings.cache, BuildCache) else None
-
-
 @dataclass(frozen=True)
 class Written:
     path: Path
@@ -114,11 +69,34 @@ def ready() -> None:
 
 
 def load(
-    deck_path: Path, jobs: int = 1, kept: WorkCache | None = None
+    deck_path: Path,
+    jobs: int = 1,
+    kept: WorkCache | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Deck, list[Problem]]:
     from cards.content import load_deck
 
-    return load_deck(deck_path, jobs, kept)
+    return load_deck(deck_path, jobs, kept, meanwhile)
+
+
+# What each format lays out and draws with: imported while workers read the deck.
+LAYOUT_MODULES = {
+    "cards": ("cards.formats.card_fitting", "cards.formats.cardsheet"),
+    "booklet": ("cards.formats.booklet_plan", "cards.formats.booklet_files"),
+}
+
+
+def _get_ready(settings: BuildSettings) -> None:
+    """What a build needs besides the deck: the fonts registered, the layout
+    machinery imported (a fifth of a second), while worker processes read a
+    large deck."""
+    import importlib
+
+    ready()
+    for what, modules in LAYOUT_MODULES.items():
+        if settings.format in (what, "all"):
+            for module in modules:
+                importlib.import_module(module)
 
 
 def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> list[Problem]:
@@ -157,9 +135,10 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     from cards.output.files import size_of, write_atomic
 
     started = time.perf_counter()
-    ready()
     cache = watch_cache(settings)
-    deck, warnings = load(deck_path, settings.jobs, cache.files if cache else None)
+    deck, warnings = load(
+        deck_path, settings.jobs, cache.files if cache else None, lambda: _get_ready(settings)
+    )
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
     if settings.log:
         where = (

@@ -43,9 +43,11 @@ def in_workers(
     count: int,
     jobs: int,
     start: Callable[[], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Any]:
     """``task(0) … task(count - 1)`` run in ``jobs`` forked processes, yielded in
-    order; each process runs ``start()`` first.
+    order; each process runs ``start()`` first, and this one ``meanwhile()``
+    once the first tasks are handed out.
 
     Only a few chunks are handed out ahead of the one being consumed, so results
     never pile up faster than the main process draws them: memory stays flat.
@@ -61,6 +63,9 @@ def in_workers(
         while chunks or pending:
             while chunks and len(pending) < jobs * AHEAD:
                 pending.append(pool.apply_async(_run_chunk, (chunks.popleft(),)))
+            if meanwhile is not None:
+                meanwhile()
+                meanwhile = None
             yield from pending.popleft().get()
     finally:
         pool.terminate()

@@ -309,7 +309,9 @@ def test_a_large_deck_is_read_in_workers_with_the_same_problems_in_the_same_orde
     readers = []
     real = deck_module.in_workers
     monkeypatch.setattr(
-        deck_module, "in_workers", lambda *args: readers.append(args[1:3]) or real(*args)
+        deck_module,
+        "in_workers",
+        lambda *args, **kwargs: readers.append(args[1:3]) or real(*args, **kwargs),
     )
     outputs = []
     for jobs in ("1", "2"):

@@ -9,9 +9,9 @@ Nothing outside the deck folder is read: a link that leads out is an error.
 from __future__ import annotations
 
 import difflib
-import functools
 import itertools
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -127,11 +127,7 @@ class Reading:
     diagrams: DiagramReader
     language: str = "en"
     kept: WorkCache | None = None  # a watch session's files read before
-
-    @functools.cached_property
-    def real_root(self) -> str:
-        """The deck folder with every link resolved, once per reading."""
-        return os.path.realpath(self.root)
+    real_root: str = ""  # the deck folder with every link resolved, once per reading
 
 
 @dataclass(frozen=True)
@@ -246,12 +242,18 @@ def load_section(
 
 
 def read_sections(
-    subs: list[Path], reading: Reading, deck_diagram: Diagram | None, jobs: int
+    subs: list[Path],
+    reading: Reading,
+    deck_diagram: Diagram | None,
+    jobs: int,
+    meanwhile: Callable[[], None] | None = None,
 ) -> list[SectionRead]:
     """Each section folder read, in order; in ``jobs`` worker processes for a
-    large deck (Markdown parsing is most of loading). Problems keep the order
-    a single process finds them in."""
+    large deck (Markdown parsing is most of loading), while this one runs
+    ``meanwhile()``. Problems keep the order a single process finds them in."""
     if jobs == 1 or not worth_parallel(jobs, markdown_files(subs)):  # the walk only to decide
+        if meanwhile is not None:
+            meanwhile()
         return [s for sub in subs if (s := load_section(sub, reading, deck_diagram))]
     problems = reading.problems
 
@@ -264,7 +266,7 @@ def read_sections(
 
     sections = []
     errors = {p for p in problems.items if p.level == ERROR}
-    for section, found in in_workers(read_one, len(subs), jobs):
+    for section, found in in_workers(read_one, len(subs), jobs, meanwhile=meanwhile):
         # a broken diagram is reported once per process that reads it: keep one
         # (errors are sorted when reported, so which one is first does not matter)
         problems.items.extend(p for p in found if p.level != ERROR or p not in errors)
@@ -285,12 +287,15 @@ def markdown_files(folders: list[Path]) -> int:
 
 
 def load_deck(
-    folder: Path, jobs: int = 1, kept: WorkCache | None = None
+    folder: Path,
+    jobs: int = 1,
+    kept: WorkCache | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Deck, list[Problem]]:
     """The deck in ``folder`` and its warnings; raises ContentError on any error.
     With ``jobs`` above one, a large deck's sections are read in worker
-    processes; with a watch session's ``kept`` files, only the changed ones are
-    read again (in this process: there is little left to share)."""
+    processes while this one runs ``meanwhile()``; with a watch session's
+    ``kept`` files, only the changed ones are read again (here: little to share)."""
     problems = Problems()
     folder = Path(folder)
     if not folder.is_dir():
@@ -346,8 +351,10 @@ def load_deck(
         and stays_inside(sub, folder, problems, "the section folder")
     ]
     language = deck_values.get("language", "en")
-    reading = Reading(folder, md, problems, diagrams, language, kept)
-    raw_sections = read_sections(subs, reading, deck_values.get("diagram"), 1 if kept else jobs)
+    reading = Reading(folder, md, problems, diagrams, language, kept, os.path.realpath(folder))
+    raw_sections = read_sections(
+        subs, reading, deck_values.get("diagram"), 1 if kept else jobs, meanwhile
+    )
     raw_sections.sort(key=lambda s: sort_key(s.values.get("weight"), s.folder.name))
 
     taken = {s.values["colour"] for s in raw_sections if "colour" in s.values}
