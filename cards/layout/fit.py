@@ -16,6 +16,11 @@ from reportlab.platypus import Flowable
 PRECISION_PT = 0.1
 CLOSE_ENOUGH_PT = 0.25  # a fitting size this close below one too big is kept
 MAX_PROBES = 3
+# From a size too big, the square law aims too high: lines are whole, and a
+# card's glance strip, pictures and gaps do not shrink with the text. A probe
+# there mostly came out too big again; aiming this much lower takes a sixth
+# fewer layouts on a deck of full cards (benchmarks/results.md).
+UNDERSHOOT_PT = 0.15
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,8 @@ def fit(
 def _predict(size: float, used: float, room: float, low: float, too_big: float) -> float:
     """The next size to try, from how tall ``size`` came out, kept inside (low, too_big)."""
     guess = size * (room / used) ** 0.5 if used not in (0.0, float("inf")) else low
+    if room < used < float("inf"):
+        guess -= UNDERSHOOT_PT
     return _clamp(_round_down(guess), low, too_big - PRECISION_PT)
 
 
