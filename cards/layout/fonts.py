@@ -13,11 +13,27 @@ from typing import Any
 
 from reportlab.pdfbase.ttfonts import TTFont
 
+# Words measured and kept per font; more than this and the memory starts over.
+MEASURED_MAX = 200_000
+
 
 class StableFont(TTFont):
     def __init__(self, name: str, filename: str, internal_name: str):
         super().__init__(name, filename)
         self.internal_name = internal_name
+        self.measured: dict[tuple[str, float], float] = {}
+
+    def stringWidth(self, text: str, size: float, encoding: str = "utf8") -> float:
+        """ReportLab's, remembered: line breaking measures every word of a
+        paragraph at every size tried, and most words come again (the same
+        value, not a scaled one: lines break exactly where they did)."""
+        key = (text, size)
+        width = self.measured.get(key)
+        if width is None:
+            if len(self.measured) >= MEASURED_MAX:
+                self.measured.clear()
+            width = self.measured[key] = super().stringWidth(text, size, encoding)
+        return width
 
     def getSubsetInternalName(self, subset: int, doc: Any) -> str:
         """``/T1+0`` for subset 0 of the first face, in every file; the font is
