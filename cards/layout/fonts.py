@@ -14,7 +14,7 @@ from typing import Any
 from reportlab.pdfbase.ttfonts import TTFont
 
 # Words measured and kept per font; more than this and the memory starts over.
-MEASURED_MAX = 200_000
+MEASURED_MAX = 20_000  # about 2 MB a face
 
 
 class StableFont(TTFont):
