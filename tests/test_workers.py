@@ -3,6 +3,7 @@ parsed once per technique, and a watch session lays out only what changed."""
 
 from __future__ import annotations
 
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -455,11 +456,23 @@ def test_a_watch_rebuild_reports_what_one_process_reports(big_deck, tmp_path):
         with pytest.raises(ContentError) as failed:
             build(deck, settings)
         edited.write_text(text)
+        index = deck / "_index.md"
+        deck_text = index.read_text()
+        index.write_text("---\nauthor: nobody\n---\n")  # the deck itself fails to read
+        with pytest.raises(ContentError) as unread:
+            build(deck, settings)
+        index.write_text(deck_text)
         build(deck, settings)
-        reports[jobs] = warned, [p.message for p in failed.value.problems]
+        reports[jobs] = (
+            warned,
+            [p.message for p in failed.value.problems],
+            [p.message for p in unread.value.problems],
+        )
         assert settings.cache.cards.hits > 0  # the cards process's cache came back
     assert reports[1] == reports[2]
-    warned, errors = reports[2]
+    warned, errors, unread_errors = reports[2]
+    assert any("title" in m for m in unread_errors), unread_errors
+    assert not multiprocessing.active_children()  # the cards process was waited for
     assert any("fits only when set smaller" in m for m in warned), warned  # cards
     assert any("does not fit its card" in m for m in errors), errors
     assert not any("does not fit its booklet page" in m for m in errors)  # cards fail first
