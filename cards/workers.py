@@ -194,6 +194,9 @@ def cached_work(
     ask for is forgotten once it is done (``WorkCache.forget_unused``).
     """
 
+    if cache is not None and len(cache.entries) >= count // 2:
+        yield from _mostly_kept(count, prepare, make, cache, jobs, start, keep)
+        return
     known = list(cache.entries) if cache is not None else []  # only added to until done
     place = {key: at for at, key in enumerate(known)}
 
@@ -212,5 +215,40 @@ def cached_work(
             continue
         key, value = result
         if cache is not None and key is not None and (kept := keep(value)) is not None:
+            cache.store(key, kept)
+        yield value
+
+
+def _mostly_kept(
+    count: int,
+    prepare: Callable[[int], tuple[Hashable | None, Any]],
+    make: Callable[[int, Any], Any],
+    cache: WorkCache,
+    jobs: int,
+    start: Callable[[], None] | None,
+    keep: Callable[[Any], Any],
+) -> Iterator[Any]:
+    """``cached_work`` when an earlier build kept most results (a watch session's
+    rebuild): every key is worked out here, first (it is cheap), and only what
+    is missing is made, in worker processes if there is enough of it. Handing
+    every item to workers to learn that it is kept cost more than it saved."""
+    prepared = [prepare(index) for index in range(count)]
+    missing = [i for i, (key, _) in enumerate(prepared) if key is None or key not in cache.entries]
+
+    def task(position: int) -> Any:
+        index = missing[position]
+        return make(index, prepared[index][1])
+
+    parallel = worth_parallel(jobs, len(missing))
+    made = (
+        in_workers(task, len(missing), jobs, start) if parallel else map(task, range(len(missing)))
+    )
+    wanted = set(missing)
+    for index, (key, _) in enumerate(prepared):
+        if index not in wanted:
+            yield cache.find(key)
+            continue
+        value = next(made)
+        if key is not None and (kept := keep(value)) is not None:
             cache.store(key, kept)
         yield value

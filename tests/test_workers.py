@@ -185,7 +185,7 @@ def test_a_watch_rebuild_lays_out_and_draws_only_the_edited_card(
     big_deck, tmp_path, monkeypatch, jobs
 ):
     """Cards and booklet pages are kept fitted and drawn; after one edit only
-    that technique's card and page are made again (by the workers, with two)."""
+    that technique's card and page are made again."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     deck = tmp_path / "deck"
     subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
@@ -274,6 +274,37 @@ def test_a_watch_cache_forgets_what_a_build_no_longer_asks_for():
     assert (made, cache.hits) == (["alpha", "beta"], 1)
     cache.forget_unused()  # the second build asked for alpha only
     assert set(cache.entries) == {"alpha"}
+
+
+@pytest.mark.parametrize("changed", [3, PARALLEL_FROM])
+def test_a_rebuild_makes_what_is_missing_in_workers_only_when_there_is_enough(monkeypatch, changed):
+    """With most results kept, keys are worked out here and only the missing
+    results are made: here when they are few, by the workers when many (a
+    layout changed). Results come in order, kept and new alike."""
+    from cards import workers
+
+    handed_out = []
+    real = workers.in_workers
+
+    def counting(task, count, jobs, start=None, meanwhile=None):
+        handed_out.append(count)
+        return real(task, count, jobs, start, meanwhile)
+
+    monkeypatch.setattr(workers, "in_workers", counting)
+    count = 3 * PARALLEL_FROM
+    cache = workers.WorkCache()
+    for index in range(count):
+        cache.store(("v1", index), f"kept {index}")
+    cache.forget_unused()
+    fresh = set(range(0, count, count // changed)[:changed])
+
+    def prepare(index: int) -> tuple[object, int]:
+        return (("v2" if index in fresh else "v1"), index), index
+
+    results = list(workers.cached_work(count, prepare, lambda i, _: f"made {i}", cache, jobs=2))
+    assert results == [f"{'made' if i in fresh else 'kept'} {i}" for i in range(count)]
+    assert handed_out == ([changed] if changed >= PARALLEL_FROM else [])
+    assert cache.hits == count - changed
 
 
 def test_a_watch_session_keeps_one_entry_per_booklet_page(tmp_path):
