@@ -122,7 +122,7 @@ class CardsFile:
                 ask_for_duplex(self.canvas, options.duplex_for("cards"))
             self.marks = define_crop_marks(self.canvas, self.layout, sheet, theme, options.fold)
         define_icons(self.canvas)
-        self.sketch = Sketch(self.canvas)
+        self.sketch = Sketch(self.canvas, pack=False)
         self.colours: dict[Hashable, Drawn] = {}
 
     def draw(

@@ -43,10 +43,11 @@ LAYOUT_CHARACTERS = "–—‘’“”…·•×→←↑↓°"
 
 @dataclass(frozen=True)
 class Drawn:
-    """Drawing operators (balanced ``q … Q``), packed, and the file resources
-    they use. Packed because a drawing travels from a worker, waits to be
-    placed a second time (the imposed booklet) or is kept by a watch session:
-    a fifth of the size, for a little time on each side."""
+    """Drawing operators (balanced ``q … Q``) and the file resources they use.
+    A booklet page's are packed: it waits to be placed a second time (the
+    imposed booklet), a fifth of the size for a little time on each side. A
+    card's are placed as soon as they come, and a watch session keeps what it
+    places build after build unpacked (``plain``)."""
 
     packed: bytes
     forms: tuple[str, ...] = ()
@@ -78,7 +79,10 @@ class NotDrawn(Exception):
 class Sketch:
     """Draws into ``Drawn`` with the glyph codes and forms of ``canvas``'s file."""
 
-    def __init__(self, canvas: Canvas):
+    def __init__(self, canvas: Canvas, pack: bool = True):
+        """``pack``: drawings that wait to be placed (a booklet page, for the
+        imposed file) are packed; a card's, placed as soon as it comes, is not."""
+        self.pack = pack
         # every drawing starts from this one state, on a document of its own
         self.canvas = copy.copy(canvas)
         self.canvas.init_graphics_state()
@@ -126,8 +130,10 @@ class Sketch:
             or canvas._extgstate._d
         ):
             raise NotDrawn("it adds objects to its file")
+        code = "\n".join(canvas._code)
         return Drawn(
-            packed=zlib.compress("\n".join(canvas._code).encode("latin-1"), PACK_LEVEL),
+            packed=zlib.compress(code.encode("latin-1"), PACK_LEVEL) if self.pack else b"",
+            plain=None if self.pack else code,
             forms=tuple(dict.fromkeys(canvas._formsinuse)),
             fonts=tuple(doc.fontMapping),
             colours=tuple(canvas._colorsUsed.items()),
