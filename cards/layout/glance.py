@@ -7,6 +7,7 @@ drawn once per file as a form and placed in the section colour.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -197,6 +198,11 @@ GLANCE_DOTS = 0.95  # the pressure dots' size, times the meta icon size
 def split_text(text: str, size_pt: float, width_pt: float) -> list[str]:
     """Lines of ``text`` no wider than ``width_pt``, breaking inside a word only
     when one word alone is wider."""
+    return list(_split_text(text, size_pt, width_pt))
+
+
+@functools.lru_cache(maxsize=1024)  # the same few values ("3 times") on card after card
+def _split_text(text: str, size_pt: float, width_pt: float) -> tuple[str, ...]:
     from reportlab.lib.utils import simpleSplit
 
     lines = []
@@ -208,7 +214,7 @@ def split_text(text: str, size_pt: float, width_pt: float) -> list[str]:
             lines.append(line[:cut])
             line = line[cut:]
         lines.append(line)
-    return lines or [""]
+    return tuple(lines) or ("",)
 
 
 ICON_UNIT = 10.0  # icons are drawn once at this size and scaled where placed
