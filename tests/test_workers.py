@@ -536,3 +536,34 @@ def test_settling_between_builds_sets_the_cache_aside_and_collects_what_it_forgo
         assert alive() is None
     finally:
         gc.unfreeze()
+
+
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(list("aZé9 ,;:–—-'\".…_*()[]!?<>&\\`~#\n+")),
+        min_size=1,
+        max_size=30,
+    )
+    # words as titles have them, with what the parser would change put in
+    | st.from_regex(
+        r"[A-Za-zÀ-ÿ0-9]+(?:[,;:'\"\-.!?*_]{0,3} [A-Za-zÀ-ÿ0-9–—'\"\-.(]+)*", fullmatch=True
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_a_title_without_markup_skips_the_parser_and_comes_out_the_same(text):
+    """Titles and glance values of plain words are not parsed as Markdown; what
+    comes out is what the parser and the typographer would have made."""
+    from cards.content import markdown
+
+    md = markdown.markdown_parser("en")
+    tokens = md.parseInline(text)
+    parsed = (
+        "".join(
+            " " if t.type == "softbreak" else t.content
+            for t in tokens[0].children or []
+            if t.type in ("text", "code_inline", "html_inline", "softbreak")
+        )
+        if tokens
+        else text
+    )
+    assert markdown.typographic(md, text) == parsed
