@@ -42,7 +42,7 @@ from cards.problems import ERROR, ContentError, Problem
 # fitting lays a card out at several sizes, and ReportLab's markup parser would
 # otherwise run again for each. Small: it serves the card being fitted, and a
 # 5,000-card deck must not keep every card's paragraphs.
-_PARSED: dict[tuple[str, str, str, str], list[Any]] = {}
+_PARSED: dict[tuple[object, ...], list[Any]] = {}
 _PARSED_LIMIT = 512  # a card or page at a time: its paragraphs, at every size tried
 
 
@@ -51,7 +51,7 @@ def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -
     from reportlab.platypus.paragraph import cleanBlockQuotedText
     from reportlab.platypus.paraparser import ParaParser
 
-    key = (text, style.fontName, repr(style.textColor), repr(getattr(style, "bulletColor", None)))
+    key = (text, style.fontName, *_colours(style))
     frags = _PARSED.get(key)
     if frags is None:
         cleaned = cleanBlockQuotedText(text)
@@ -69,17 +69,18 @@ def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -
     return Paragraph(text, style, bulletText=bulletText, frags=sized)
 
 
+def _colours(style: ParagraphStyle) -> tuple[object, ...]:
+    """A style's colours as a key: equal values of one kind (RGB and CMYK apart)."""
+    text, bullet = style.textColor, getattr(style, "bulletColor", None)
+    return type(text), text, type(bullet), bullet
+
+
 def plain_fragment(style: ParagraphStyle) -> Any:
     """The fragment ReportLab's markup parser makes of plain words in ``style``
     (parsed once per style): most paragraphs have no markup to parse."""
     from reportlab.platypus.paraparser import ParaParser
 
-    key = (
-        "\x00plain",
-        style.fontName,
-        repr(style.textColor),
-        repr(getattr(style, "bulletColor", None)),
-    )
+    key = ("\x00plain", style.fontName, *_colours(style))
     if key not in _PARSED:
         _, frags, _ = ParaParser().parse("x", style)
         _PARSED[key] = frags

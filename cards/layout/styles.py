@@ -55,11 +55,14 @@ def type_scale(theme: Theme, body_pt: float, accent: str, language: str) -> Type
     """The sizes a layout uses, read from a card or booklet theme (same field names)."""
     own: dict[str, Any] = {"body_pt": body_pt, "accent": accent, "language": language}
     taken: dict[str, Any] = {
-        f.name: getattr(theme, f.name)
-        for f in fields(TypeScale)
-        if f.name not in own and hasattr(theme, f.name)
+        name: getattr(theme, name)
+        for name in _SCALE_FIELDS
+        if name not in own and hasattr(theme, name)
     }
     return TypeScale(**own, **taken)
+
+
+_SCALE_FIELDS = tuple(f.name for f in fields(TypeScale))  # read once: fields() is slow
 
 
 @dataclass(frozen=True)
