@@ -10,6 +10,7 @@ process finds it. Output is byte-for-byte the serial one (tests/test_workers.py)
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections import deque
@@ -57,7 +58,16 @@ def in_workers(
     context = multiprocessing.get_context("fork")
     size = max(4, min(64, count // (jobs * 16)))
     chunks = deque(range(start, min(start + size, count)) for start in range(0, count, size))
-    pool = context.Pool(jobs, initializer=start)
+    # forked with everything so far set aside from the collector: a worker's
+    # collections then walk only what it makes, not the whole inherited deck
+    # (a watch session's frozen cache stays frozen: see BuildCache.settle)
+    settled = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        pool = context.Pool(jobs, initializer=start)
+    finally:
+        if not settled:
+            gc.unfreeze()
     pending: deque[Any] = deque()
     try:
         while chunks or pending:

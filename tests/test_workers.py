@@ -567,3 +567,15 @@ def test_a_title_without_markup_skips_the_parser_and_comes_out_the_same(text):
         else text
     )
     assert markdown.typographic(md, text) == parsed
+
+
+def test_workers_start_with_what_they_inherit_set_aside_from_the_collector():
+    """A worker's collections walk only what it makes; the parent is left as it was."""
+    import gc
+
+    from cards.workers import in_workers
+
+    assert gc.get_freeze_count() == 0
+    inherited = list(in_workers(lambda index: gc.get_freeze_count() > 0, 8, 2))
+    assert inherited == [True] * 8
+    assert gc.get_freeze_count() == 0
