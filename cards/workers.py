@@ -48,10 +48,12 @@ def in_workers(
 ) -> Iterator[Any]:
     """``task(0) … task(count - 1)`` run in ``jobs`` forked processes, yielded in
     order; each process runs ``start()`` first, and this one ``meanwhile()``
-    once the first tasks are handed out.
+    once the tasks are handed out.
 
     Only a few chunks are handed out ahead of the one being consumed, so results
     never pile up faster than the main process draws them: memory stays flat.
+    With ``meanwhile`` (this process busy elsewhere while a deck's sections are
+    read) all are handed out at once: the workers would otherwise wait for it.
     """
     global _TASK
     _TASK = task
@@ -71,7 +73,7 @@ def in_workers(
     pending: deque[Any] = deque()
     try:
         while chunks or pending:
-            while chunks and len(pending) < jobs * AHEAD:
+            while chunks and (meanwhile is not None or len(pending) < jobs * AHEAD):
                 pending.append(pool.apply_async(_run_chunk, (chunks.popleft(),)))
             if meanwhile is not None:
                 meanwhile()
