@@ -58,8 +58,12 @@ def in_workers(
     global _TASK
     _TASK = task
     context = multiprocessing.get_context("fork")
-    size = max(4, min(64, count // (jobs * 16)))
-    chunks = deque(range(start, min(start + size, count)) for start in range(0, count, size))
+    chunks: deque[range] = deque()
+    done = 0
+    while done < count:  # chunks shrink towards the end, so the workers end together
+        size = max(4, min(64, (count - done) // (jobs * 8)))
+        chunks.append(range(done, min(done + size, count)))
+        done += size
     # forked with everything so far set aside from the collector: a worker's
     # collections then walk only what it makes, not the whole inherited deck
     # (a watch session's frozen cache stays frozen: see BuildCache.settle)
