@@ -307,7 +307,12 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     duplex = settings.duplex_for("cards")
     problems: list[Problem] = []
     whole_deck = not settings.sections and not settings.only
-    extras = extra_cards(subset, env, theme, problems) if settings.extras and whole_deck else []
+    extras: list[PreparedCard] = []  # the deck's own cards, made while the workers begin
+
+    def make_extras() -> None:
+        if settings.extras and whole_deck:
+            extras.extend(extra_cards(subset, env, theme, problems))
+
     # the file is opened first: worker processes draw into copies of it
     cache = watch_cache(settings)
     cards_file = CardsFile(
@@ -330,6 +335,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
         settings.jobs,
         cache.cards if cache else None,
         cards_file.sketch,
+        make_extras,
     )
     count = None
     if settings.overflow == "continue":  # how many cards there are is known once all are fitted

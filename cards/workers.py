@@ -199,10 +199,12 @@ def cached_work(
     jobs: int = 1,
     start: Callable[[], None] | None = None,
     keep: Callable[[Any], Any] = lambda value: value,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[Any]:
     """``make(i, prepared)`` for ``i`` in ``range(count)``, in order, where
     ``key, prepared = prepare(i)``: in worker processes when there are enough
-    (each runs ``start()`` first), else here.
+    (each runs ``start()`` first, and this one ``meanwhile()`` while they
+    begin), else here (``meanwhile()`` first).
 
     With a ``cache`` (a watch session's), a result kept under its key by an
     earlier build is used again, from whichever process finds it; a new one is
@@ -211,6 +213,8 @@ def cached_work(
     """
 
     if cache is not None and len(cache.entries) >= count // 2:
+        if meanwhile is not None:
+            meanwhile()
         yield from _mostly_kept(count, prepare, make, cache, jobs, start, keep)
         return
     known = list(cache.entries) if cache is not None else []  # only added to until done
@@ -223,7 +227,12 @@ def cached_work(
         return key, make(index, prepared)
 
     parallel = worth_parallel(jobs, count)
-    results = in_workers(task, count, jobs, start) if parallel else map(task, range(count))
+    if parallel:
+        results: Iterator[Any] = in_workers(task, count, jobs, start, meanwhile)
+    else:
+        if meanwhile is not None:
+            meanwhile()
+        results = map(task, range(count))
     for result in results:
         if isinstance(result, _Kept):
             assert cache is not None

@@ -63,9 +63,9 @@ def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
     started = []
     real = workers.in_workers
 
-    def spy(task, count, jobs, start=None):
+    def spy(task, count, jobs, start=None, meanwhile=None):
         started.append((count, jobs))
-        return real(task, count, jobs, start)
+        return real(task, count, jobs, start, meanwhile)
 
     monkeypatch.setattr("cards.workers.in_workers", spy)
     build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=2))

@@ -8,7 +8,7 @@ are kept in a ``WorkCache`` by all that decides them.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 
 import jinja2
@@ -89,6 +89,7 @@ def iter_cards(
     jobs: int = 1,
     cache: WorkCache | None = None,
     sketch: Sketch | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> Iterator[PreparedCard]:
     """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.
 
@@ -96,7 +97,8 @@ def iter_cards(
     more than a sheet of laid-out cards in memory. With ``jobs`` above one
     and a large deck, worker processes fit the cards; with ``sketch`` (the
     open file's) each card's text is drawn as it is fitted. A watch session's
-    ``cache`` keeps fitted and drawn cards for the next build.
+    ``cache`` keeps fitted and drawn cards for the next build. ``meanwhile()``
+    runs here while the workers begin (before the first card, without them).
     """
     register_fonts()
     work = CardWork(deck, env, theme, backs, overflow, sketch, keyed=cache is not None)
@@ -108,6 +110,7 @@ def iter_cards(
         jobs,
         sketch.freeze if sketch else None,
         keep=lasting,
+        meanwhile=meanwhile,
     )
     for fronts, backs_fitted, found in fitted_sides:
         problems.extend(found)

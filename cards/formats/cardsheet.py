@@ -81,9 +81,8 @@ def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = Fals
 
 
 class CardsFile:
-    """The cards PDF, opened before any card is fitted: its canvas exists (and its
-    glyph codes are fixed) before worker processes start, so they can draw the
-    cards into copies of it (``sketch``, see formats/drawn.py)."""
+    """The cards PDF, opened (its glyph codes fixed) before any card is fitted:
+    worker processes draw the cards into copies of it (``sketch``, formats/drawn.py)."""
 
     def __init__(
         self,
@@ -131,22 +130,23 @@ class CardsFile:
         count: int | None = None,
         extras: Sequence[PreparedCard] = (),
     ) -> CardsResult:
-        """Draw the cards as they come, then ``extras`` (the deck's own cards, once);
-        the deck tells how many there will be (``count``, when cards run on over
-        more than one)."""
+        """Draw the cards as they come, then ``extras`` (the deck's own, once: made
+        while the first cards are); ``count``: how many cards, when they run on."""
         options = self.options
-        count = (count or deck_card_count(self.deck)) * options.copies + len(extras)
+        count = (count or deck_card_count(self.deck)) * options.copies
         copied = (card for card in cards for _ in range(options.copies))
         drawn_cards = (self.drawn(card) for card in itertools.chain(copied, extras))
         if options.print_shop:
             return self.print_shop_pages(drawn_cards)
         canvas, layout = self.canvas, self.layout
-        total = sheets_needed(count, layout.per_sheet)
+        on_sheet = list(itertools.islice(drawn_cards, layout.per_sheet))
+        total = sheets_needed(count + len(extras), layout.per_sheet)
         labels = vars(labels_view(self.deck))  # the deck's own words (labels:) over its language's
         pages = drawn = 0
         painter = SheetPainter(canvas, layout, self.theme, options, self.colour)
         for number in range(total):
-            on_sheet = list(itertools.islice(drawn_cards, layout.per_sheet))
+            if number:
+                on_sheet = list(itertools.islice(drawn_cards, layout.per_sheet))
             drawn += len(on_sheet)
             if options.fold:
                 painter.folds(on_sheet)
@@ -165,8 +165,8 @@ class CardsFile:
         return self.saved(drawn, pages, total, layout.per_sheet, layout.landscape)
 
     def drawn(self, card: PreparedCard) -> PreparedCard:
-        """The card with both sides' text drawn: by a worker already, else here.
-        Placing it on a sheet then draws its colour and places the text."""
+        """The card with both sides' text drawn (by a worker already, else here);
+        placing it on a sheet draws its colour and places the text."""
         back = card.back if card.back and self.options.card_backs else None
         return PreparedCard(self.drawn_side(card.front), self.drawn_side(back) if back else None)
 
