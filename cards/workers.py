@@ -212,9 +212,12 @@ def cached_work(
     ask for is forgotten once it is done (``WorkCache.forget_unused``).
     """
 
-    if cache is not None and len(cache.entries) >= count // 2:
-        if meanwhile is not None:
-            meanwhile()
+    mostly_kept = cache is not None and len(cache.entries) >= count // 2
+    parallel = not mostly_kept and worth_parallel(jobs, count)
+    if meanwhile is not None and not parallel:
+        meanwhile()
+    if mostly_kept:
+        assert cache is not None
         yield from _mostly_kept(count, prepare, make, cache, jobs, start, keep)
         return
     known = list(cache.entries) if cache is not None else []  # only added to until done
@@ -226,22 +229,16 @@ def cached_work(
             return _Kept(at)
         return key, make(index, prepared)
 
-    parallel = worth_parallel(jobs, count)
-    if parallel:
-        results: Iterator[Any] = in_workers(task, count, jobs, start, meanwhile)
-    else:
-        if meanwhile is not None:
-            meanwhile()
-        results = map(task, range(count))
+    results = (
+        in_workers(task, count, jobs, start, meanwhile) if parallel else map(task, range(count))
+    )
     for result in results:
         if isinstance(result, _Kept):
             assert cache is not None
             yield cache.find(known[result.at])
             continue
         key, value = result
-        if cache is not None and key is not None and (kept := keep(value)) is not None:
-            cache.store(key, kept)
-        yield value
+        yield _kept(cache, key, value, keep)
 
 
 def _mostly_kept(
@@ -273,7 +270,13 @@ def _mostly_kept(
         if index not in wanted:
             yield cache.find(key)
             continue
-        value = next(made)
-        if key is not None and (kept := keep(value)) is not None:
-            cache.store(key, kept)
-        yield value
+        yield _kept(cache, key, next(made), keep)
+
+
+def _kept(
+    cache: WorkCache | None, key: Hashable | None, value: Any, keep: Callable[[Any], Any]
+) -> Any:
+    """``value``, newly made, kept in ``cache`` as ``keep`` says."""
+    if cache is not None and key is not None and (kept := keep(value)) is not None:
+        cache.store(key, kept)
+    return value
