@@ -13,10 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import IO
 
+from reportlab.pdfgen.canvas import Canvas
+
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet, Page
 from cards.formats.canvas import ask_for_duplex, file_buffer, new_canvas
-from cards.formats.drawn import Drawn, NotDrawn, Sketch, place, share_glyphs
+from cards.formats.drawn import Drawn, NotDrawn, Sketch, place
 from cards.geometry import (
     saddle_order,
 )
@@ -52,10 +54,13 @@ def booklet_pdfs(
     for the imposed file, which is made once the first is saved (a large
     booklet never holds both files at once)."""
     count = len(booklet.plan)
-    imposed = ImposedFile(deck, booklet.planner.theme, options, streams)
-    reading = reading_file(deck, booklet, options, imposed, streams)
+    theme = booklet.planner.theme
+    reading = ReadingFile(deck, theme, options.print_shop, streams)
+    # the imposed file takes the reading-order file's glyph codes: one drawing
+    # of a page then serves both
+    imposed = ImposedFile(deck, theme, options, streams, glyphs_from=reading.canvas)
     return BookletResult(
-        reading=reading,
+        reading=draw_pages(booklet, reading, imposed),  # saved before the imposed is made
         imposed=imposed.finish(count),
         pages=count,
         sheets=count // 4,
@@ -64,17 +69,9 @@ def booklet_pdfs(
     )
 
 
-def reading_file(
-    deck: Deck,
-    booklet: Booklet,
-    options: BuildSettings,
-    imposed: ImposedFile,
-    streams: WorkCache | None = None,
-) -> IO[bytes]:
+def draw_pages(booklet: Booklet, reading: ReadingFile, imposed: ImposedFile) -> IO[bytes]:
     """The reading-order file, each page drawn once and kept for ``imposed``."""
     theme = booklet.planner.theme
-    reading = ReadingFile(deck, theme, options.print_shop, streams)
-    share_glyphs(reading.canvas, imposed.canvas)  # one drawing of a page serves both files
     define_icons(reading.canvas)
     define_icons(imposed.canvas)
     sketch = Sketch(reading.canvas)
@@ -149,6 +146,7 @@ class ImposedFile:
         theme: BookletTheme,
         options: BuildSettings,
         streams: WorkCache | None = None,
+        glyphs_from: Canvas | None = None,
     ):
         self.theme, self.options = theme, options
         self.sheet_w, self.sheet_h = (
@@ -162,6 +160,7 @@ class ImposedFile:
             "booklet for saddle stitching",
             (self.sheet_w, self.sheet_h),
             streams=streams,
+            glyphs_from=glyphs_from,
         )
         ask_for_duplex(self.canvas, options.duplex_for("booklet"))
         self.kept: dict[int, Drawn | Page] = {}

@@ -37,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cards import __version__
 from cards.dates import build_epoch
-from cards.formats.drawn import seed_glyphs
+from cards.formats.drawn import seed_glyphs, share_glyphs
 from cards.layout.theme import FONT_REGULAR, register_fonts
 from cards.model import Deck
 from cards.templating import labels_view
@@ -369,6 +369,7 @@ def new_canvas(
     page_size_pt: tuple[float, float],
     cmyk: bool = False,
     streams: WorkCache | None = None,
+    glyphs_from: Canvas | None = None,
 ) -> Canvas:
     # invariant: no random file ID and no clock, so the same deck gives the same bytes.
     # initialFontName: ReportLab otherwise opens every page in Helvetica, which
@@ -393,6 +394,10 @@ def new_canvas(
     canvas.setKeywords(", ".join(s.title for s in deck.sections))
     canvas.setViewerPreference("PrintScaling", PDFName("None"))
     # glyph codes fixed before anything is drawn: a drawing made in a worker
-    # process then means the same in this file (see formats/drawn.py)
-    seed_glyphs(canvas, [*deck.texts(), *vars(labels_view(deck)).values()])
+    # process then means the same in this file (see formats/drawn.py); or those
+    # of another file (``glyphs_from``), whose drawings this one places too
+    if glyphs_from is not None:
+        share_glyphs(glyphs_from, canvas)
+    else:
+        seed_glyphs(canvas, [*deck.texts(), *vars(labels_view(deck)).values()])
     return canvas
