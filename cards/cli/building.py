@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -217,25 +219,59 @@ def _build_once(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bo
 
 
 def _watch(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -> None:
-    """Build, then build again after every change to the deck or the layouts."""
+    """Build, then build again after every change to the deck or the layouts,
+    following the deck as it changes: new and removed files and folders, a
+    layout folder named anew in ``_index.md``, the deck folder itself removed
+    and made again (the watch says so and waits for it)."""
     from dataclasses import replace
 
-    from watchfiles import watch
+    from cards.build import new_cache
 
-    from cards.build import load, new_cache, watched_paths
-
-    cache = new_cache()  # rebuild only what changed
+    cache = new_cache()  # rebuild only what changed; a rebuild equals a cold build
     settings = replace(settings, cache=cache)
 
     def once() -> None:
         try:
             _build_once(deck_path, settings, quiet, debug)
+            done = "built"
         except click.ClickException as exc:
             exc.show()  # errors are shown; the watch goes on
+            done = "not built, the last good files stay"
         cache.settle()  # now, not in the middle of the next build
+        if not quiet:  # a rebuild that changed nothing still says it ran
+            click.echo(f"[{time.strftime('%H:%M:%S')}] {done}; watching for changes", err=True)
 
     once()
+    try:
+        while True:
+            if not deck_path.is_dir():
+                click.echo(f"{deck_path} is gone; waiting for it to come back", err=True)
+                while not deck_path.is_dir():
+                    time.sleep(WAIT_FOR_DECK_S)
+                click.echo(f"{deck_path} is back; building", err=True)
+                once()
+            _watch_until_moved(deck_path, settings, once)
+    except KeyboardInterrupt:
+        pass
+    click.echo("stopped watching", err=True)
+
+
+# How often the watch looks whether a watched folder was removed or replaced,
+# and, once the deck is gone, whether it is back.
+CHECK_FOLDERS_MS = 500
+WAIT_FOR_DECK_S = 0.25
+
+
+def _watch_until_moved(deck_path: Path, settings: BuildSettings, once: Callable[[], None]) -> None:
+    """Rebuild on every change until a watched folder is removed or replaced (a
+    watcher follows the folder it was given, not its name) or the deck names
+    another layout folder; then return, for the caller to watch anew."""
+    from watchfiles import watch
+
+    paths = _watched_paths(deck_path, settings)
+    folders = {path: _identity(path) for path in paths}
     out = settings.out_dir.resolve()
+    deck_index = (deck_path / "_index.md").resolve()
 
     def relevant(change: object, path: str) -> bool:
         name = Path(path).name
@@ -245,17 +281,43 @@ def _watch(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -
             and not name.endswith("~")
         )
 
+    click.echo(f"watching {', '.join(str(p) for p in paths)}; Ctrl-C to stop", err=True)
+    for changes in watch(
+        *paths,
+        watch_filter=relevant,
+        debounce=300,
+        step=50,
+        rust_timeout=CHECK_FOLDERS_MS,
+        yield_on_timeout=True,
+    ):
+        moved = any(_identity(path) != identity for path, identity in folders.items())
+        if moved and not deck_path.is_dir():
+            return  # the caller waits for the deck
+        if changes or moved:
+            once()
+        if moved:
+            return
+        index_changed = any(Path(path).resolve() == deck_index for _, path in changes)
+        if index_changed and _watched_paths(deck_path, settings) != paths:
+            return  # the deck names other layouts: watch their folder
+
+
+def _watched_paths(deck_path: Path, settings: BuildSettings) -> list[Path]:
+    """The deck and every layout folder in use (the deck's own, if it reads)."""
+    from cards.build import load, watched_paths
     from cards.problems import ContentError
 
     try:
         deck = load(deck_path)[0]
     except ContentError:
         deck = None  # watch the deck folder anyway: the next save may mend it
-    paths = watched_paths(deck_path, settings.templates, deck.templates if deck else None)
-    click.echo(f"watching {', '.join(str(p) for p in paths)}; Ctrl-C to stop", err=True)
+    return watched_paths(deck_path, settings.templates, deck.templates if deck else None)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which folder is at ``path`` now: a removed and remade one is another."""
     try:
-        for _ in watch(*paths, watch_filter=relevant, debounce=300, step=50):
-            once()
-    except KeyboardInterrupt:
-        pass
-    click.echo("stopped watching", err=True)
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)

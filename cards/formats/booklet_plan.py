@@ -317,7 +317,18 @@ class Booklet:
         made = cached_work(len(self.plan), prepare, make, self.cache, self.jobs, start, keep)
         for index, (page, drawn, found) in enumerate(made):
             planner.problems.extend(found)
-            yield (page or self.plan[index]), drawn
+            planned = self.plan[index]
+            # a kept page is laid out and drawn alike, but where the plan puts
+            # anchors and outline entries is this build's own: the first notes
+            # page may be the one that was the second before a technique came
+            yield (
+                (
+                    replace(page, anchors=planned.anchors, outline=planned.outline)
+                    if page
+                    else planned
+                ),
+                drawn,
+            )
             # done with: its layout and the views it was rendered from let go
             self.plan[index] = replace(self.plan[index], layout=None, flowables=None, pending=None)
             if index == 0 and worth_parallel(self.jobs, len(self.plan)):
