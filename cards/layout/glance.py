@@ -132,16 +132,24 @@ class GlanceRows(Flowable):
         return self.dot_pt * 3.0 if item.level else 0.0
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        self.columns = availWidth >= GLANCE_COLUMNS_FROM * self.size_pt and bool(self.items)
-        if self.columns:
-            self.column_pt = availWidth / len(self.items)
+        """Three columns where each value's longest word fits its column (equal
+        columns when they can be, else each as wide as it needs), else a row
+        each: a word is never broken inside itself to keep the columns."""
+        widths = self._column_widths(availWidth)
+        self.columns = widths is not None
+        self.column_x: list[float] = []
+        if widths is not None:
+            x = 0.0
+            for width in widths:
+                self.column_x.append(x)
+                x += width + self.size_pt
             self.label_pt = 0.0
         else:
             labels = [stringWidth(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.items]
             self.label_pt = max(labels, default=0.0) + self.size_pt * 0.9
+            widths = [availWidth - self.label_pt] * len(self.items)
         self.values = []
-        for item in self.items:
-            width_pt = self.column_pt - self.size_pt if self.columns else availWidth - self.label_pt
+        for item, width_pt in zip(self.items, widths):
             room = width_pt - self._dots_width(item)
             self.values.append(split_text(item.text, self.size_pt, max(room, self.size_pt)))
         if self.columns:
@@ -153,6 +161,26 @@ class GlanceRows(Flowable):
         self.overflow = False
         return availWidth, self.height
 
+    def _column_widths(self, available_pt: float) -> list[float] | None:
+        """Each column's width, or None where the values are to go in rows."""
+        if not self.items or available_pt < GLANCE_COLUMNS_FROM * self.size_pt:
+            return None
+        gaps = self.size_pt * (len(self.items) - 1)
+        needed = [
+            max(
+                stringWidth(item.label, FONT_SEMIBOLD, self.size_pt),
+                self._dots_width(item) + widest_word_pt(item.text, self.size_pt),
+            )
+            for item in self.items
+        ]
+        equal = (available_pt - gaps) / len(self.items)
+        if all(width <= equal for width in needed):
+            return [equal] * len(self.items)
+        spare = available_pt - gaps - sum(needed)
+        if spare < 0:
+            return None
+        return [width + spare / len(self.items) for width in needed]
+
     def draw(self) -> None:
         """Dots first, then every label and value in one run of text."""
         canvas, scale = self.canv, self.styles.scale
@@ -161,7 +189,7 @@ class GlanceRows(Flowable):
         top = self.height
         for index, (item, lines) in enumerate(zip(self.items, self.values)):
             if self.columns:
-                x = index * self.column_pt
+                x = self.column_x[index]
                 label_at = (x, self._baseline(top))
                 value_at = (x, self._baseline(top - self.line_pt))
             else:
@@ -196,22 +224,30 @@ GLANCE_DOTS = 0.95  # the pressure dots' size, times the meta icon size
 
 
 def split_text(text: str, size_pt: float, width_pt: float) -> list[str]:
-    """Lines of ``text`` no wider than ``width_pt``, breaking inside a word only
-    when one word alone is wider."""
+    """Lines of ``text`` no wider than ``width_pt``, breaking between words; a
+    word wider than a line alone is broken with a hyphen at the break."""
     return list(_split_text(text, size_pt, width_pt))
+
+
+def widest_word_pt(text: str, size_pt: float) -> float:
+    return max((stringWidth(w, FONT_REGULAR, size_pt) for w in text.split()), default=0.0)
 
 
 @functools.lru_cache(maxsize=1024)  # the same few values ("3 times") on card after card
 def _split_text(text: str, size_pt: float, width_pt: float) -> tuple[str, ...]:
     from reportlab.lib.utils import simpleSplit
 
+    def width(part: str) -> float:
+        measured: float = stringWidth(part, FONT_REGULAR, size_pt)
+        return measured
+
     lines = []
     for line in simpleSplit(text, FONT_REGULAR, size_pt, max(width_pt, size_pt)):
-        while stringWidth(line, FONT_REGULAR, size_pt) > width_pt and len(line) > 1:
+        while width(line) > width_pt and len(line) > 1:
             cut = len(line) - 1
-            while cut > 1 and stringWidth(line[:cut], FONT_REGULAR, size_pt) > width_pt:
+            while cut > 1 and width(line[:cut] + "-") > width_pt:
                 cut -= 1
-            lines.append(line[:cut])
+            lines.append(line[:cut] + "-")
             line = line[cut:]
         lines.append(line)
     return tuple(lines) or ("",)
