@@ -390,6 +390,7 @@ def _booklet(
         booklet_theme(settings.paper, settings.large_print, settings.low_ink),
         settings.jobs,
         cache.pages if cache else None,
+        settings.overflow,
     )
     duplex = settings.duplex_for("booklet")
     result = booklet_pdfs(deck, booklet, settings, cache.streams if cache else None)

@@ -25,6 +25,9 @@ LABELS: dict[str, dict[str, str]] = {
         "routine": "The routine",
         "edition": "Edition of {month} {year}",
         "continued": "continued",
+        "continues": "continued on the next card",
+        "continues_page": "continued on the next page",
+        "part": "part {number} of {total}",
         "cards": "{count} cards",
     },
     "de": {
@@ -45,6 +48,9 @@ LABELS: dict[str, dict[str, str]] = {
         "routine": "Der Ablauf",
         "edition": "Ausgabe {month} {year}",
         "continued": "Fortsetzung",
+        "continues": "weiter auf der nächsten Karte",
+        "continues_page": "weiter auf der nächsten Seite",
+        "part": "Teil {number} von {total}",
         "cards": "{count} Karten",
     },
     "fr": {
@@ -65,6 +71,9 @@ LABELS: dict[str, dict[str, str]] = {
         "routine": "Le déroulé",
         "edition": "Édition de {month} {year}",
         "continued": "suite",
+        "continues": "suite sur la carte suivante",
+        "continues_page": "suite à la page suivante",
+        "part": "partie {number} sur {total}",
         "cards": "{count} cartes",
     },
     "es": {
@@ -85,6 +94,9 @@ LABELS: dict[str, dict[str, str]] = {
         "routine": "La rutina",
         "edition": "Edición de {month} de {year}",
         "continued": "continúa",
+        "continues": "sigue en la tarjeta siguiente",
+        "continues_page": "sigue en la página siguiente",
+        "part": "parte {number} de {total}",
         "cards": "{count} tarjetas",
     },
 }

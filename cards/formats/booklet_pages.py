@@ -16,7 +16,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 # -- drawing ---------------------------------------------------------------------
-from cards.formats.booklet_plan import TEMPLATES, Page, flow_box, text_left_mm
+from cards.formats.booklet_box import flow_box
+from cards.formats.booklet_plan import TEMPLATES, Page, text_left_mm
 from cards.formats.card import (
     colour_block,
     draw_band,

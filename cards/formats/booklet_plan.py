@@ -16,19 +16,20 @@ from typing import Any
 import jinja2
 from reportlab.platypus import Flowable
 
+from cards.formats.booklet_box import continuation_layout, flow_box, sizes_view
 from cards.formats.drawn import Drawn, NotDrawn
 from cards.geometry import (
     padded_page_count,
 )
 from cards.images import file_stamps
 from cards.layout.blocks import flowables
-from cards.layout.fit import Overflow, fit, paginate
+from cards.layout.fit import Overflow, fit, lay_stack, paginate, stacked_height
 from cards.layout.markup import Layout, parse_layout
+from cards.layout.runon import ContinuedWords, run_on, run_on_marks
 from cards.layout.styles import TypeScale, hyphenation_for, styles_for, type_scale
 from cards.layout.theme import (
     BOOKLET_PAGES_MM,
     BookletTheme,
-    mm_to_pt,
 )
 from cards.model import Deck, Section, Technique
 from cards.problems import ERROR, WARNING, Problem
@@ -57,6 +58,8 @@ class Pending:
     source: Path
     title: str
     extra: dict[str, object]
+    part: int = 0  # which page of a technique run on over several (--overflow continue)
+    parts: int = 1
 
 
 @dataclass
@@ -79,49 +82,12 @@ class Page:
         return self.number % 2 == 1
 
 
-def sizes_view(theme: BookletTheme) -> SimpleNamespace:
-    """The sizes a booklet layout may place things at, from the theme (so
-    --large-print can give the text more room)."""
-    return SimpleNamespace(
-        diagram_width_mm=theme.diagram_width_mm,
-        diagram_height_mm=theme.diagram_height_mm,
-        opener_diagram_height_mm=theme.opener_diagram_height_mm,
-    )
-
-
 def booklet_theme(paper: str, large_print: bool = False, low_ink: bool = False) -> BookletTheme:
     theme = BookletTheme(low_ink=low_ink).sized(*BOOKLET_PAGES_MM[paper])
     return theme.large_print() if large_print else theme
 
 
 # -- geometry of one page ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FlowBox:
-    top_pt: float
-    bottom_pt: float
-    width_pt: float
-
-    @property
-    def height_pt(self) -> float:
-        return self.top_pt - self.bottom_pt
-
-
-def flow_box(layout: Layout, theme: BookletTheme) -> FlowBox:
-    """Where a page's blocks go: below whatever furniture fills its top."""
-    height = theme.height_mm
-    top_mm = height - theme.margin_top_mm
-    if layout.band:
-        top_mm = height - theme.band_height_mm - theme.band_gap_mm
-    panel = layout.furniture.get("panel")
-    if panel is not None:
-        top_mm = height - float(panel.get("height_mm", theme.panel_height_mm)) - theme.band_gap_mm
-    motif = layout.furniture.get("motif")
-    if motif is not None and motif.get("at", "top") == "top":
-        top_mm = height - float(motif.get("height_mm", "40")) - theme.band_gap_mm
-    width_mm = theme.width_mm - theme.margin_inner_mm - theme.margin_outer_mm
-    return FlowBox(mm_to_pt(top_mm), mm_to_pt(theme.margin_bottom_mm), mm_to_pt(width_mm))
 
 
 def text_left_mm(page: Page, theme: BookletTheme) -> float:
@@ -140,6 +106,7 @@ class Planner:
         self.flow_xml: dict[str, str] = {}  # the rendered layouts of the flowing pages
         self.language = hyphenation_for(deck)
         self.picture_roots = picture_roots(deck)
+        self.labels = labels_view(deck)
         self.context = {
             "deck": deck_view(deck),
             "labels": labels_view(deck),
@@ -171,6 +138,24 @@ class Planner:
             pending=Pending(accent, source, title, extra),
         )
 
+    def run_on_parts(self, page: Page) -> list[list[Flowable]] | None:
+        """The pages a technique runs on over when it does not fit one even at
+        the smallest size (``--overflow continue``); None when it fits."""
+        assert page.pending is not None
+        layout = parse_layout(
+            self.rendered(page), template_path(self.env, TEMPLATES[page.kind]), self.picture_roots
+        )
+        box = flow_box(layout, self.theme)
+        accent = page.pending.accent
+        flows = self.build(layout, self.theme.body_min_pt, accent)[0]
+        if stacked_height(flows, box.width_pt, box.height_pt) <= box.height_pt:
+            return None
+        later = flow_box(continuation_layout(layout, accent), self.theme)
+        flows, scale = self.build(layout, self.theme.body_pt, accent)
+        words = ContinuedWords(self.labels.continued, self.labels.continues_page, self.labels.part)
+        marks = run_on_marks(layout, styles_for(scale), words)
+        return run_on(flows, box.width_pt, box.height_pt, marks, later.height_pt)
+
     def rendered(self, page: Page) -> str:
         """A planned page's layout markup, rendered."""
         assert page.pending is not None
@@ -187,7 +172,8 @@ class Planner:
             self.deck.logo,
         )
         source, accent = str(page.pending.source), page.pending.accent
-        return (xml, self.theme, accent, self.language, source, page.number, pictures)
+        part = (page.pending.part, page.pending.parts)
+        return (xml, self.theme, accent, self.language, source, page.number, part, pictures)
 
     def plan_key(self, page: Page, numbers: tuple[tuple[str, int], ...]) -> tuple[object, ...]:
         """All that decides a page laid out with the plan (the intro, the contents):
@@ -206,6 +192,8 @@ class Planner:
         layout = parse_layout(
             xml, template_path(self.env, TEMPLATES[page.kind]), self.picture_roots
         )
+        if page.pending.parts > 1:
+            return self.laid_out_part(page, layout), found
         box = flow_box(layout, self.theme)
         result = fit(
             lambda size: self.build(layout, size, accent)[0],
@@ -239,6 +227,19 @@ class Planner:
             flows, body_pt = result.flowables, result.body_pt
         scale = type_scale(self.theme, body_pt, accent, self.language)
         return {"layout": layout, "flowables": flows, "scale": scale, "pending": None}, found
+
+    def laid_out_part(self, page: Page, layout: Layout) -> dict[str, Any]:
+        """One page of a technique run on over several, at the normal size; a
+        section's panel opens only the first, the others carry its band."""
+        assert page.pending is not None
+        parts = self.run_on_parts(page) or []
+        flows = parts[page.pending.part] if page.pending.part < len(parts) else []
+        if page.pending.part:
+            layout = continuation_layout(layout, page.pending.accent)
+        box = flow_box(layout, self.theme)
+        lay_stack(flows, box.width_pt)  # drawn as wrapped at the column
+        scale = type_scale(self.theme, self.theme.body_pt, page.pending.accent, self.language)
+        return {"layout": layout, "flowables": flows, "scale": scale, "pending": None}
 
     def flowing_pages(self, kind: str) -> list[Page]:
         """A layout that continues over as many pages as its text needs."""
@@ -341,10 +342,13 @@ def plan_booklet(
     theme: BookletTheme,
     jobs: int = 1,
     cache: WorkCache | None = None,
+    overflow: str = "shrink",
 ) -> Booklet:
     """Every page of the booklet, numbered. Technique pages are fitted later,
     one at a time, as ``Booklet.pages()`` is walked: every one of them is one
-    page whatever its text, so the numbering (and the contents) stand before."""
+    page whatever its text, so the numbering (and the contents) stand before;
+    with ``overflow='continue'`` a technique too long for its page even at the
+    smallest size is measured now and runs on over as many pages as it needs."""
     planner = Planner(deck, env, theme)
     source = deck.source.path
     pages: list[Page] = [planner.planned_page("cover", theme.ink, source, deck.title)]
@@ -372,6 +376,23 @@ def plan_booklet(
             page.anchors.append(key)
             page.outline.append((technique.title, key, 1))
             pages.append(page)
+            parts = planner.run_on_parts(page) if overflow == "continue" else None
+            if parts and len(parts) > 1:
+                assert page.pending is not None
+                page.pending = replace(page.pending, parts=len(parts))
+                for part in range(1, len(parts)):
+                    later = replace(page, anchors=[], outline=[])
+                    later.pending = replace(page.pending, part=part)
+                    pages.append(later)
+                planner.problems.append(
+                    Problem(
+                        technique.source.path,
+                        1,
+                        WARNING,
+                        f"'{technique.title}' is too long for one booklet page; it continues "
+                        f"on {len(parts) - 1} more (--overflow continue)",
+                    )
+                )
     notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
     for index in range(notes_needed):
         notes = planner.planned_page("notes", theme.ink, source, "Notes")

@@ -17,8 +17,9 @@ from reportlab.platypus import Flowable, Paragraph
 from cards.colour import text_colour_on, tint
 from cards.geometry import Bleed
 from cards.layout.blocks import flowables
-from cards.layout.fit import Fitted, Overflow, draw_stack, fit, lay_stack, paginate
-from cards.layout.markup import Band, Layout, plain_text
+from cards.layout.fit import Fitted, Overflow, draw_stack, fit, lay_stack
+from cards.layout.markup import Band, Layout
+from cards.layout.runon import ContinuedWords, run_on, run_on_marks
 from cards.layout.styles import TypeScale, styles_for, type_scale
 from cards.layout.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, Theme, mm_to_pt, paint
 
@@ -75,33 +76,27 @@ def fit_card(
 
 
 def continued_cards(
-    layout: Layout, theme: CardTheme, language: str, template: str, continued: str
+    layout: Layout, theme: CardTheme, language: str, template: str, words: ContinuedWords
 ) -> list[FittedCard]:
     """A card too long even at the smallest size, run on over as many cards as it
-    needs (``--overflow continue``): the first as laid out, each of the others
-    under its title marked as continued, with the same band and footer."""
+    needs (``--overflow continue``), all at the normal body size (see
+    ``layout.runon``); every footer says "part 1 of 3"."""
     accent = layout.band.colour if layout.band else theme.ink
     box = content_box(theme, layout)
-    scale = type_scale(theme, theme.body_min_pt, accent, language)
+    scale = type_scale(theme, theme.body_pt, accent, language)
     styles = styles_for(scale)
-    pages = paginate(
-        flowables(layout.blocks, styles, layout.template or template), box.width_pt, box.height_pt
-    )
-    title = next((e for e in layout.blocks_tree() if e.tag == "title"), None)
-    words = plain_text(title) if title is not None else ""
-    marked = f"{escape(words)} ({escape(continued)})"
-    heading = Paragraph(marked, styles.title)
-    _, heading_pt = heading.wrap(box.width_pt, box.height_pt)
-    rest = [flowable for page in pages[1:] for flowable in page]
-    later = paginate(rest, box.width_pt, box.height_pt - heading_pt - styles.title.spaceAfter)
+    flows = flowables(layout.blocks, styles, layout.template or template)
+    parts = run_on(flows, box.width_pt, box.height_pt, run_on_marks(layout, styles, words))
     cards = []
-    for number, page in enumerate([pages[0], *later]):
-        if number:
-            mark = Paragraph(marked, styles.title)
-            mark.wrap(box.width_pt, box.height_pt)
-            page = [mark, *page]
+    for number, page in enumerate(parts, start=1):
+        part = escape(words.part.format(number=number, total=len(parts)))
+        footer = f"{layout.footer} · {part}" if layout.footer else part
         height = lay_stack(page, box.width_pt).height_pt
-        cards.append(FittedCard(layout, Fitted(page, theme.body_min_pt, height), scale, template))
+        cards.append(
+            FittedCard(
+                replace(layout, footer=footer), Fitted(page, theme.body_pt, height), scale, template
+            )
+        )
     return cards
 
 

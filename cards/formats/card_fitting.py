@@ -24,6 +24,7 @@ from cards.formats.drawn import Drawn, NotDrawn, Sketch
 from cards.images import file_stamps
 from cards.layout.fit import Overflow
 from cards.layout.markup import Layout, parse_layout
+from cards.layout.runon import ContinuedWords
 from cards.layout.styles import hyphenation_for
 from cards.layout.theme import (
     CardTheme,
@@ -257,7 +258,9 @@ def fit_side(
     result = fit_card(layout, theme, work.language, name)
     where = technique.source.path
     if isinstance(result, Overflow) and work.overflow == "continue":
-        cards = continued_cards(layout, theme, work.language, name, work.labels.continued)
+        labels = work.labels
+        words = ContinuedWords(labels.continued, labels.continues, labels.part)
+        cards = continued_cards(layout, theme, work.language, name, words)
         problems.append(
             Problem(
                 where,
