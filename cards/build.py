@@ -266,14 +266,8 @@ def card_theme(settings: BuildSettings, size: str | None = None) -> CardTheme:
 
     name = size or settings.card_size
     width_mm, height_mm = CARD_SIZES_MM.get(name) or parse_size_mm(name)
-    theme = CardTheme(cmyk=settings.cmyk, low_ink=settings.low_ink)
-    if settings.large_print:
-        theme = theme.large_print()
-    return (
-        replace(theme, width_mm=width_mm, height_mm=height_mm)
-        if settings.large_print
-        else theme.scaled(width_mm, height_mm)
-    )
+    theme = CardTheme(cmyk=settings.cmyk, low_ink=settings.low_ink).scaled(width_mm, height_mm)
+    return theme.large_print() if settings.large_print else theme
 
 
 def large_print_theme(
@@ -391,6 +385,7 @@ def _booklet(
         settings.jobs,
         cache.pages if cache else None,
         settings.overflow,
+        settings.large_print,
     )
     duplex = settings.duplex_for("booklet")
     result = booklet_pdfs(deck, booklet, settings, cache.streams if cache else None)

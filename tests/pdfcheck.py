@@ -138,3 +138,46 @@ def words_in_box(pdf: Path, index: int, box_mm: tuple[float, float, float, float
     page = pypdfium2.PdfDocument(str(pdf))[index]
     text = page.get_textpage().get_text_bounded(*(v * PT_PER_MM for v in box_mm))
     return text.split()
+
+
+@dataclass(frozen=True)
+class Box:
+    left_mm: float
+    bottom_mm: float
+    right_mm: float
+    top_mm: float
+
+    @property
+    def width_mm(self) -> float:
+        return self.right_mm - self.left_mm
+
+    @property
+    def height_mm(self) -> float:
+        return self.top_mm - self.bottom_mm
+
+
+def paths_box_mm(pdf: Path, index: int, region: Box) -> Box | None:
+    """The box around every vector path drawn on the page itself (not inside a
+    form, as icons are) that lies wholly inside ``region``: a diagram's size."""
+    page = pypdfium2.PdfDocument(str(pdf))[index]
+    boxes = []
+    for obj in page.get_objects(max_depth=1):
+        if obj.type != pypdfium2.raw.FPDF_PAGEOBJ_PATH or obj.level != 0:
+            continue
+        left, bottom, right, top = (v / PT_PER_MM for v in obj.get_bounds())
+        inside = (
+            left >= region.left_mm
+            and right <= region.right_mm
+            and bottom >= region.bottom_mm
+            and top <= region.top_mm
+        )
+        if inside:
+            boxes.append((left, bottom, right, top))
+    if not boxes:
+        return None
+    return Box(
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )

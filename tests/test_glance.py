@@ -4,12 +4,12 @@ width their longest word needs, or it stacks its rows."""
 from __future__ import annotations
 
 import pytest
+from conftest import technique
+from pdfcheck import page_count, sized_runs
 
 from cards.labels import LABELS
 from cards.layout.glance import split_text
 from cards.layout.theme import CARD_SIZES_MM, FONT_REGULAR, register_fonts
-from tests.conftest import technique
-from tests.pdfcheck import page_count, sized_runs
 
 LEVELS = ("gentle", "medium", "firm")
 

@@ -71,14 +71,24 @@ def test_large_print_reaches_the_booklet(tmp_path):
         assert step.size_pt >= 16.0, title
 
 
-def test_a_technique_too_long_for_large_print_is_still_an_error(run, deck_dir):
+def test_a_technique_too_long_for_large_print_runs_on_and_is_never_set_smaller(run, deck_dir):
     steps = "\n".join(
-        f"{i}. Press the heel gently with both thumbs, then slide." for i in range(20)
+        f"{i}. Press the heel gently with both thumbs, then slide." for i in range(13)
     )
     deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", steps)}))
-    result = run("build", "test-deck", "-f", "booklet", "--large-print")
-    assert result.exit_code == 1
-    assert "'Alpha' does not fit its booklet page even at 16 pt" in result.output
+    plain = run("build", "test-deck", "-f", "booklet", "-o", "plain")
+    assert plain.exit_code == 0, plain.output  # fits one page at the normal size
+    result = run("build", "test-deck", "-f", "booklet", "--large-print", "-o", "large")
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.output  # the reader asked for large print
+    pdf = Path("large/test-deck-booklet.pdf")
+    pages = [sized_runs(pdf, i) for i in range(page_count(pdf))]
+    continued = [
+        i for i, runs in enumerate(pages) if any(r.text == "Alpha (continued)" for r in runs)
+    ]
+    assert continued, "the technique goes on on the next page"
+    steps_pt = [r.size_pt for runs in pages for r in runs if r.text.startswith("Press the heel")]
+    assert len(steps_pt) >= 13 and min(steps_pt) >= 16.0
 
 
 # -- 2. pages that use their space ----------------------------------------------------------

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.conftest import small_deck, technique
-from tests.pdfcheck import page_count, sized_runs
+from conftest import small_deck, technique
+from pdfcheck import page_count, sized_runs
 
 LONG_STEP = "Press the heel gently with both thumbs and slide it slowly to the toes"
 

@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.conftest import DEFAULT_DECK, REPO, technique
+from conftest import DEFAULT_DECK, REPO, technique
 
 EPOCH = "1700000000"  # every build of one set of files is then the same bytes
 TIMEOUT_S = 60

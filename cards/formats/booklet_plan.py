@@ -343,12 +343,15 @@ def plan_booklet(
     jobs: int = 1,
     cache: WorkCache | None = None,
     overflow: str = "shrink",
+    large_print: bool = False,
 ) -> Booklet:
     """Every page of the booklet, numbered. Technique pages are fitted later,
     one at a time, as ``Booklet.pages()`` is walked: every one of them is one
     page whatever its text, so the numbering (and the contents) stand before;
     with ``overflow='continue'`` a technique too long for its page even at the
-    smallest size is measured now and runs on over as many pages as it needs."""
+    smallest size is measured now and runs on over as many pages as it needs.
+    In large print such a page runs on too, without a warning: the reader
+    asked for text and diagrams that are never made smaller to fit."""
     planner = Planner(deck, env, theme)
     source = deck.source.path
     pages: list[Page] = [planner.planned_page("cover", theme.ink, source, deck.title)]
@@ -376,7 +379,8 @@ def plan_booklet(
             page.anchors.append(key)
             page.outline.append((technique.title, key, 1))
             pages.append(page)
-            parts = planner.run_on_parts(page) if overflow == "continue" else None
+            run_on = overflow == "continue" or large_print
+            parts = planner.run_on_parts(page) if run_on else None
             if parts and len(parts) > 1:
                 assert page.pending is not None
                 page.pending = replace(page.pending, parts=len(parts))
@@ -384,15 +388,16 @@ def plan_booklet(
                     later = replace(page, anchors=[], outline=[])
                     later.pending = replace(page.pending, part=part)
                     pages.append(later)
-                planner.problems.append(
-                    Problem(
-                        technique.source.path,
-                        1,
-                        WARNING,
-                        f"'{technique.title}' is too long for one booklet page; it continues "
-                        f"on {len(parts) - 1} more (--overflow continue)",
+                if overflow == "continue":  # in large print, what the reader asked for
+                    planner.problems.append(
+                        Problem(
+                            technique.source.path,
+                            1,
+                            WARNING,
+                            f"'{technique.title}' is too long for one booklet page; it "
+                            f"continues on {len(parts) - 1} more (--overflow continue)",
+                        )
                     )
-                )
     notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
     for index in range(notes_needed):
         notes = planner.planned_page("notes", theme.ink, source, "Notes")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 
 import jinja2
 
@@ -164,6 +165,7 @@ class CardWork:
         self.paths = {name: template_path(env, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE)}
         self.language = hyphenation_for(deck)
         self.picture_roots = picture_roots(deck)
+        self.sizes = card_sizes_view(theme)
 
     def context(self, technique: Technique) -> dict[str, object]:
         section, shown = self.views[technique.number]
@@ -172,6 +174,7 @@ class CardWork:
             "section": section,
             "technique": shown,
             "labels": self.labels,
+            "sizes": self.sizes,
         }
 
     def prepare(self, index: int) -> tuple[Hashable | None, dict[str, str]]:
@@ -244,6 +247,15 @@ class CardWork:
         pictures = file_stamps(technique.image, diagram)
         path = str(technique.source.path)
         return (name, xml, self.theme, self.language, self.overflow, path, pictures)
+
+
+def card_sizes_view(theme: CardTheme) -> SimpleNamespace:
+    """The sizes a card layout may place things at, from the theme: they grow
+    with the card and with --large-print."""
+    return SimpleNamespace(
+        diagram_width_mm=round(theme.diagram_width_mm, 2),
+        diagram_height_mm=round(theme.diagram_height_mm, 2),
+    )
 
 
 def without_markup(card: FittedCard) -> FittedCard:

@@ -134,9 +134,11 @@ class GlanceRows(Flowable):
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         """Three columns where each value's longest word fits its column (equal
         columns when they can be, else each as wide as it needs), else a row
-        each: a word is never broken inside itself to keep the columns."""
+        each, the labels in a column of their own (a value whose longest word
+        has no room there under its label): a word is never broken inside
+        itself to keep the columns."""
         widths = self._column_widths(availWidth)
-        self.columns = widths is not None
+        self.columns, self.stacked = widths is not None, [False] * len(self.items)
         self.column_x: list[float] = []
         if widths is not None:
             x = 0.0
@@ -147,7 +149,14 @@ class GlanceRows(Flowable):
         else:
             labels = [stringWidth(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.items]
             self.label_pt = max(labels, default=0.0) + self.size_pt * 0.9
-            widths = [availWidth - self.label_pt] * len(self.items)
+            # a value whose longest word has no room beside the labels goes
+            # under its label, at the full width
+            self.stacked = [
+                self._dots_width(item) + widest_word_pt(item.text, self.size_pt)
+                > availWidth - self.label_pt
+                for item in self.items
+            ]
+            widths = [availWidth if under else availWidth - self.label_pt for under in self.stacked]
         self.values = []
         for item, width_pt in zip(self.items, widths):
             room = width_pt - self._dots_width(item)
@@ -155,7 +164,7 @@ class GlanceRows(Flowable):
         if self.columns:
             self.height = (1 + max(len(v) for v in self.values)) * self.line_pt
         else:
-            lines = sum(len(v) for v in self.values)
+            lines = sum(len(v) + under for v, under in zip(self.values, self.stacked))
             self.height = lines * self.line_pt + max(len(self.values) - 1, 0) * self.row_gap_pt
         self.width = availWidth
         self.overflow = False
@@ -192,6 +201,10 @@ class GlanceRows(Flowable):
                 x = self.column_x[index]
                 label_at = (x, self._baseline(top))
                 value_at = (x, self._baseline(top - self.line_pt))
+            elif self.stacked[index]:
+                label_at = (0.0, self._baseline(top))
+                value_at = (0.0, self._baseline(top - self.line_pt))
+                top -= (len(lines) + 1) * self.line_pt + self.row_gap_pt
             else:
                 label_at = (0.0, self._baseline(top))
                 value_at = (self.label_pt, label_at[1])

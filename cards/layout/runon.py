@@ -42,6 +42,7 @@ class RunOnMarks:
 
     heading: Callable[[], Flowable]
     cue: Callable[[], Flowable]
+    is_title: Callable[[Flowable], bool]  # the block the heading stands for
 
 
 def run_on_marks(layout: Layout, styles: Styles, words: ContinuedWords) -> RunOnMarks:
@@ -52,6 +53,7 @@ def run_on_marks(layout: Layout, styles: Styles, words: ContinuedWords) -> RunOn
     return RunOnMarks(
         heading=lambda: Paragraph(marked, styles.title),
         cue=lambda: Paragraph(f"{escape(words.continues)} →", cue_style),
+        is_title=lambda flowable: getattr(flowable, "style", None) is styles.title,
     )
 
 
@@ -93,9 +95,12 @@ def run_on(
     heading = marks.heading()
     heading_pt = stacked_height([heading], width_pt)
     units = split_long_units(units, width_pt, later_room_pt - heading_pt - heading.getSpaceAfter())
+    # the first part holds at least everything through the title
+    title_at = next((i for i, unit in enumerate(units) if marks.is_title(unit)), 0)
     parts = balanced_parts(
         units,
         lambda chunk: stacked_height(compose(True, chunk), width_pt),
+        title_at + 1,
         (heading_pt, heading.getSpaceAfter()),
         room_pt,
         later_room_pt,
@@ -134,32 +139,37 @@ def split_long_units(units: list[Flowable], width_pt: float, room_pt: float) -> 
 def balanced_parts(
     units: list[Flowable],
     first_height: Callable[[list[Flowable]], float],
+    first_count: int,
     later_start: tuple[float, float],
     room_pt: float,
     later_room_pt: float,
 ) -> list[list[Flowable]]:
-    """Units packed into as few parts as they need, then evened out: each part
-    filled no further than the smallest share of the room that keeps that count.
+    """Units packed into as few parts as they need, then evened out: each part's
+    text below what it must hold (the first part its first ``first_count``
+    units, through the title; a later one its heading) fills no more than the
+    smallest share of the room left that keeps that count.
 
     The first part is measured whole (text flows around its picture); a later
     one adds each unit's height to ``later_start`` (its heading's height and
     space after), so packing is linear in the number of units.
     """
     heights = [unit.height for unit in units]  # wrapped at the column by split_long_units
+    first_count = max(1, min(first_count, len(units)))
+    first_base = first_height(units[:first_count])
+    later_base = later_start[0]
 
     def pack(share: float) -> list[list[Flowable]]:
-        limit, later_limit = room_pt * share, later_room_pt * share
-        parts: list[list[Flowable]] = [[]]
-        index = 0
-        while index < len(units) and (
-            not parts[0] or first_height([*parts[0], units[index]]) <= limit
-        ):
+        limit = first_base + share * max(room_pt - first_base, 0.0)
+        later_limit = later_base + share * max(later_room_pt - later_base, 0.0)
+        parts: list[list[Flowable]] = [list(units[:first_count])]
+        index = first_count
+        while index < len(units) and first_height([*parts[0], units[index]]) <= limit:
             parts[0].append(units[index])
             index += 1
         used, after = later_start
         for unit, unit_pt in zip(units[index:], heights[index:]):
             gap = max(unit.getSpaceBefore(), after)
-            if len(parts) == 1 or (parts[-1] and used + gap + unit_pt > later_limit):
+            if len(parts) == 1 or (len(parts[-1]) and used + gap + unit_pt > later_limit):
                 parts.append([])
                 used, after = later_start
                 gap = max(unit.getSpaceBefore(), after)

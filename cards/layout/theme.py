@@ -170,6 +170,9 @@ class CardTheme:
     footer_pt: float = 6.5
     footer_gap_mm: float = 1.5  # last body line to footer
 
+    diagram_width_mm: float = 17.0  # a technique's diagram, beside its title
+    diagram_height_mm: float = 22.0
+
     ink: str = INK
     grey: str = GREY_TEXT
     cmyk: bool = False
@@ -189,18 +192,25 @@ class CardTheme:
         return replace(self, width_mm=width_mm, height_mm=height_mm, **sized)
 
     def large_print(self) -> CardTheme:
-        """Body text of at least 12 pt, for readers with low vision; it never shrinks."""
-        sized: dict[str, Any] = self._type_times(LARGE_PRINT_BODY_PT / self.body_pt)
+        """Body text of at least 12 pt, for readers with low vision; it never
+        shrinks, and nothing is made smaller than this card size has it. The
+        diagram grows with the type; the glance values are as large as the body."""
+        sized: dict[str, Any] = self._type_times(max(1.0, LARGE_PRINT_BODY_PT / self.body_pt))
         sized["body_min_pt"] = LARGE_PRINT_BODY_PT
+        sized["meta_pt"] = max(sized["meta_pt"], sized["body_pt"])
         return replace(self, **sized)
 
     def _type_times(self, factor: float) -> dict[str, float]:
-        """Every type size, and the band that holds type, multiplied by ``factor``."""
+        """Every type size, the band that holds type and the diagram beside it,
+        multiplied by ``factor``."""
         return {
             name: getattr(self, name) * factor
             for name in self.__dataclass_fields__
-            if name.endswith("_pt") or name in ("band_height_mm", "band_disc_mm")
+            if name.endswith("_pt") or name in SCALED_WITH_TYPE
         }
+
+
+SCALED_WITH_TYPE = ("band_height_mm", "band_disc_mm", "diagram_width_mm", "diagram_height_mm")
 
 
 def paint(colour: str, cmyk: bool = False) -> Any:
@@ -307,22 +317,21 @@ class BookletTheme:
         return replace(self, width_mm=width_mm, height_mm=height_mm)
 
     def large_print(self) -> BookletTheme:
-        """Body text of 16.5 pt (never below 16 pt) and everything else in step."""
+        """Body text of 16.5 pt (never below 16 pt) and everything else in step:
+        the diagrams grow with the type and nothing is smaller than in the
+        default booklet; a page too full for that runs on (``plan_booklet``)."""
         factor = LARGE_PRINT_BOOKLET_BODY_PT / self.body_pt
         sized = {
             name: getattr(self, name) * factor
-            for name in ("meta_pt", "meta_icon_pt", "entry_pt", "footer_pt",
-                         "step_indent_pt", "subtitle_pt")
+            for name in ("meta_icon_pt", "entry_pt", "footer_pt", "step_indent_pt",
+                         "subtitle_pt", "diagram_width_mm", "diagram_height_mm",
+                         "opener_diagram_height_mm")
         }  # fmt: skip
         return replace(
             self,
             body_pt=LARGE_PRINT_BOOKLET_BODY_PT,
             body_min_pt=LARGE_PRINT_BOOKLET_MIN_PT,
-            diagram_width_mm=36.0,  # the text needs the room; the diagram stays large
-            diagram_height_mm=48.0,
-            opener_diagram_height_mm=32.0,
-            panel_height_mm=31.0,  # a section's panel gives way to the larger text
-            panel_number_pt=28.0,
+            meta_pt=LARGE_PRINT_BOOKLET_BODY_PT,  # the glance values as large as the steps
             title_pt=26.0,
             **sized,
         )
