@@ -305,7 +305,7 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
 
     def make_extras() -> None:
         if settings.extras and whole_deck:
-            extras.extend(extra_cards(subset, env, theme, problems))
+            extras.extend(extra_cards(subset, env, theme, problems, backs))
 
     # the file is opened first: worker processes draw into copies of it
     cache = watch_cache(settings)

@@ -219,8 +219,8 @@ def test_print_shop_one_card_per_page_with_bleed_and_boxes(tmp_path):
     assert close(pixel_mm(image, 94, 1, 93, 150), (0x2A, 0x6C, 0xB8))
     assert close(pixel_mm(image, 94, 1, 1, 150), (255, 255, 255))
     assert page_count(build(DEFAULT_DECK, tmp_path / "fronts", "--print-shop", "--no-extras")) == 13
-    # the deck's own cards come after, one page each, with no back
-    assert page_count(build(DEFAULT_DECK, tmp_path / "all", "--print-shop", "--backs")) == 26 + 3
+    # the deck's own cards come after, each with the deck's back: fronts and backs still pair
+    assert page_count(build(DEFAULT_DECK, tmp_path / "all", "--print-shop", "--backs")) == 26 + 6
 
 
 def content_operators(pdf: Path) -> str:

@@ -47,6 +47,7 @@ FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
 # The deck's own cards, after the techniques, in the last sheet's free slots first.
 EXTRA_TEMPLATES = ("card/title.xml.j2", "card/safety.xml.j2", "card/routine.xml.j2")
+DECK_BACK_TEMPLATE = "card/deck-back.xml.j2"  # the back of each of them
 ROUTINE_MAX = 40  # more techniques than this never fit one card: not even tried
 
 
@@ -310,11 +311,16 @@ def fit_side(
 
 
 def extra_cards(
-    deck: Deck, env: jinja2.Environment, theme: CardTheme, problems: list[Problem]
+    deck: Deck,
+    env: jinja2.Environment,
+    theme: CardTheme,
+    problems: list[Problem],
+    backs: bool = False,
 ) -> list[PreparedCard]:
     """The title card, the "Before you start" card (when the intro has that part)
-    and the routine card. One that does not fit is left out with a warning:
-    the technique cards are what the deck is for."""
+    and the routine card, each with the deck's back when ``backs``. One that
+    does not fit is left out with a warning: the technique cards are what the
+    deck is for."""
     deck_context = deck_view(deck)
     context = {
         "deck": deck_context,
@@ -353,4 +359,23 @@ def extra_cards(
             )
             continue
         extras.append(PreparedCard(Side(result)))
-    return extras
+    if not (backs and extras):
+        return extras
+    layout = parse_layout(
+        render(env, DECK_BACK_TEMPLATE, **context),
+        template_path(env, DECK_BACK_TEMPLATE),
+        picture_roots(deck),
+    )
+    back = fit_card(layout, theme, hyphenation_for(deck), DECK_BACK_TEMPLATE)
+    if isinstance(back, Overflow):  # a title too long for a card: its back in plain colour
+        problems.append(
+            Problem(
+                deck.source.path,
+                1,
+                WARNING,
+                f"the back of the deck's own cards does not fit a {theme.width_mm:g} × "
+                f"{theme.height_mm:g} mm card: shorten the deck's title or subtitle",
+            )
+        )
+        return extras
+    return [replace(card, back=Side(back)) for card in extras]
