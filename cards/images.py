@@ -168,17 +168,21 @@ def _check_embedded(uri: str) -> None:
     _bitmap_size_of(data)
 
 
-def svg_drawing(root: Any, path: Path, font: str) -> Any:
+def svg_drawing(root: Any, path: Path, font: str, bold_font: str | None = None) -> Any:
     """The checked SVG as a ReportLab drawing: vectors, never a bitmap.
 
     ``font`` is where the drawing's text state starts; ReportLab would start
     it in Helvetica, an unembedded base-14 font, even for a drawing with no text.
+    Text in the SVG (a logo's name) is set in ``font`` (``bold_font`` where it
+    is bold), embedded like all the rest: a font named by the SVG is not on
+    the reader's machine, and a base-14 one would not be embedded.
     """
     import logging
 
     from svglib.svglib import SvgRenderer
 
     logging.getLogger("svglib").setLevel(logging.CRITICAL)  # its notes are not the author's
+    set_text_fonts(root, font, bold_font or font)
     try:
         drawing = SvgRenderer(str(path)).render(root)
     except Exception:  # noqa: BLE001 - svglib fails in many ways on odd SVG
@@ -187,6 +191,34 @@ def svg_drawing(root: Any, path: Path, font: str) -> Any:
         raise ImageTrouble("the SVG has no size: give the <svg> a viewBox or width and height")
     drawing.initialFontName = font
     return drawing
+
+
+TEXT_TAGS = {"text", "tspan", "textPath"}
+BOLD_WEIGHTS = {"bold", "bolder", "600", "700", "800", "900"}
+
+
+def set_text_fonts(root: Any, font: str, bold_font: str) -> None:
+    """Every text element of the SVG in one of our fonts, whatever it named."""
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag.rsplit("}", 1)[-1] not in TEXT_TAGS:
+            continue
+        style = element.get("style") or ""
+        declarations = [d for d in style.split(";") if d.strip()]
+        weight = element.get("font-weight", "")
+        for declaration in declarations:
+            name, _, value = declaration.partition(":")
+            if name.strip() == "font-weight":
+                weight = value.strip()
+        kept = [d for d in declarations if d.partition(":")[0].strip() not in FONT_PROPERTIES]
+        if style:
+            element.set("style", ";".join(kept))
+        for name in FONT_PROPERTIES:
+            if name in element.attrib:
+                del element.attrib[name]
+        element.set("font-family", bold_font if weight in BOLD_WEIGHTS else font)
+
+
+FONT_PROPERTIES = ("font-family", "font-weight", "font-style", "font")
 
 
 # -- the parts of a diagram ---------------------------------------------------------

@@ -16,6 +16,7 @@ from pdfcheck import (
     all_text,
     char_boxes_mm,
     close,
+    fonts,
     hex_rgb,
     outline_pages,
     page_count,
@@ -365,3 +366,32 @@ def test_the_routine_card_is_left_out_of_a_big_deck(run, deck_dir):
         "than one card lists (40 at most)"
     ) in result.output
     assert "THE ROUTINE" not in all_text(Path("out/test-deck-cards.pdf"))
+
+
+# -- a logo with words in it ------------------------------------------------------------------
+
+LOGO_WITH_TEXT = """<svg xmlns="http://www.w3.org/2000/svg" width="80" height="24" viewBox="0 0 80 24">
+  <title>Sunny Feet Clinic</title>
+  <rect width="80" height="24" fill="#2A6CB8"/>
+  <text x="4" y="11" font-family="Helvetica" font-size="9" fill="#FFFFFF">Sunny Feet</text>
+  <text x="4" y="21" style="font-family: 'Comic Sans MS'; font-weight: bold; font-size: 8px"
+        fill="#FFFFFF">Clinic</text>
+</svg>
+"""
+
+
+def test_an_svg_logo_with_text_builds_on_cover_and_back_cover(run, deck_dir, tmp_path):
+    deck_dir(
+        small_deck(**{"_index.md": "---\ntitle: Test Deck\nlogo: logo.svg\n---\nAn intro.\n"})
+        | {"logo.svg": LOGO_WITH_TEXT}
+    )
+    result = run("build", "test-deck", "-o", "out")
+    assert result.exit_code == 0, result.output
+    booklet = tmp_path / "out" / "test-deck-booklet.pdf"
+    last = page_count(booklet) - 1
+    for index in (0, last):
+        words = page_text(booklet, index)
+        assert "Sunny Feet" in words and "Clinic" in words, (index, words)
+    used = fonts(booklet)
+    assert used and all(used.values()), used  # every font embedded: ours, not Helvetica
+    assert not any("Helvetica" in name or "Comic" in name for name in used), used

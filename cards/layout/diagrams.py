@@ -23,7 +23,7 @@ from reportlab.platypus import Flowable
 
 from cards.colour import tint
 from cards.images import is_arrow, read_svg, svg_drawing, svg_parts
-from cards.layout.theme import DIAGRAM, FONT_REGULAR, paint
+from cards.layout.theme import DIAGRAM, FONT_REGULAR, FONT_SEMIBOLD, paint
 
 SHAPES = {"path", "ellipse", "circle", "rect", "polygon", "polyline", "line"}
 SVG_PATH = "{http://www.w3.org/2000/svg}path"
@@ -190,7 +190,9 @@ def lit_drawing(
     """The diagram drawn for one set of lit parts; cached by the file's size and
     time too, so an SVG edited under ``--watch`` is read again."""
     path = Path(source)
-    drawing = svg_drawing(lit_svg(read_svg(path), areas, arrows, colour), path, FONT_REGULAR)
+    drawing = svg_drawing(
+        lit_svg(read_svg(path), areas, arrows, colour), path, FONT_REGULAR, FONT_SEMIBOLD
+    )
     if cmyk:
         _to_cmyk(drawing)
     return drawing

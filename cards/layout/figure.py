@@ -13,6 +13,7 @@ from cards.images import ImageTrouble, bitmap_size, read_svg, svg_drawing
 from cards.layout.fit import lay_stack, paginate
 from cards.layout.theme import (
     FONT_REGULAR,
+    FONT_SEMIBOLD,
 )
 from cards.problems import ERROR, ContentError, Problem
 
@@ -117,7 +118,7 @@ def _picture(source: str, stamp: tuple[int, int]) -> tuple[Any, float, float]:
     """
     path = Path(source)
     if path.suffix.lower() == ".svg":
-        drawing = svg_drawing(read_svg(path), path, FONT_REGULAR)
+        drawing = svg_drawing(read_svg(path), path, FONT_REGULAR, FONT_SEMIBOLD)
         return drawing, drawing.width, drawing.height
     width, height = bitmap_size(path)
     return source, float(width), float(height)
