@@ -55,7 +55,7 @@ WORDS = [
     "instep",
 ]
 PER_SECTION = 12
-COLOURS = ("#2A6CB8", "#9A3B0C", "#1F5230", "#4B1F4E", "#86590A", "#00707A", "#8E1B3E", "#3E4B5E")
+COLOURS = ("#2A6CB8", "#5A2A0A", "#00777F", "#3F1942", "#946300", "#173D22", "#B8365F", "#1F3553")
 PRESSURES = ("gentle", "medium", "firm")
 
 

@@ -14,23 +14,65 @@ WHITE = "#FFFFFF"
 INK = "#1A1A1A"
 AA_CONTRAST = 4.5
 
-# Dark enough for white text at AA (5.3:1 and up), told apart by lightness as
-# well as hue: the first four step down evenly in luminance (0.15, 0.10, 0.065,
-# 0.03), so the common colour-vision deficiencies and greyscale prints still
-# separate them.
+# Dark enough for white text at AA (5.2:1 and up) and told apart by lightness
+# as well as hue: light and dark alternate, so every colour differs from the
+# next (and the last from the first) by at least 20 in CIE L*. Greyscale
+# prints and the common colour-vision deficiencies still separate
+# neighbouring sections; hues alternate between the blue and the warm side.
 PALETTE = (
-    "#2A6CB8",  # blue, lightest
-    "#9A3B0C",  # rust
-    "#1F5230",  # forest green
-    "#4B1F4E",  # plum, darkest
-    "#86590A",  # ochre-brown
-    "#8E1B3E",  # wine
-    "#00707A",  # teal
-    "#3E4B5E",  # slate
+    "#2A6CB8",  # blue, L* 45
+    "#5A2A0A",  # brown, L* 23
+    "#00777F",  # teal, L* 45
+    "#3F1942",  # plum, L* 16
+    "#946300",  # ochre, L* 46
+    "#173D22",  # forest, L* 22
+    "#B8365F",  # wine, L* 44
+    "#1F3553",  # navy, L* 22
 )
-# Neighbours in the palette (and the last with the first) differ by at least
-# 7 in lightness, so neighbouring sections stay apart in greyscale.
-GREYSCALE_APART = 5.0
+NEIGHBOURS_APART = 20.0  # in L*: what the palette keeps between neighbours
+# Chosen colours closer than this in L* look alike on a black-and-white print.
+GREYSCALE_APART = 10.0
+
+
+def assign_colours(given: list[str | None]) -> list[str]:
+    """A colour for every section: its own where given, else the next palette
+    colour no section has taken that stands at least ``NEIGHBOURS_APART`` in
+    lightness from both neighbours (the most distant one when none does)."""
+    taken = {colour.upper() for colour in given if colour}
+    spare = [c for c in PALETTE if c.upper() not in taken] or list(PALETTE)
+    colours: list[str] = []
+    for index, colour in enumerate(given):
+        if colour:
+            colours.append(colour)
+            continue
+        following = given[index + 1] if index + 1 < len(given) else None
+        around = tuple(c for c in (colours[-1] if colours else None, following) if c)
+        apart = [c for c in spare if lightness_gap(c, around) >= NEIGHBOURS_APART]
+        choice = apart[0] if apart else max(spare, key=lambda c: lightness_gap(c, around))
+        colours.append(choice)
+        spare.remove(choice)
+        if not spare:  # more sections than colours: the palette again
+            spare = list(PALETTE)
+    return colours
+
+
+def lightness_gap(colour: str, others: tuple[str, ...]) -> float:
+    """How far ``colour`` stands in L* from the nearest of ``others`` (100 from none)."""
+    return min((abs(lightness(colour) - lightness(other)) for other in others), default=100.0)
+
+
+def look_alike_in_greyscale(a: str, b: str) -> str | None:
+    """Why two neighbouring sections' colours look alike on a black-and-white
+    print, in a warning's words; None when they do not."""
+    light_a, light_b = lightness(a), lightness(b)
+    gap = abs(light_a - light_b)
+    if gap >= GREYSCALE_APART:
+        return None
+    return (
+        f"{a} and {b} are {gap:.0f} apart in lightness (L* {light_a:.0f} and {light_b:.0f}; "
+        f"{NEIGHBOURS_APART:.0f} or more reads apart on a black-and-white print); the band "
+        "numbers still tell them apart, but a lighter or darker colour for one helps"
+    )
 
 
 def rgb(hex_colour: str) -> tuple[float, float, float]:

@@ -77,6 +77,7 @@ class Section:
     number: int = 0
     weight: int | None = None
     diagram: Diagram | None = None  # its own, else the deck's
+    colour_given: bool = True  # False: the colour came from the built-in palette
 
 
 @dataclass(frozen=True)

@@ -39,12 +39,48 @@ def test_small_deck_loads_in_order(deck_dir):
     assert alpha.body[0].kind == "steps" and alpha.body[0].items == ("Press gently.", "Let go.")
 
 
-def test_default_colour_is_the_next_unused_palette_colour(deck_dir):
-    from cards.colour import PALETTE
+def test_default_colour_is_the_next_unused_palette_colour_apart_from_its_neighbour(deck_dir):
+    from cards.colour import NEIGHBOURS_APART, PALETTE, lightness
 
-    deck, _ = load_deck(deck_dir(small_deck()))
-    assert deck.sections[0].colour == "#1D4F91"
-    assert deck.sections[1].colour == PALETTE[0]
+    deck, warnings = load_deck(deck_dir(small_deck()))
+    assert not [w for w in warnings if "greyscale" in w.message]  # never about a colour not chosen
+    assert deck.sections[0].colour == "#1D4F91" and deck.sections[0].colour_given
+    # no palette colour is 20 apart from this mid-dark blue: the farthest one it is
+    gaps = {c: abs(lightness(c) - lightness("#1D4F91")) for c in PALETTE}
+    assert max(gaps.values()) < NEIGHBOURS_APART
+    assert deck.sections[1].colour == max(gaps, key=gaps.__getitem__)
+    assert not deck.sections[1].colour_given
+    files = small_deck(**{"01-one/_index.md": "---\ntitle: First\n---\n"})
+    deck, warnings = load_deck(deck_dir(files, name="plain"))
+    assert [s.colour for s in deck.sections] == list(PALETTE[:2])
+    assert not [w for w in warnings if "greyscale" in w.message]
+
+
+def test_palette_colours_are_kept_apart_from_chosen_neighbours():
+    from itertools import pairwise
+
+    from cards.colour import NEIGHBOURS_APART, PALETTE, assign_colours, lightness, lightness_gap
+
+    # between a dark and a light chosen colour no palette colour stands 20 apart
+    # from both: the one that stands farthest from the nearer is taken
+    squeezed = assign_colours([None, "#5A2A0A", None, "#00777F", None])
+    gap = lightness_gap(squeezed[2], ("#5A2A0A", "#00777F"))
+    spare = [c for c in PALETTE if c not in ("#5A2A0A", "#00777F", squeezed[0])]
+    assert gap == max(lightness_gap(c, ("#5A2A0A", "#00777F")) for c in spare)
+    for given in (
+        [None] * 12,
+        ["#2A6CB8", None, "#2B6DB9", None],
+        ["#000000", None, "#FFFFFF", None, None],
+    ):
+        colours = assign_colours(given)
+        assert [c for c, g in zip(colours, given) if g] == [g for g in given if g]
+        for index, (a, b) in enumerate(pairwise(colours)):
+            if given[index] and given[index + 1]:
+                continue  # two chosen colours: the user's to mend, with a warning
+            assert abs(lightness(a) - lightness(b)) >= NEIGHBOURS_APART, (given, colours)
+        picked = [c for c, g in zip(colours, given) if not g]
+        assert all(c in PALETTE for c in picked)
+        assert len(set(picked)) == len(picked) or len(picked) > len(PALETTE)
 
 
 def test_weight_sorts_before_file_name_and_draft_is_left_out(deck_dir):
@@ -342,16 +378,21 @@ def test_neighbouring_sections_alike_in_greyscale_warn(deck_dir):
     files = small_deck(**{"02-two/_index.md": '---\ntitle: Second\ncolour: "#1E4E93"\n---\n'})
     [(name, line, message)] = warnings_of(deck_dir(files))
     assert (name, line) == ("_index.md", 3)
-    assert message.startswith("sections 1 and 2 look alike in greyscale (#1D4F91 and #1E4E93)")
+    assert message.startswith(
+        "sections 1 and 2 look alike in greyscale: #1D4F91 and #1E4E93 are 0 apart in lightness"
+    )
 
 
 def test_palette_neighbours_differ_in_lightness():
     from itertools import pairwise
 
-    from cards.colour import GREYSCALE_APART, PALETTE, lightness
+    from cards.colour import PALETTE, contrast, lightness
 
     for a, b in pairwise((*PALETTE, PALETTE[0])):
-        assert abs(lightness(a) - lightness(b)) >= GREYSCALE_APART + 2, (a, b)
+        assert abs(lightness(a) - lightness(b)) >= 20, (a, b)
+    for colour in PALETTE:
+        assert contrast(colour, "#FFFFFF") >= 4.5, colour  # white band text at WCAG AA
+    assert len({colour.upper() for colour in PALETTE}) == len(PALETTE) >= 4
 
 
 def test_control_characters_escaped_in_yaml_are_dropped(deck_dir):

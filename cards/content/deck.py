@@ -20,10 +20,9 @@ from markdown_it import MarkdownIt
 
 from cards.colour import (
     AA_CONTRAST,
-    GREYSCALE_APART,
-    PALETTE,
+    assign_colours,
     best_text_contrast,
-    lightness,
+    look_alike_in_greyscale,
 )
 from cards.content.diagrams import DiagramReader
 from cards.content.fields import (
@@ -357,12 +356,10 @@ def load_deck(
     )
     raw_sections.sort(key=lambda s: sort_key(s.values.get("weight"), s.folder.name))
 
-    taken = {s.values["colour"] for s in raw_sections if "colour" in s.values}
-    spare = itertools.cycle([c for c in PALETTE if c not in taken] or PALETTE)
+    colours = assign_colours([s.values.get("colour") for s in raw_sections])
     number = 0
-    for index, read in enumerate(raw_sections, start=1):
+    for index, (read, colour) in enumerate(zip(raw_sections, colours), start=1):
         sub, values, intro, techniques = read.folder, read.values, read.intro, read.techniques
-        colour = values.get("colour") or next(spare)
         numbered = []
         for t in techniques:
             number += 1
@@ -378,6 +375,7 @@ def load_deck(
                 number=index,
                 weight=values.get("weight"),
                 diagram=read.diagram,
+                colour_given="colour" in values,
             )
         )
 
@@ -416,14 +414,14 @@ def check_deck(sections: list[Section], problems: Problems, folder: Path) -> Non
             folder / INDEX, 1, "the deck has no techniques: add section folders with .md files"
         )
     for before, after in itertools.pairwise(sections):
-        gap = abs(lightness(before.colour) - lightness(after.colour))
-        if gap < GREYSCALE_APART:
+        if not (before.colour_given and after.colour_given):
+            continue  # the palette keeps its own colours apart from their neighbours
+        alike = look_alike_in_greyscale(before.colour, after.colour)
+        if alike:
             problems.warning(
                 after.source.path,
                 after.source.line,
-                f"sections {before.number} and {after.number} look alike in greyscale "
-                f"({before.colour} and {after.colour}); the band numbers still tell them apart, "
-                "but a lighter or darker colour for one helps black-and-white prints",
+                f"sections {before.number} and {after.number} look alike in greyscale: {alike}",
             )
     seen: dict[str, Technique] = {}
     for section in sections:
