@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from cards.layout.theme import CardTheme
     from cards.workers import CacheChanges, WorkCache
-from cards.problems import ERROR, ContentError, Problem
+from cards.problems import ERROR, WARNING, ContentError, Problem
 from cards.session import BuildCache, new_cache, watch_cache
 
 __all__ = [
@@ -115,7 +115,7 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
     from cards.layout.glyphs import missing_characters
 
     env = environment(templates, deck.templates)
-    found = list(problems) + missing_characters(deck)
+    found = list(problems) + missing_characters(deck) + safety_note_problems(deck)
     layouts: list[Callable[[], list[Problem]]] = [
         lambda: prepare_cards(deck, env, CardTheme())[1],
         lambda: booklet_problems(deck, env, booklet_theme(paper)),
@@ -127,6 +127,28 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
             found += exc.problems
     unique = list(dict.fromkeys(found))  # a broken template is reported once
     return sorted(unique, key=lambda p: (str(p.path), p.line))
+
+
+def safety_note_problems(deck: Deck) -> list[Problem]:
+    """A warning for ``cards check`` when the deck has no safety note: for a
+    clinic the most important text (a deck of recipes may go without one, so a
+    build does not warn)."""
+    from cards.templating import before_you_start, labels_view
+
+    if before_you_start(deck):
+        return []
+    words = labels_view(deck).before_you_start
+    return [
+        Problem(
+            deck.source.path,
+            1,
+            WARNING,
+            f"the deck has no safety note: add a part to its intro headed '## {words}' "
+            "(when to stop, what to avoid, when to ask a doctor first), or a paragraph "
+            f"that starts '**{words}:**'; it goes on a card of its own, in a box in the "
+            "booklet and on its back cover",
+        )
+    ]
 
 
 def build(deck_path: Path, settings: BuildSettings) -> BuildReport:

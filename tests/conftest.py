@@ -34,7 +34,7 @@ def technique(title: str, body: str = "1. Press gently.\n2. Let go.", **fields: 
 def small_deck(**overrides: str) -> dict[str, str]:
     """A valid two-section deck; ``overrides`` replace or add files."""
     files = {
-        "_index.md": "---\ntitle: Test Deck\n---\nAn intro.\n",
+        "_index.md": "---\ntitle: Test Deck\n---\nAn intro.\n\n**Before you start:** stop if it hurts.\n",
         "01-one/_index.md": '---\ntitle: First\ncolour: "#1D4F91"\n---\nFirst intro.\n',
         "01-one/01-alpha.md": technique("Alpha", hold="5 seconds", pressure="gentle"),
         "01-one/02-beta.md": technique("Beta", repeat="3 times"),

@@ -205,7 +205,8 @@ def test_labels_must_be_a_mapping(deck_dir):
 def test_unknown_label_warns(deck_dir):
     from cards.build import check
 
-    folder = deck_dir(small_deck(**{"_index.md": "---\ntitle: T\nlabels:\n  firmm: strong\n---\n"}))
+    index = "---\ntitle: T\nlabels:\n  firmm: strong\n---\n**Before you start:** go slowly.\n"
+    folder = deck_dir(small_deck(**{"_index.md": index}))
     [problem] = check(folder)
     assert (
         problem.level == "warning"

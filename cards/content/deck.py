@@ -8,7 +8,6 @@ Nothing outside the deck folder is read: a link that leads out is an error.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import os
 from collections.abc import Callable
@@ -32,11 +31,17 @@ from cards.content.fields import (
     SECTION_FIELDS,
     TECHNIQUE_FIELDS,
     check_fields,
+    check_label_names,
 )
 from cards.content.files import INDEX, Document, KeptFile, Problems, read_document
-from cards.content.markdown import markdown_blocks, markdown_parser, typographic
+from cards.content.markdown import (
+    headed_safety_note,
+    markdown_blocks,
+    markdown_parser,
+    typographic,
+)
 from cards.images import ImageTrouble, bitmap_size, file_stamps, read_svg
-from cards.labels import LABELS
+from cards.labels import labels_for
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
 from cards.problems import ERROR, ContentError, Problem, has_errors
 from cards.workers import WorkCache, in_workers, worth_parallel
@@ -319,16 +324,14 @@ def load_deck(
                 deck_values["templates"] = deck_path(
                     doc, "templates", deck_values["templates"], folder, problems, want_dir=True
                 )
-            for name in deck_values.get("labels", {}):
-                if name not in LABELS["en"]:
-                    near = difflib.get_close_matches(name, list(LABELS["en"]), n=1)
-                    hint = f"; did you mean '{near[0]}'?" if near else ""
-                    problems.warning(
-                        deck_index,
-                        doc.field_lines.get("labels", 1),
-                        f"unknown label '{name}'{hint}",
-                    )
-            deck_intro = markdown_blocks(doc, md, problems)
+            check_label_names(doc, deck_values.get("labels", {}), problems)
+            words = {
+                **labels_for(deck_values.get("language", "en")),
+                **deck_values.get("labels", {}),
+            }
+            deck_intro = headed_safety_note(
+                markdown_blocks(doc, md, problems), words["before_you_start"]
+            )
             if "diagram" in deck_values:
                 deck_values["diagram"] = diagrams.resolve(doc, deck_values["diagram"])
             if "logo" in deck_values:

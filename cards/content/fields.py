@@ -16,6 +16,7 @@ from cards.colour import (
     HEX_COLOUR,
 )
 from cards.content.files import XML_INVALID, Document, Problems
+from cards.labels import LABELS
 
 PRESSURES = ("gentle", "medium", "firm")
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -204,3 +205,14 @@ def check_fields(doc: Document, fields: tuple[Field, ...], problems: Problems) -
         if spec.required and spec.name not in doc.fields:
             problems.error(doc.path, 1, f"missing required field '{spec.name}'")
     return values
+
+
+def check_label_names(doc: Document, labels: dict[str, str], problems: Problems) -> None:
+    """A deck's own ``labels:`` name words the layouts print: warn of any other name."""
+    for name in labels:
+        if name not in LABELS["en"]:
+            near = difflib.get_close_matches(name, list(LABELS["en"]), n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else ""
+            problems.warning(
+                doc.path, doc.field_lines.get("labels", 1), f"unknown label '{name}'{hint}"
+            )

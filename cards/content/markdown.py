@@ -164,3 +164,38 @@ def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[
             i = j
         i += 1
     return tuple(blocks)
+
+
+def headed_safety_note(blocks: tuple[Block, ...], words: str) -> tuple[Block, ...]:
+    """The intro with an inline safety note made a part of its own: a paragraph
+    that opens with the deck's "Before you start" words (bold or not, with or
+    without a colon) becomes that heading and the rest of the paragraph, with a
+    list that follows it, moved to the end of the intro, where the layouts
+    look for the part of that name. An intro that has the heading is kept."""
+    wanted = words.casefold()
+    if any(b.kind == "heading" and b.items[0].casefold() == wanted for b in blocks):
+        return blocks
+    opening = re.compile(
+        r"^\s*(?:<(b|i)>\s*)?"
+        + re.escape(escape(words))
+        + r"\s*[:.–—-]?\s*(?:</\1>)?\s*[:.–—-]?\s*",
+        re.IGNORECASE,
+    )
+    for index, block in enumerate(blocks):
+        found = opening.match(block.items[0]) if block.kind == "paragraph" else None
+        if found is None:
+            continue
+        rest = block.items[0][found.end() :].strip()
+        note = [Block("heading", (words,))]
+        if rest:
+            note.append(Block("paragraph", (rest,)))
+        after = index + 1
+        if after < len(blocks) and blocks[after].kind in ("bullets", "steps"):
+            note.append(blocks[after])
+            after += 1
+        return (*blocks[:index], *blocks[after:], *note)
+    return blocks
+
+
+def has_safety_note(blocks: tuple[Block, ...], words: str) -> bool:
+    return any(b.kind == "heading" and b.items[0].casefold() == words.casefold() for b in blocks)
