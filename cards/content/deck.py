@@ -23,27 +23,27 @@ from cards.colour import (
     best_text_contrast,
     look_alike_in_greyscale,
 )
-from cards.content.diagrams import DiagramReader
+from cards.content.diagrams import DiagramReader, usable
 from cards.content.fields import (
     DECK_FIELDS,
-    IMAGE_SUFFIXES,
     NEAR_MARKDOWN,
     SECTION_FIELDS,
     TECHNIQUE_FIELDS,
     check_fields,
     check_label_names,
 )
-from cards.content.files import INDEX, Document, KeptFile, Problems, read_document
+from cards.content.files import INDEX, KeptFile, Problems, read_document
 from cards.content.markdown import (
     headed_safety_note,
     markdown_blocks,
     markdown_parser,
     typographic,
 )
-from cards.images import ImageTrouble, bitmap_size, file_stamps, read_svg
+from cards.content.paths import deck_path, stays_inside
+from cards.images import file_stamps
 from cards.labels import labels_for
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
-from cards.problems import ERROR, ContentError, Problem, has_errors
+from cards.problems import ERROR, ContentError, Problem, display_path, has_errors
 from cards.workers import WorkCache, in_workers, worth_parallel
 
 # --------------------------------------------------------------------------
@@ -58,67 +58,6 @@ def sort_key(weight: int | None, name: str) -> tuple[bool, int, str]:
 def visible(name: str) -> bool:
     """Files and folders starting with _ or . are the author's, not the deck's."""
     return not name.startswith((".", "_"))
-
-
-def stays_inside(
-    path: Path, root: Path, problems: Problems, what: str, real_root: str | None = None
-) -> bool:
-    """False, with an error naming ``path``, when it is a link that leads out of the deck.
-
-    A deck may come from a stranger: a file linked to ``~/.ssh/id_rsa`` must
-    never be printed into a PDF. Links that stay inside the deck are fine.
-    ``real_root`` is ``root`` resolved already (once per reading of a deck).
-    """
-    real, real_root = os.path.realpath(path), real_root or os.path.realpath(root)
-    if real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep):
-        return True
-    problems.error(
-        path,
-        1,
-        f"{what} is a link to something outside the deck folder; a deck is read only "
-        "from its own folder",
-    )
-    return False
-
-
-def deck_path(
-    doc: Document,
-    name: str,
-    value: str,
-    deck_root: Path,
-    problems: Problems,
-    want_dir: bool = False,
-) -> Path | None:
-    """A path written in a file, resolved beside it and kept inside the deck folder."""
-    line = doc.field_lines.get(name, 1)
-    written = Path(os.path.normpath(doc.path.parent / value))
-    target = written.resolve()
-    if not target.is_relative_to(deck_root.resolve()):
-        problems.error(
-            doc.path, line, f"{name} '{value}' is outside the deck folder; keep it inside"
-        )
-        return None
-    if want_dir and not target.is_dir():
-        problems.error(doc.path, line, f"{name} folder '{value}' not found")
-        return None
-    if not want_dir:
-        if target.suffix.lower() not in IMAGE_SUFFIXES:
-            problems.error(
-                doc.path, line, f"{name} must be a PNG, JPEG or SVG file (got '{value}')"
-            )
-            return None
-        if not target.is_file():
-            problems.error(doc.path, line, f"{name} '{value}' not found beside {doc.path.name}")
-            return None
-        try:
-            if target.suffix.lower() == ".svg":
-                read_svg(target)
-            else:
-                bitmap_size(target)
-        except ImageTrouble as exc:
-            problems.error(written, 1, str(exc))
-            return None
-    return target
 
 
 @dataclass(frozen=True)
@@ -198,7 +137,7 @@ def read_technique(
         weight=values.get("weight"),
         draft=values.get("draft", False),
         image=image,
-        diagram=diagram,
+        diagram=usable(diagram),
         areas=areas,
         arrows=arrows,
     )
@@ -306,6 +245,16 @@ def load_deck(
         what = "is a file, not a deck folder" if folder.exists() else "deck folder not found"
         problems.error(folder, 1, what)
         raise ContentError(problems.items)
+    if is_a_section(folder):
+        parent = display_path(folder.parent if folder.name else folder.resolve().parent)
+        where = "the current folder" if parent == "." else parent
+        problems.error(
+            folder / INDEX,
+            1,
+            f"this folder is a section of the deck in {where}, not a deck: build the deck "
+            f"(cards build {parent}), or --section {folder.resolve().name} for its cards alone",
+        )
+        raise ContentError(problems.items)
     deck_index = folder / INDEX
     deck_values: dict[str, Any] = {}
     deck_intro: tuple[Block, ...] = ()
@@ -377,7 +326,7 @@ def load_deck(
                 techniques=tuple(numbered),
                 number=index,
                 weight=values.get("weight"),
-                diagram=read.diagram,
+                diagram=usable(read.diagram),
                 colour_given="colour" in values,
             )
         )
@@ -401,13 +350,23 @@ def load_deck(
         newest_mtime=newest,
         templates=deck_values.get("templates"),
         labels=deck_values.get("labels", {}),
-        diagram=deck_values.get("diagram"),
+        diagram=usable(deck_values.get("diagram")),
         hyphenate=deck_values.get("hyphenate", False),
         contact=deck_values.get("contact", ()),
         url=deck_values.get("url"),
         logo=deck_values.get("logo"),
     )
     return deck, problems.items
+
+
+def is_a_section(folder: Path) -> bool:
+    """A folder of technique files with no section folders, inside a folder that
+    has an _index.md itself: a section given where its deck was meant."""
+    if not (folder.resolve().parent / INDEX).is_file():
+        return False
+    techniques = [p for p in folder.glob("*.md") if p.name != INDEX and visible(p.name)]
+    sections = [p for p in folder.iterdir() if p.is_dir() and (p / INDEX).is_file()]
+    return bool(techniques) and not sections
 
 
 def check_deck(sections: list[Section], problems: Problems, folder: Path) -> None:

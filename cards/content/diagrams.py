@@ -12,9 +12,19 @@ from pathlib import Path
 from typing import Any
 
 from cards.content.files import Document, Problems
+from cards.content.paths import did_you_mean, nearest_file
 from cards.images import ImageTrouble, read_svg, svg_parts
 from cards.model import Diagram
 from cards.resources import builtin_diagrams
+
+# A diagram that was named but could not be used: its error is reported once,
+# where it was named, and nothing that inherits it repeats it ("areas need a
+# diagram"). Never reaches the model: ``usable`` makes it None.
+UNREADABLE = Diagram(Path(""), "", (), ())
+
+
+def usable(diagram: Diagram | None) -> Diagram | None:
+    return None if diagram == UNREADABLE else diagram
 
 
 class DiagramReader:
@@ -33,24 +43,28 @@ class DiagramReader:
                 self.problems.error(
                     doc.path, line, f"diagram '{value}' is outside the deck folder; keep it inside"
                 )
-                return None
+                return UNREADABLE
             if not written.is_file():
+                near = nearest_file(self.deck_root, doc.path.parent, value, (".svg",))
                 self.problems.error(
-                    doc.path, line, f"diagram '{value}' not found beside {doc.path.name}"
+                    doc.path,
+                    line,
+                    f"diagram '{value}' not found beside {doc.path.name}{did_you_mean(near)}",
                 )
-                return None
+                return UNREADABLE
             return self._parts(written, Path(value).name)
         builtin = builtin_diagrams()
         if value not in builtin:
-            near = difflib.get_close_matches(value, list(builtin), n=1)
-            hint = f"did you mean '{near[0]}'? " if near else ""
+            meant = nearest_file(self.deck_root, doc.path.parent, value, (".svg",))
+            meant = meant or next(iter(difflib.get_close_matches(value, list(builtin), n=1)), None)
+            hint = f"did you mean '{meant}'? " if meant else ""
             self.problems.error(
                 doc.path,
                 line,
                 f"diagram '{value}' is neither an SVG file in the deck nor a built-in diagram; "
                 f"{hint}built-in: {', '.join(builtin)}",
             )
-            return None
+            return UNREADABLE
         return self._parts(builtin[value], value)
 
     def _parts(self, path: Path, name: str) -> Diagram | None:
@@ -60,7 +74,7 @@ class DiagramReader:
                 self.read[path] = Diagram(path.resolve(), name, areas, arrows)
             except ImageTrouble as exc:
                 self.problems.error(path, 1, str(exc))
-                self.read[path] = None
+                self.read[path] = UNREADABLE
         return self.read[path]
 
     def parts_named(
@@ -68,6 +82,8 @@ class DiagramReader:
     ) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """The technique's ``areas`` and ``arrows``, each checked against its diagram."""
         named: list[tuple[str, ...]] = []
+        if diagram == UNREADABLE:  # its own error says why; the parts wait for it
+            return (), ()
         for field, offered in (("areas", "areas"), ("arrows", "arrows")):
             wanted = values.get(field, ())
             line = doc.field_lines.get(field, 1)

@@ -116,6 +116,15 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
+        tabbed = next(
+            (n for n, text in enumerate(yaml_text.splitlines()) if "\t" in leading_space(text)),
+            None,
+        )
+        if tabbed is not None:  # the parser's words for it name no cause a person knows
+            problems.error(
+                path, tabbed + 2, "tab: use spaces to indent front matter (YAML allows no tabs)"
+            )
+            return None
         # an unclosed [ { or quote is found where the text ends; the mistake is
         # where it opened, so that is the line to point at
         context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
@@ -142,6 +151,10 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
     fields = {str(k): v for k, v in data.items()}
     body = "\n".join(lines[end + 1 :])
     return Document(path, fields, field_lines, body, end + 2)
+
+
+def leading_space(line: str) -> str:
+    return line[: len(line) - len(line.lstrip())]
 
 
 def yaml_shape_ok(node: yaml.Node, path: Path, problems: Problems) -> bool:

@@ -283,7 +283,26 @@ def back_to_sheet(
         relative = Path(problem.path).relative_to(staging)
     except ValueError:
         return problem
-    return Problem(sheet, rows_of.get(relative, 1), problem.level, problem.message)
+    return Problem(sheet, rows_of.get(relative, 1), problem.level, in_sheet_words(problem.message))
+
+
+# What the loader says of a file, said of a spreadsheet's row: the files are
+# ones the sheet's author has not seen (and, on an error, never will).
+SHEET_WORDS = {
+    "areas need a diagram": "areas need a diagram: name it in the row's diagram column (add "
+    "the column if the sheet has none): foot-sole, foot-top, foot-inner or an SVG in the deck",
+    "arrows need a diagram": "arrows need a diagram: name it in the row's diagram column (add "
+    "the column if the sheet has none): foot-sole, foot-top, foot-inner or an SVG in the deck",
+    "the technique has no text below its front matter": "the row has no steps: fill its steps "
+    "column, one step a line",
+}
+
+
+def in_sheet_words(message: str) -> str:
+    for start, words in SHEET_WORDS.items():
+        if message.startswith(start):
+            return words
+    return message
 
 
 def replace_folder(staging: Path, target: Path, force: bool) -> None:
