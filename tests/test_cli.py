@@ -154,3 +154,38 @@ def test_python_dash_m_cards_works():
     from cards import __version__
 
     assert result.stdout == f"{__version__}\n" == f"{version('cardpress')}\n"
+
+
+# -- help that reads whole ---------------------------------------------------------------------
+
+
+def test_every_command_summary_is_whole_in_the_help(run):
+    result = run("--help")
+    commands = result.output.split("Commands:", 1)[1].strip().splitlines()
+    assert len(commands) >= 8
+    for line in commands:
+        assert not line.rstrip().endswith("..."), line
+
+
+def test_help_names_every_option_it_suggests(run):
+    assert "--debug" in run("build", "--help").output  # errors suggest it
+    check_help = run("check", "--help").output
+    assert "--strict" in check_help and "write nothing" not in check_help.split("--strict", 1)[1]
+    calibrate = run("calibrate", "--help").output
+    duplex = calibrate.split("--duplex", 1)[1].split("\n  -", 1)[0]
+    assert "long edge" in duplex
+
+
+def test_preview_takes_quiet_and_verbose_and_says_when_no_viewer_opens(
+    run, deck_dir, monkeypatch
+):
+    import click
+
+    deck_dir(small_deck())
+    quiet = run("preview", "test-deck", "-q", "-o", "out")
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert run("preview", "test-deck", "-v", "-o", "out").exit_code == 0
+    monkeypatch.setattr(click, "launch", lambda *args, **kwargs: 3)
+    result = run("preview", "test-deck", "--open", "-q", "-o", "out")
+    assert result.exit_code == 1
+    assert result.output == "error: no PDF viewer opened out/test-deck-cards.pdf; open it yourself\n"

@@ -172,7 +172,7 @@ def test_not_a_sheet(run, tmp_path):
     (tmp_path / "notes.txt").write_text("hello")
     (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
     assert run("import", "notes.txt", "x").output.startswith(
-        "notes.txt:1: error: a sheet must be a .csv or .xlsx file"
+        "notes.txt:1: error: a sheet must be a .csv, .xlsx, .ods or .xls file"
     )
     assert run("import", "broken.xlsx", "x").output.startswith(
         "broken.xlsx:1: error: not an .xlsx workbook this tool can read"
@@ -243,3 +243,107 @@ def test_a_plain_list_without_sections_is_one_section(run, tmp_path):
     assert [(s.title, [t.title for t in s.techniques]) for s in deck.sections] == [
         ("Desk Stretches", ["Neck Tilt", "Shoulder Roll"])
     ]
+
+
+# -- every format an office suite saves ------------------------------------------------------
+
+ROWS = [
+    ["section", "title", "hold", "pressure", "steps"],
+    ["Hands", "Palm Press", "6–10 seconds", "gentle", "Press the palm.\nLet go."],
+    ["", "Thumb Roll", "", "firm", "Roll the thumb."],
+    ["Wrists", "Wrist Circles", "", "", "Circle the wrist slowly."],
+]
+
+
+def write_ods(path: Path) -> None:
+    """A workbook as LibreOffice keeps it (.ods), written by odfpy."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    sheets = {
+        "techniques": ROWS,
+        "sections": [["section", "colour"], ["Wrists", "#1F3553"]],
+        "deck": [["field", "value"], ["title", "Hand Care"], ["language", "en"]],
+    }
+    for name, rows in sheets.items():
+        table = Table(name=name)
+        for cells in rows:
+            row = TableRow()
+            for value in cells:
+                cell = TableCell(valuetype="string")
+                for line in value.split("\n"):
+                    cell.addElement(P(text=line))
+                row.addElement(cell)
+            table.addElement(row)
+        document.spreadsheet.addElement(table)
+    document.save(str(path))
+
+
+def write_xls(path: Path) -> None:
+    """The older Excel format (.xls), written by xlwt."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("techniques")
+    for r, cells in enumerate(ROWS):
+        for c, value in enumerate(cells):
+            sheet.write(r, c, value)
+    deck = workbook.add_sheet("deck")
+    for r, cells in enumerate([["field", "value"], ["title", "Hand Care"]]):
+        for c, value in enumerate(cells):
+            deck.write(r, c, value)
+    workbook.save(str(path))
+
+
+@pytest.mark.parametrize("suffix, writer", [(".ods", write_ods), (".xls", write_xls)])
+def test_ods_and_xls_workbooks_import_and_build(run, tmp_path, suffix, writer):
+    writer(tmp_path / f"hands{suffix}")
+    result = run("import", f"hands{suffix}", "hands")
+    assert result.exit_code == 0, result.output
+    deck, _ = load_deck(tmp_path / "hands")
+    assert deck.title == "Hand Care"
+    assert [s.title for s in deck.sections] == ["Hands", "Wrists"]
+    assert [t.title for t in deck.techniques] == ["Palm Press", "Thumb Roll", "Wrist Circles"]
+    palm = deck.techniques[0]
+    assert palm.hold == "6–10 seconds" and palm.pressure == "gentle"
+    assert palm.body[0].items == ("Press the palm.", "Let go.")
+    if suffix == ".ods":
+        assert deck.sections[1].colour == "#1F3553"  # its sections sheet was read
+    built = run("build", "hands", "-f", "cards", "-o", "out")
+    assert built.exit_code == 0, built.output
+    assert "Wrist Circles" in all_text(tmp_path / "out" / "hands-cards.pdf")
+
+
+def test_an_exported_csv_starts_with_a_byte_order_mark(run, tmp_path):
+    assert run("export", DEFAULT_DECK, "feet.csv").exit_code == 0
+    data = (tmp_path / "feet.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf"), "LibreOffice and Excel then open it as UTF-8"
+    assert "6–10 seconds".encode() in data
+    assert data[3:].decode("utf-8").startswith("section,title,")
+
+
+def test_mojibake_in_a_sheet_is_a_warning_naming_the_row(run, tmp_path):
+    sheet = tmp_path / "broken.csv"
+    sheet.write_text(
+        "section,title,hold,steps\nHands,Palm Press,6â€“10 seconds,Press.\n"
+        "Hands,Thumb Roll,,Roll the thumb.\nHands,CafÃ© Rub,,Rub.\n",
+        encoding="utf-8",
+    )
+    result = run("import", "broken.csv", "hands")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[:2] == [
+        (
+            "broken.csv:2: warning: hold '6â€“10 seconds' looks like UTF-8 read as Windows-1252 (it "
+            "would read '6–10 seconds'): open the file as UTF-8 and save it as 'CSV UTF-8'"
+        ),
+        (
+            "broken.csv:4: warning: title 'CafÃ© Rub' looks like UTF-8 read as Windows-1252 (it "
+            "would read 'Café Rub'): open the file as UTF-8 and save it as 'CSV UTF-8'"
+        ),
+    ]
+    clean = run("export", DEFAULT_DECK, "feet.csv")
+    assert clean.exit_code == 0
+    again = run("import", "feet.csv", "again", "--title", "Foot Massage")
+    assert "Windows-1252" not in again.output  # real accents and dashes are not suspected

@@ -15,7 +15,7 @@ from cards.cli import options as opt
 from cards.cli.app import _deck_argument, _print_problems, _progress, _run
 
 
-@click.command()
+@click.command(short_help="Write the PDFs: cards, booklet, imposed booklet.")
 @opt.deck_argument
 @click.option(
     "-f",
@@ -117,7 +117,7 @@ from cards.cli.app import _deck_argument, _print_problems, _progress, _run
     "--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops)."
 )
 @opt.strict_option
-@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+@opt.quiet_option
 @click.option(
     "-v",
     "--verbose",

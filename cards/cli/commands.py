@@ -10,7 +10,7 @@ from cards.cli import options as opt
 from cards.cli.app import Fail, _deck_argument, _print_problems, _run
 
 
-@click.command(name="new")
+@click.command(name="new", short_help="Start a new deck in PATH.")
 @click.argument("path", type=click.Path())
 def new(path: str) -> None:
     """Start a deck in PATH: one section, two techniques showing every field."""
@@ -33,15 +33,24 @@ def new(path: str) -> None:
     )
 
 
-@click.command()
+@click.command(short_help="Build DECK, then write PNG pictures of its first pages.")
 @opt.deck_argument
 @opt.out_option
 @opt.paper_option
 @opt.templates_option
 @click.option("--open", "open_", is_flag=True, help="Open the cards PDF in your PDF viewer too.")
+@opt.quiet_option
+@click.option("-v", "--verbose", is_flag=True, help="Print every warning, however many alike.")
 @opt.debug_option
 def preview(
-    deck: str | None, out_dir: str, paper: str, templates: str | None, open_: bool, debug: bool
+    deck: str | None,
+    out_dir: str,
+    paper: str,
+    templates: str | None,
+    open_: bool,
+    quiet: bool,
+    verbose: bool,
+    debug: bool,
 ) -> None:
     """Build DECK, then write PNG pictures of the first cards sheet and booklet pages into OUT/preview/."""
     from cards.build import build as build_deck
@@ -51,22 +60,34 @@ def preview(
     settings = BuildSettings(
         out_dir=Path(out_dir), paper=paper, templates=Path(templates) if templates else None
     )
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose cannot go together")
     deck_path = _deck_argument(deck)
     report = _run(lambda: build_deck(deck_path, settings), debug)
-    _print_problems(report.warnings)
+    if not quiet:
+        _print_problems(report.warnings, verbose)
     slug = (
         report.written[0].path.name.rsplit("-cards.pdf", 1)[0] if report.written else deck_path.name
     )
     for path in _run(lambda: previews(Path(out_dir), slug), debug):
-        click.echo(str(path))
+        if not quiet:
+            click.echo(str(path))
     if open_:
-        click.launch(str(Path(out_dir) / f"{slug}-cards.pdf"))
+        pdf = Path(out_dir) / f"{slug}-cards.pdf"
+        if click.launch(str(pdf)) != 0:
+            raise Fail(f"error: no PDF viewer opened {pdf}; open it yourself")
 
 
-@click.command()
+@click.command(short_help="Write a test sheet that measures your printer's back offset.")
 @opt.out_option
 @opt.paper_option
-@click.option("--duplex", type=click.Choice(["long", "short"]), default="long", show_default=True)
+@click.option(
+    "--duplex",
+    type=click.Choice(["long", "short"]),
+    default="long",
+    show_default=True,
+    help="How your printer turns the sheet over: on its long edge or its short edge.",
+)
 @opt.debug_option
 def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
     """Write a two-sided test sheet that measures how far your printer shifts the back."""
@@ -78,10 +99,10 @@ def calibrate(out_dir: str, paper: str, duplex: str, debug: bool) -> None:
     click.echo(f"{path}  print two-sided, flip on {duplex} edge; then read the offset as it says")
 
 
-@click.command()
+@click.command(short_help="Report every problem in DECK; write nothing.")
 @opt.deck_argument
 @opt.templates_option
-@opt.strict_option
+@opt.check_strict_option
 @click.option("-v", "--verbose", is_flag=True, help="Print every warning, however many alike.")
 @opt.debug_option
 def check(
@@ -104,7 +125,7 @@ def check(
     click.echo(f"ok: {plural(warnings, 'warning')}" if warnings else "ok: no problems found")
 
 
-@click.command(name="import")
+@click.command(name="import", short_help="Write a deck folder from a spreadsheet.")
 @click.argument("sheet", type=click.Path(dir_okay=False))
 @click.argument("deck", type=click.Path(file_okay=False))
 @click.option(
@@ -113,7 +134,8 @@ def check(
 @click.option("--force", is_flag=True, help="Replace DECK if it exists.")
 @opt.debug_option
 def import_(sheet: str, deck: str, title: str | None, force: bool, debug: bool) -> None:
-    """Write the deck folder DECK from SHEET, a .csv or .xlsx with one row per technique."""
+    """Write the deck folder DECK from SHEET, a .csv, .xlsx, .ods or .xls with one row
+    per technique."""
     from cards.sheets import import_sheet
 
     warnings = _run(lambda: import_sheet(Path(sheet), Path(deck), title, force), debug)
@@ -121,7 +143,7 @@ def import_(sheet: str, deck: str, title: str | None, force: bool, debug: bool) 
     click.echo(f"wrote {deck}; next: cards build {deck}")
 
 
-@click.command(name="export")
+@click.command(name="export", short_help="Write a deck as a .csv or .xlsx spreadsheet.")
 @click.argument("deck", type=click.Path())
 @click.argument("sheet", type=click.Path(dir_okay=False))
 @opt.debug_option
@@ -133,7 +155,7 @@ def export(deck: str, sheet: str, debug: bool) -> None:
     click.echo(f"wrote {sheet}: {rows} techniques")
 
 
-@click.command(name="list")
+@click.command(name="list", short_help="Print the deck's sections and techniques.")
 @opt.deck_argument
 @opt.debug_option
 def list_(deck: str | None, debug: bool) -> None:

@@ -32,9 +32,17 @@ strict_option = click.option(
     is_flag=True,
     help="Warnings count as errors: exit 1 and write nothing (for unattended builds).",
 )
-debug_option = click.option(
-    "--debug", is_flag=True, hidden=True, help="Show tracebacks of internal errors."
+check_strict_option = click.option(
+    "--strict",
+    is_flag=True,
+    help="Warnings count as errors: exit 1 on any (for unattended checks).",
 )
+debug_option = click.option(
+    "--debug",
+    is_flag=True,
+    help="On an internal error, show its full traceback (for a bug report).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 
 
 def card_size(ctx: click.Context, param: click.Parameter, value: str) -> str:

@@ -15,8 +15,8 @@ from cards.problems import ERROR, ContentError, Problem
 from cards.sheets.reading import (
     DECK_FIELDS,
     SECTION_COLUMNS,
-    SHEET_SUFFIXES,
     TECHNIQUE_COLUMNS,
+    WRITTEN_SUFFIXES,
 )
 
 # -- export -------------------------------------------------------------------------------------
@@ -27,7 +27,7 @@ def export_deck(deck_path: Path, sheet: Path) -> int:
     from cards.content import load_deck
     from cards.content.files import Document, Problems, read_document
 
-    if sheet.suffix.lower() not in SHEET_SUFFIXES:
+    if sheet.suffix.lower() not in WRITTEN_SUFFIXES:
         raise ContentError([Problem(sheet, 1, ERROR, "a sheet must be a .csv or .xlsx file")])
     deck, _ = load_deck(deck_path)
     problems = Problems()
@@ -101,7 +101,9 @@ def write_csv(sheet: Path, rows: list[dict[str, Any]], sections: list[dict[str, 
             row["colour"] = colours.get(row["section"], "")
             seen.add(row["section"])
         writer.writerow([row.get(c, "") for c in TECHNIQUE_COLUMNS])
-    write_atomic(sheet, buffer.getvalue().encode("utf-8"))
+    # with a byte-order mark: LibreOffice and Excel then open it as UTF-8, not
+    # as Windows-1252 ("6–10" would come up "6â€“10")
+    write_atomic(sheet, buffer.getvalue().encode("utf-8-sig"))
 
 
 def write_xlsx(

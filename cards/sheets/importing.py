@@ -23,6 +23,7 @@ from cards.sheets.reading import (
     SECTION_COLUMNS,
     SHEET_SUFFIXES,
     TECHNIQUE_COLUMNS,
+    WORKBOOK_SUFFIXES,
     Row,
     SheetProblems,
     blank,
@@ -30,7 +31,7 @@ from cards.sheets.reading import (
     cell_value,
     checked_fields,
     read_table,
-    read_xlsx_sheet,
+    read_workbook_sheet,
 )
 
 
@@ -54,7 +55,7 @@ def import_sheet(
     """
     problems = SheetProblems(sheet)
     if sheet.suffix.lower() not in SHEET_SUFFIXES:
-        problems.error(1, "a sheet must be a .csv or .xlsx file")
+        problems.error(1, "a sheet must be a .csv, .xlsx, .ods or .xls file")
         raise ContentError(problems.items)
     if not sheet.is_file():
         problems.error(1, "sheet not found")
@@ -68,7 +69,7 @@ def import_sheet(
         raise ContentError(problems.items)
     deck_fields, deck_intro = deck_of(sheet, title, problems)
     sections = plan_sections(rows, problems, str(deck_fields["title"]))
-    if sheet.suffix.lower() == ".xlsx":
+    if sheet.suffix.lower() in WORKBOOK_SUFFIXES:
         add_section_sheet(sheet, sections, problems)
     if not rows and not problems.has_errors():
         problems.error(1, "the sheet has no techniques: one row per technique, with a title")
@@ -87,7 +88,7 @@ def deck_of(sheet: Path, title: str | None, problems: SheetProblems) -> tuple[di
     rules = {f.name: f.check for f in RULES}
     fields: dict[str, Any] = {}
     intro = ""
-    if sheet.suffix.lower() == ".xlsx":
+    if sheet.suffix.lower() in WORKBOOK_SUFFIXES:
         for row in read_table_pairs(sheet, "deck", problems):
             name, value = row.values.get("field"), row.values.get("value")
             name = str(name).strip().lower() if name is not None else ""
@@ -121,7 +122,7 @@ def parse_mapping(value: Any) -> Any:
 
 def read_table_pairs(sheet: Path, name: str, problems: SheetProblems) -> list[Row]:
     """A sheet of ``field`` / ``value`` rows (its header row may be either way)."""
-    table = read_xlsx_sheet(sheet, name, problems) or []
+    table = read_workbook_sheet(sheet, name, problems) or []
     rows = []
     for number, cells in enumerate(table, start=1):
         cells = list(cells) + [None, None]

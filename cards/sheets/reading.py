@@ -1,5 +1,5 @@
-"""Sheets read: a .csv as office suites save it, or one sheet of an .xlsx, as rows
-whose cells are checked by the loader's own field rules."""
+"""Sheets read: a .csv as office suites save it, or one sheet of an .xlsx, .ods
+or .xls workbook, as rows whose cells are checked by the loader's own field rules."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ DECK_FIELDS = (
     "title", "subtitle", "author", "language", "hyphenate", "contact", "url", "logo",
     "diagram", "templates", "labels", "intro",
 )  # fmt: skip
-SHEET_SUFFIXES = (".csv", ".xlsx")
+SHEET_SUFFIXES = (".csv", ".xlsx", ".ods", ".xls")  # what cards import reads
+WORKBOOK_SUFFIXES = (".xlsx", ".ods", ".xls")  # a deck in sheets: techniques, sections, deck
+WRITTEN_SUFFIXES = (".csv", ".xlsx")  # what cards export writes
 MAX_SHEET_BYTES = 20_000_000
 MAX_ROWS = 10_000
 MARKDOWN_LINE = re.compile(r"^\s*(\d+[.)]|[-*+])\s")
@@ -62,7 +64,7 @@ def read_table(path: Path, problems: SheetProblems, sheet: str | None = None) ->
     if path.suffix.lower() == ".csv":
         table = read_csv(path, problems)
     else:
-        table = read_xlsx_sheet(path, sheet or "techniques", problems)
+        table = read_workbook_sheet(path, sheet or "techniques", problems)
     if table is None:
         return None
     if not table:
@@ -75,6 +77,7 @@ def read_table(path: Path, problems: SheetProblems, sheet: str | None = None) ->
         }
         if values:
             rows.append(Row(offset, values))
+            warn_of_mojibake(rows[-1], problems)
     if len(rows) > MAX_ROWS:
         problems.error(1, f"the sheet has {len(rows):,} rows; the limit is {MAX_ROWS:,}")
         return None
@@ -122,32 +125,69 @@ def read_bytes(path: Path, problems: SheetProblems) -> bytes | None:
         return None
 
 
-def read_xlsx_sheet(path: Path, name: str, problems: SheetProblems) -> list[list[Any]] | None:
-    """One sheet of a workbook as rows of cell values; [] when it has no such sheet."""
+def read_workbook_sheet(path: Path, name: str, problems: SheetProblems) -> list[list[Any]] | None:
+    """One sheet of an .xlsx, .ods or .xls workbook as rows of cell values (the
+    values a spreadsheet shows, never a formula); [] when it has no such sheet.
+
+    python-calamine reads all three formats: LibreOffice's own .ods, Excel's
+    .xlsx and the older .xls.
+    """
     workbook = open_workbook(path, problems)
     if workbook is None:
         return None
-    names = {n.strip().lower(): n for n in workbook.sheetnames}
-    if name not in names:
-        if name == "techniques":
-            first = workbook.sheetnames[0]  # a workbook of one sheet: that is the techniques
-            return [list(r) for r in workbook[first].iter_rows(values_only=True)]
+    sheet_names = list(workbook.sheet_names)
+    names = {n.strip().lower(): n for n in sheet_names}
+    if name in names:
+        chosen = names[name]
+    elif name == "techniques" and sheet_names:
+        chosen = sheet_names[0]  # a workbook of one sheet: that is the techniques
+    else:
         return []
-    return [list(r) for r in workbook[names[name]].iter_rows(values_only=True)]
+    try:
+        return [list(row) for row in workbook.get_sheet_by_name(chosen).iter_rows()]
+    except Exception:  # noqa: BLE001 - calamine's errors for a damaged sheet are many
+        problems.error(1, f"sheet '{chosen}' cannot be read; save the workbook again")
+        return None
 
 
 def open_workbook(path: Path, problems: SheetProblems) -> Any:
-    import zipfile
-
-    import openpyxl
+    from python_calamine import CalamineWorkbook
 
     if read_bytes(path, problems) is None:
         return None
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        problems.error(1, "not an .xlsx workbook this tool can read; save it again as .xlsx")
+        return CalamineWorkbook.from_path(str(path))
+    except Exception:  # noqa: BLE001 - not a workbook, or a damaged one, in many ways
+        kind = path.suffix.lower()
+        problems.error(1, f"not an {kind} workbook this tool can read; save it again as {kind}")
         return None
+
+
+# Text that was UTF-8 but was read as Windows-1252 on its way into the sheet
+# (a CSV opened without choosing UTF-8): "6â€“10" for "6–10", "Ã©" for "é".
+MOJIBAKE = re.compile(
+    "[ÂÃâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"
+)
+
+
+def warn_of_mojibake(row: Row, problems: SheetProblems) -> None:
+    """One warning for a row with text that looks like UTF-8 read as Windows-1252."""
+    for column, cell in row.values.items():
+        if isinstance(cell, str) and MOJIBAKE.search(cell):
+            try:
+                meant = cell.encode("cp1252").decode("utf-8")
+            except UnicodeError:
+                continue
+            problems.warning(
+                row.number,
+                f"{column} '{shorten(cell)}' looks like UTF-8 read as Windows-1252 (it would "
+                f"read '{shorten(meant)}'): open the file as UTF-8 and save it as 'CSV UTF-8'",
+            )
+            return
+
+
+def shorten(text: str, most: int = 30) -> str:
+    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 # -- checking rows ---------------------------------------------------------------------------
