@@ -154,7 +154,7 @@ def safety_note_problems(deck: Deck) -> list[Problem]:
 def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     """Write the requested PDFs; raises ContentError or OutputError, writing nothing then."""
     from cards.layout.glyphs import missing_characters
-    from cards.output.files import size_of, write_atomic
+    from cards.output.files import size_of, write_all_atomic
 
     started = time.perf_counter()
     cache = watch_cache(settings)
@@ -196,8 +196,8 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
         cache.forget_unused()
     if settings.strict and report.warnings:
         raise ContentError(report.warnings)
+    write_all_atomic([(path, data) for path, data, _ in pending])  # all, or none
     for path, data, summary in pending:
-        write_atomic(path, data)
         report.written.append(Written(path, summary))
         if settings.log:
             settings.log(f"wrote {path}: {size_of(data):,} bytes")

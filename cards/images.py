@@ -14,7 +14,9 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,44 @@ class ImageTrouble(ValueError):
     """A picture that cannot be used; the message says why, in plain words."""
 
 
+def read_bounded(path: Path, limit: int, what: str = "file") -> bytes:
+    """The bytes of ``path``, refused before they are read unless it is a
+    regular file of at most ``limit`` bytes: a FIFO would hang the build, a
+    device never end, and a sparse file of gigabytes fill the memory.
+
+    Raises ``FileTrouble`` with the reason in plain words (``OSError`` for a
+    file that cannot be opened).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)  # non-blocking: opening a FIFO cannot hang
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(status.st_mode)
+                else "a socket"
+                if stat.S_ISSOCK(status.st_mode)
+                else "a device"
+                if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode)
+                else "not a file"
+            )
+            raise FileTrouble(f"the {what} is {kind}, not a regular file; only files are read")
+        if status.st_size > limit:
+            raise FileTrouble(f"the {what} is {status.st_size:,} bytes; the limit is {limit:,}")
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            data = stream.read(limit + 1)
+        if len(data) > limit:  # it grew while it was read
+            raise FileTrouble(f"the {what} is over {limit:,} bytes, the limit")
+        return data
+    finally:
+        os.close(descriptor)
+
+
+class FileTrouble(ValueError):
+    """A file that is not to be read (not a regular file, or too large)."""
+
+
 def file_stamps(*paths: Path | None) -> tuple[tuple[str, int, int], ...]:
     """Each file's path, size and time: what says a picture changed since last read."""
     stamps = []
@@ -52,10 +92,9 @@ def file_stamps(*paths: Path | None) -> tuple[tuple[str, int, int], ...]:
 def bitmap_size(path: Path) -> tuple[int, int]:
     """Width and height in pixels of a PNG or JPEG, read from its header."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BITMAP_BYTES:
-            raise ImageTrouble(f"the file is {size:,} bytes; the limit is {MAX_BITMAP_BYTES:,}")
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_BITMAP_BYTES)
+    except FileTrouble as exc:
+        raise ImageTrouble(str(exc)) from None
     except OSError as exc:
         raise ImageTrouble(f"cannot read the file ({exc.strerror or 'unreadable'})") from None
     return _bitmap_size_of(data)
@@ -90,11 +129,11 @@ def _bitmap_size_of(data: bytes) -> tuple[int, int]:
 def read_svg(path: Path) -> Any:
     """The SVG's root element (lxml), once it is known to be safe to draw."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_SVG_BYTES, "SVG")  # the size before a byte is read
+    except FileTrouble as exc:
+        raise ImageTrouble(str(exc)) from None
     except OSError as exc:
         raise ImageTrouble(f"cannot read the file ({exc.strerror or 'unreadable'})") from None
-    if len(data) > MAX_SVG_BYTES:
-        raise ImageTrouble(f"the SVG is {len(data):,} bytes; the limit is {MAX_SVG_BYTES:,}")
     _check_svg(data)
     from lxml import etree
 

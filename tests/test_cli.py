@@ -176,9 +176,7 @@ def test_help_names_every_option_it_suggests(run):
     assert "long edge" in duplex
 
 
-def test_preview_takes_quiet_and_verbose_and_says_when_no_viewer_opens(
-    run, deck_dir, monkeypatch
-):
+def test_preview_takes_quiet_and_verbose_and_says_when_no_viewer_opens(run, deck_dir, monkeypatch):
     import click
 
     deck_dir(small_deck())
@@ -188,4 +186,6 @@ def test_preview_takes_quiet_and_verbose_and_says_when_no_viewer_opens(
     monkeypatch.setattr(click, "launch", lambda *args, **kwargs: 3)
     result = run("preview", "test-deck", "--open", "-q", "-o", "out")
     assert result.exit_code == 1
-    assert result.output == "error: no PDF viewer opened out/test-deck-cards.pdf; open it yourself\n"
+    assert (
+        result.output == "error: no PDF viewer opened out/test-deck-cards.pdf; open it yourself\n"
+    )

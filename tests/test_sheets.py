@@ -133,6 +133,7 @@ def test_bad_rows_are_reported_by_row_and_nothing_is_left(run, tmp_path):
 def test_an_existing_folder_is_refused_without_force(run, tmp_path):
     (tmp_path / "stretches.csv").write_text("section,title\nA,One\n", encoding="utf-8")
     (tmp_path / "stretches").mkdir()
+    (tmp_path / "stretches" / "_index.md").write_text("---\ntitle: Old Deck\n---\n")
     (tmp_path / "stretches" / "mine.txt").write_text("keep me")
     result = run("import", "stretches.csv", "stretches")
     assert result.exit_code == 1
@@ -143,6 +144,25 @@ def test_an_existing_folder_is_refused_without_force(run, tmp_path):
     assert not (tmp_path / "stretches" / "mine.txt").exists()
     assert (tmp_path / "stretches" / "01-a" / "01-one.md").exists()
     assert sorted(os.listdir(tmp_path)) == ["stretches", "stretches.csv"]
+
+
+def test_force_replaces_only_a_deck_and_never_the_folder_of_the_sheet(run, tmp_path):
+    (tmp_path / "stretches.csv").write_text("section,title\nA,One\n", encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "mine.txt").write_text("keep me")
+    result = run("import", "stretches.csv", "notes", "--force")
+    assert result.exit_code == 1
+    assert result.output.splitlines()[0] == (
+        "notes:1: error: is not a deck (it has no _index.md); --force replaces only a deck "
+        "folder: choose a new folder"
+    )
+    assert (tmp_path / "notes" / "mine.txt").read_text() == "keep me"
+    (tmp_path / "_index.md").write_text("---\ntitle: Here\n---\n")  # even a deck
+    for target in (".", str(tmp_path)):
+        result = run("import", "stretches.csv", target, "--force")
+        assert result.exit_code == 1
+        assert "holds the sheet being imported or the current folder" in result.output
+    assert (tmp_path / "stretches.csv").exists() and (tmp_path / "notes" / "mine.txt").exists()
 
 
 def test_an_unknown_column_is_a_warning_naming_it(run, tmp_path):

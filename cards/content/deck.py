@@ -297,8 +297,10 @@ def load_deck(
     subs = [
         sub
         for sub in sorted(p for p in folder.iterdir() if p.is_dir() and visible(p.name))
-        # not the deck's own layouts, nor a link out of the deck
+        # not the deck's own layouts, nor a folder of pictures or PDFs (-o inside
+        # the deck), nor a link out of the deck
         if not (layouts and sub.resolve() == layouts)
+        and holds_text(sub)
         and stays_inside(sub, folder, problems, "the section folder")
     ]
     language = deck_values.get("language", "en")
@@ -357,6 +359,12 @@ def load_deck(
         logo=deck_values.get("logo"),
     )
     return deck, problems.items
+
+
+def holds_text(folder: Path) -> bool:
+    """A folder with an _index.md or any Markdown in it is meant as a section;
+    one with none (pictures, or the PDFs of -o pointed inside the deck) is not."""
+    return (folder / INDEX).exists() or any(folder.rglob("*.md"))
 
 
 def is_a_section(folder: Path) -> bool:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from cards.images import FileTrouble, read_bounded
 from cards.problems import ERROR, WARNING, Problem
 
 INDEX = "_index.md"
@@ -66,13 +67,10 @@ class Document:
 def read_document(path: Path, problems: Problems) -> Document | None:
     """Read, decode and split one file; None when it cannot be used at all."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            problems.error(
-                path, 1, f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} (1 MB)"
-            )
-            return None
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except FileTrouble as exc:
+        problems.error(path, 1, f"{exc} (1 MB)" if "limit" in str(exc) else str(exc))
+        return None
     except OSError as exc:
         problems.error(path, 1, f"cannot read file: {exc.strerror or exc}")
         return None

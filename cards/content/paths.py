@@ -63,6 +63,11 @@ def deck_path(
                 f"{name} must be a PNG, JPEG or SVG file (got '{value}'){did_you_mean(near)}",
             )
             return None
+        if target.exists() and not target.is_file():
+            problems.error(
+                doc.path, line, f"{name} '{value}' is {kind_of(target)}, not a regular file"
+            )
+            return None
         if not target.is_file():
             near = nearest_file(deck_root, doc.path.parent, value, IMAGE_SUFFIXES)
             problems.error(
@@ -109,3 +114,17 @@ def nearest_file(
 
 def did_you_mean(suggestion: str | None) -> str:
     return f"; did you mean '{suggestion}'?" if suggestion else ""
+
+
+def kind_of(path: Path) -> str:
+    """What stands at ``path`` when it is not a regular file, in plain words."""
+    import stat
+
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a folder" if stat.S_ISDIR(mode) else "not a file"

@@ -93,17 +93,30 @@ def write_csv(sheet: Path, rows: list[dict[str, Any]], sections: list[dict[str, 
     colours = {s["section"]: s.get("colour", "") for s in sections}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(TECHNIQUE_COLUMNS)
+    writer.writerow(TECHNIQUE_COLUMNS)  # the header has no cell to neutralise
     seen = set()
     for row in rows:
         row = {**row, "diagram": row["diagram"] or row["_diagram"]}
         if row["section"] not in seen:
             row["colour"] = colours.get(row["section"], "")
             seen.add(row["section"])
-        writer.writerow([row.get(c, "") for c in TECHNIQUE_COLUMNS])
+        writer.writerow([inert(row.get(c, "")) for c in TECHNIQUE_COLUMNS])
     # with a byte-order mark: LibreOffice and Excel then open it as UTF-8, not
     # as Windows-1252 ("6–10" would come up "6â€“10")
     write_atomic(sheet, buffer.getvalue().encode("utf-8-sig"))
+
+
+# A cell starting with one of these is a formula (or the start of one) to a
+# spreadsheet that opens the CSV: a deck's text must never run there. As the
+# usual guidance for CSV injection has it, such a cell gets a leading
+# apostrophe, which `cards import` takes off again (reading.restored).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_xlsx(
@@ -135,6 +148,8 @@ def write_xlsx(
         for line in worksheet.iter_rows(min_row=2):
             for cell in line:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"  # text that starts with '=' stays text, never a formula
     buffer = io.BytesIO()
     workbook.save(buffer)
     write_atomic(sheet, buffer.getvalue())

@@ -64,6 +64,8 @@ def import_sheet(
         raise ContentError(
             [Problem(target, 1, ERROR, "already exists; choose a new folder or add --force")]
         )
+    if target.exists():
+        refuse_to_replace(target, sheet)
     rows = read_table(sheet, problems)
     if rows is None:
         raise ContentError(problems.items)
@@ -304,6 +306,39 @@ def in_sheet_words(message: str) -> str:
         if message.startswith(start):
             return words
     return message
+
+
+def refuse_to_replace(target: Path, sheet: Path) -> None:
+    """--force replaces a deck, and nothing else: not a folder without a deck's
+    _index.md (a home folder, '.'), and never one that holds the sheet itself."""
+    real = target.resolve()
+    if not target.is_dir() or target.is_symlink():
+        reason = "is not a folder" if not target.is_symlink() else "is a link"
+        raise ContentError([Problem(target, 1, ERROR, f"{reason}; --force replaces deck folders")])
+    if sheet.resolve().is_relative_to(real) or Path.cwd().resolve().is_relative_to(real):
+        raise ContentError(
+            [
+                Problem(
+                    target,
+                    1,
+                    ERROR,
+                    "holds the sheet being imported or the current folder; --force will not "
+                    "replace it: import into a new folder",
+                )
+            ]
+        )
+    if not (target / "_index.md").is_file():
+        raise ContentError(
+            [
+                Problem(
+                    target,
+                    1,
+                    ERROR,
+                    "is not a deck (it has no _index.md); --force replaces only a deck folder: "
+                    "choose a new folder",
+                )
+            ]
+        )
 
 
 def replace_folder(staging: Path, target: Path, force: bool) -> None:

@@ -84,6 +84,18 @@ def read_table(path: Path, problems: SheetProblems, sheet: str | None = None) ->
     return rows
 
 
+def restored(cell: Any) -> Any:
+    """A CSV cell as written before ``cards export`` made it inert: the
+    apostrophe before a leading =, +, -, @, tab or CR comes off."""
+    if (
+        isinstance(cell, str)
+        and cell.startswith("'")
+        and cell[1:2] in ("=", "+", "-", "@", "\t", "\r")
+    ):
+        return cell[1:]
+    return cell
+
+
 def blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
@@ -107,19 +119,23 @@ def read_csv(path: Path, problems: SheetProblems) -> list[list[str]] | None:
     except csv.Error:
         delimiter = ","
     try:
-        return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+        return [
+            [restored(cell) for cell in row]
+            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
+        ]
     except csv.Error as exc:
         problems.error(1, f"not a readable CSV file ({exc})")
         return None
 
 
 def read_bytes(path: Path, problems: SheetProblems) -> bytes | None:
+    from cards.images import FileTrouble, read_bounded
+
     try:
-        size = path.stat().st_size
-        if size > MAX_SHEET_BYTES:
-            problems.error(1, f"file is {size:,} bytes; the limit is {MAX_SHEET_BYTES:,}")
-            return None
-        return path.read_bytes()
+        return read_bounded(path, MAX_SHEET_BYTES, "sheet")
+    except FileTrouble as exc:
+        problems.error(1, str(exc))
+        return None
     except OSError as exc:
         problems.error(1, f"cannot read file: {exc.strerror or exc}")
         return None
