@@ -11,6 +11,7 @@ process finds it. Output is byte-for-byte the serial one (tests/test_workers.py)
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
 from collections import deque
@@ -180,6 +181,74 @@ def aside(task: Callable[[], T]) -> Callable[[], T]:
         return value  # type: ignore[no-any-return]
 
     return result
+
+
+class OverBounds(Exception):
+    """A bounded task went past its memory or its time, or died: its input is
+    larger than the task is allowed to read."""
+
+
+def bounded(task: Callable[[], T], memory_mb: int, seconds: float) -> T:
+    """``task()`` in a forked process that may grow by ``memory_mb`` and run for
+    ``seconds`` (a parser of untrusted files: a library in another language
+    may allocate what a file declares before anything can check it). Returns
+    what the task returned, raises what it raised, or ``OverBounds``. Where
+    processes cannot fork, the task runs here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return task()
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+    growth = memory_mb * 1024 * 1024
+
+    def run() -> None:
+        import resource
+        import signal
+
+        # what a parser prints as it dies (a refused allocation, a backtrace)
+        # is not for the user: the parent says what happened, in one line
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 2)
+        limit = address_space() + growth
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        signal.alarm(max(1, math.ceil(seconds)))  # past it, the process ends
+        try:
+            outcome: tuple[bool, object] = (True, task())
+        except MemoryError:
+            outcome = (False, OverBounds("memory"))
+        except Exception as exc:  # noqa: BLE001 - raised again in the parent
+            outcome = (False, exc)
+        sending.send(outcome)
+
+    process = context.Process(target=run)
+    process.start()
+    sending.close()
+    try:
+        if not receiving.poll(seconds + GRACE_S):
+            raise OverBounds("time")
+        done, value = receiving.recv()
+    except EOFError:  # it died: an allocation refused outside Python, or the alarm
+        raise OverBounds(f"ended with code {process.exitcode}") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+    if not done:
+        raise value
+    return value  # type: ignore[no-any-return]
+
+
+GRACE_S = 5.0  # past a bounded task's own alarm, before it is killed from here
+
+
+def address_space() -> int:
+    """This process's virtual memory now, in bytes (what RLIMIT_AS counts)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        import resource
+
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 @dataclass(frozen=True)

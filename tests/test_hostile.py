@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import io
 import os
-import resource
 import subprocess
 import sys
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,15 +32,25 @@ def cards(*args: str, cwd: Path) -> Ran:
     """`cards ARGS` in a child process; its exit code, output, time and peak memory."""
     env = {**os.environ, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": "1700000000"}
     script = (
-        "import resource, sys\n"
+        "import atexit, os, resource, sys\n"
         "limit = 2 * 1024 ** 3\n"  # a runaway is stopped, and then fails the test
         "resource.setrlimit(resource.RLIMIT_AS, (limit, limit))\n"
+        "def peak():\n"
+        # this process's own high-water mark (the kernel's count for its memory,
+        # fresh since exec) and its children's (the bounded reading process)
+        "    own = next(int(l.split()[1]) for l in open('/proc/self/status')\n"
+        "               if l.startswith('VmHWM'))\n"
+        "    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "    open(os.environ['PEAK_FILE'], 'w').write(\n"
+        "        str(max(own, children)))\n"
+        "atexit.register(peak)\n"
         "from cards.cli import main\n"
         "sys.argv = ['cards', *sys.argv[1:]]\n"
         "main()\n"
     )
+    peak_file = cwd / ".peak"
+    env["PEAK_FILE"] = str(peak_file)
     started = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     process = subprocess.run(
         [sys.executable, "-c", script, *args],
         check=False,
@@ -51,12 +61,9 @@ def cards(*args: str, cwd: Path) -> Ran:
         timeout=SECONDS * 3,
     )
     seconds = time.monotonic() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: a child larger
-    # than every earlier one shows as it is; a smaller one is bounded by them
-    return Ran(
-        process.returncode, process.stdout + process.stderr, seconds, max(peak, before) / 1024
-    )
+    peak_kb = int(peak_file.read_text())
+    peak_file.unlink()
+    return Ran(process.returncode, process.stdout + process.stderr, seconds, peak_kb / 1024)
 
 
 def bounded(ran: Ran) -> None:
@@ -220,3 +227,152 @@ def test_an_exported_csv_neutralises_formulas_and_reads_back_exactly(tmp_path):
     for value in FORMULAS.values():
         assert value in again
     assert again.endswith("- first step\n- second step\n")
+
+
+# -- spreadsheets read within bounds --------------------------------------------------------------
+
+CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+    '<Override PartName="/xl/worksheets/sheet1.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>"
+)
+ROOT_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="xl/workbook.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+    "</Relationships>"
+)
+WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="techniques" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="worksheets/sheet1.xml" '
+    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"/>'
+    "</Relationships>"
+)
+
+
+def xlsx_of(path: Path, rows_xml: str | bytes, dimension: str = "A1:B2") -> Path:
+    """A minimal .xlsx around a sheet's rows, written as the bytes a tool would."""
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f'<dimension ref="{dimension}"/><sheetData>'
+    ).encode()
+    tail = b"</sheetData></worksheet>"
+    body = rows_xml.encode() if isinstance(rows_xml, str) else rows_xml
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
+        archive.writestr("_rels/.rels", ROOT_RELS)
+        archive.writestr("xl/workbook.xml", WORKBOOK)
+        archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
+        archive.writestr("xl/worksheets/sheet1.xml", head + body + tail)
+    return path
+
+
+def cell(ref: str, text: str) -> str:
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+HEADER = f'<row r="1">{cell("A1", "section")}{cell("B1", "title")}</row>'
+
+
+def refused(ran: Ran, name: str, words: str) -> None:
+    bounded(ran)
+    assert ran.code == 1, ran.output
+    first = ran.output.splitlines()[0]
+    assert first.startswith(f"{name}:") and ": error: " in first and words in first, ran.output
+
+
+def test_an_xlsx_that_names_the_last_cell_of_the_sheet_is_refused(tmp_path):
+    corner = f'{HEADER}<row r="1048576">{cell("XFD1048576", "x")}</row>'
+    path = xlsx_of(tmp_path / "corner.xlsx", corner, "A1:XFD1048576")
+    assert path.stat().st_size < 5_000
+    refused(cards("import", "corner.xlsx", "deck", cwd=tmp_path), "corner.xlsx", "larger than")
+    assert not (tmp_path / "deck").exists()
+
+
+def test_an_xlsx_that_unpacks_past_its_bound_is_refused_before_it_is_read(tmp_path):
+    padding = b" " * 60_000_000  # 60 MB of XML that packs into some 60 KB
+    path = xlsx_of(tmp_path / "bomb.xlsx", HEADER.encode() + padding)
+    assert path.stat().st_size < 1_000_000
+    refused(
+        cards("import", "bomb.xlsx", "deck", cwd=tmp_path),
+        "bomb.xlsx",
+        "the limit is 50,000,000 a part",
+    )
+
+
+def test_a_sheet_of_a_million_rows_is_refused_at_the_row_past_the_bound(tmp_path):
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(2, 1_000_001))
+    xlsx_of(tmp_path / "many.xlsx", HEADER + rows, "A1:B1000000")
+    refused(cards("import", "many.xlsx", "deck", cwd=tmp_path), "many.xlsx:10002", "10,000 rows")
+    lines = ["section,title"] + [f"S,T{n}" for n in range(1_000_000)]
+    (tmp_path / "many.csv").write_text("\n".join(lines), encoding="utf-8")
+    refused(cards("import", "many.csv", "deck", cwd=tmp_path), "many.csv:10002", "10,000 rows")
+
+
+def test_a_cell_past_its_bound_is_refused_at_its_row(tmp_path):
+    long = "x" * 5_000_000
+    xlsx_of(
+        tmp_path / "long.xlsx", HEADER + f'<row r="2">{cell("A2", "S")}{cell("B2", long)}</row>'
+    )
+    refused(cards("import", "long.xlsx", "deck", cwd=tmp_path), "long.xlsx:2", "100,000")
+    (tmp_path / "long.csv").write_text(f"section,title\nS,{long}\n", encoding="utf-8")
+    refused(cards("import", "long.csv", "deck", cwd=tmp_path), "long.csv:2", "100,000")
+
+
+def test_an_ods_that_repeats_a_cell_to_the_end_of_the_sheet_is_refused(tmp_path):
+    table = (
+        '<table:table table:name="techniques"><table:table-row>'
+        '<table:table-cell office:value-type="string"><text:p>section</text:p></table:table-cell>'
+        '<table:table-cell office:value-type="string"><text:p>title</text:p></table:table-cell>'
+        '</table:table-row><table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell office:value-type="string" table:number-columns-repeated="16384">'
+        "<text:p>x</text:p></table:table-cell></table:table-row></table:table>"
+    )
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f"<office:body><office:spreadsheet>{table}</office:spreadsheet></office:body>"
+        "</office:document-content>"
+    )
+    with zipfile.ZipFile(tmp_path / "repeat.ods", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", content)
+        archive.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+    assert (tmp_path / "repeat.ods").stat().st_size < 5_000
+    refused(cards("import", "repeat.ods", "deck", cwd=tmp_path), "repeat.ods", "larger than")
+
+
+ODS_MANIFEST = (
+    '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+    'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+    '<manifest:file-entry manifest:full-path="/" '
+    'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+    '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+    "</manifest:manifest>"
+)
+
+
+def test_a_damaged_workbook_is_one_line(tmp_path):
+    good = xlsx_of(tmp_path / "good.xlsx", HEADER)
+    data = good.read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    refused(cards("import", "cut.xlsx", "deck", cwd=tmp_path), "cut.xlsx:1", "workbook")
+    (tmp_path / "fake.ods").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
+    refused(cards("import", "fake.ods", "deck", cwd=tmp_path), "fake.ods:1", "workbook")

@@ -26,6 +26,7 @@ from cards.sheets.reading import (
     WORKBOOK_SUFFIXES,
     Row,
     SheetProblems,
+    SheetTooLarge,
     blank,
     body_of,
     cell_value,
@@ -125,6 +126,9 @@ def parse_mapping(value: Any) -> Any:
 def read_table_pairs(sheet: Path, name: str, problems: SheetProblems) -> list[Row]:
     """A sheet of ``field`` / ``value`` rows (its header row may be either way)."""
     table = read_workbook_sheet(sheet, name, problems) or []
+    if isinstance(table, SheetTooLarge):
+        problems.error(table.row, f"in sheet '{name}': {table}")
+        return []
     rows = []
     for number, cells in enumerate(table, start=1):
         cells = list(cells) + [None, None]

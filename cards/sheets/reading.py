@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,8 +26,15 @@ DECK_FIELDS = (
 SHEET_SUFFIXES = (".csv", ".xlsx", ".ods", ".xls")  # what cards import reads
 WORKBOOK_SUFFIXES = (".xlsx", ".ods", ".xls")  # a deck in sheets: techniques, sections, deck
 WRITTEN_SUFFIXES = (".csv", ".xlsx")  # what cards export writes
-MAX_SHEET_BYTES = 20_000_000
-MAX_ROWS = 10_000
+MAX_SHEET_BYTES = 20_000_000  # the file as it lies on the disk
+MAX_PART_BYTES = 50_000_000  # any part of a workbook, unpacked
+MAX_ROWS = 10_000  # techniques, below the header row
+MAX_COLUMNS = 50  # a deck's sheets use 13
+MAX_CELL_CHARS = 100_000  # far more than a card or a page holds
+# What reading a workbook may take, in a process of its own: its parser
+# allocates the sheet's whole range before any row reaches us.
+READ_MEMORY_MB = 200
+READ_SECONDS = 10.0
 MARKDOWN_LINE = re.compile(r"^\s*(\d+[.)]|[-*+])\s")
 
 
@@ -67,6 +75,9 @@ def read_table(path: Path, problems: SheetProblems, sheet: str | None = None) ->
         table = read_workbook_sheet(path, sheet or "techniques", problems)
     if table is None:
         return None
+    if isinstance(table, SheetTooLarge):
+        problems.error(table.row, str(table))
+        return None
     if not table:
         return []
     headers = [str(h).strip().lower() if h is not None else "" for h in table[0]]
@@ -78,10 +89,47 @@ def read_table(path: Path, problems: SheetProblems, sheet: str | None = None) ->
         if values:
             rows.append(Row(offset, values))
             warn_of_mojibake(rows[-1], problems)
-    if len(rows) > MAX_ROWS:
-        problems.error(1, f"the sheet has {len(rows):,} rows; the limit is {MAX_ROWS:,}")
-        return None
     return rows
+
+
+class SheetTooLarge(ValueError):
+    """A sheet past one of the bounds it is read within; ``row`` is where."""
+
+    def __init__(self, message: str, row: int = 1):
+        super().__init__(message)
+        self.row = row
+
+    def __reduce__(self) -> tuple[type[SheetTooLarge], tuple[str, int]]:
+        return SheetTooLarge, (str(self), self.row)  # sent whole from the reading process
+
+
+def bounded_rows(rows: Iterable[Iterable[Any]]) -> list[list[Any]] | SheetTooLarge:
+    """The rows, checked as they come (never after): at most ``MAX_ROWS`` below
+    the header, ``MAX_COLUMNS`` cells with something in them, cells of at most
+    ``MAX_CELL_CHARS``; a sheet past any of them is refused at that row."""
+    table: list[list[Any]] = []
+    for number, cells in enumerate(rows, start=1):
+        if number > MAX_ROWS + 1:
+            return SheetTooLarge(
+                f"the sheet has more than {MAX_ROWS:,} rows below its header; the limit is "
+                f"{MAX_ROWS:,}",
+                number,
+            )
+        row = list(itertools.islice(cells, MAX_COLUMNS + 1))
+        while row and blank(row[-1]):
+            row.pop()
+        if len(row) > MAX_COLUMNS:
+            return SheetTooLarge(
+                f"the row has more than {MAX_COLUMNS} columns; the limit is {MAX_COLUMNS}", number
+            )
+        for cell in row:
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                return SheetTooLarge(
+                    f"a cell holds {len(cell):,} characters; the limit is {MAX_CELL_CHARS:,}",
+                    number,
+                )
+        table.append(row)
+    return table
 
 
 def restored(cell: Any) -> Any:
@@ -100,7 +148,7 @@ def blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def read_csv(path: Path, problems: SheetProblems) -> list[list[str]] | None:
+def read_csv(path: Path, problems: SheetProblems) -> list[list[Any]] | SheetTooLarge | None:
     """A CSV as an office suite saves it: UTF-8 with or without BOM (or Windows-1252,
     with a warning), comma, semicolon or tab, any line endings."""
     data = read_bytes(path, problems)
@@ -118,12 +166,17 @@ def read_csv(path: Path, problems: SheetProblems) -> list[list[str]] | None:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
+    csv.field_size_limit(MAX_CELL_CHARS + 1)  # a longer cell is an error, found at once
     try:
-        return [
-            [restored(cell) for cell in row]
-            for row in csv.reader(io.StringIO(text), delimiter=delimiter)
-        ]
+        rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return bounded_rows([restored(cell) for cell in row] for row in rows)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            return SheetTooLarge(
+                f"a cell holds more than {MAX_CELL_CHARS:,} characters; the limit is "
+                f"{MAX_CELL_CHARS:,}",
+                rows.line_num,
+            )
         problems.error(1, f"not a readable CSV file ({exc})")
         return None
 
@@ -141,16 +194,57 @@ def read_bytes(path: Path, problems: SheetProblems) -> bytes | None:
         return None
 
 
-def read_workbook_sheet(path: Path, name: str, problems: SheetProblems) -> list[list[Any]] | None:
+def read_workbook_sheet(
+    path: Path, name: str, problems: SheetProblems
+) -> list[list[Any]] | SheetTooLarge | None:
     """One sheet of an .xlsx, .ods or .xls workbook as rows of cell values (the
     values a spreadsheet shows, never a formula); [] when it has no such sheet.
 
     python-calamine reads all three formats: LibreOffice's own .ods, Excel's
-    .xlsx and the older .xls.
+    .xlsx and the older .xls. It runs in a process of its own, bounded in
+    memory and time: it lays out a sheet's whole range (as far as its farthest
+    cell) before the first row can be checked, so a few kilobytes that name
+    a cell in the last row of the last column would take the machine.
     """
-    workbook = open_workbook(path, problems)
-    if workbook is None:
+    if read_bytes(path, problems) is None or not parts_within_bounds(path, problems):
         return None
+    from cards.workers import OverBounds, bounded
+
+    try:
+        found = bounded(lambda: workbook_rows(path, name), READ_MEMORY_MB, READ_SECONDS)
+    except OverBounds:
+        return too_large()
+    except WorkbookTrouble as exc:
+        problems.error(1, str(exc))
+        return None
+    return found
+
+
+def too_large() -> SheetTooLarge:
+    return SheetTooLarge(
+        f"the workbook is larger than cards reads (at most {MAX_ROWS:,} rows of "
+        f"{MAX_COLUMNS} columns, read in {READ_SECONDS:g} s within {READ_MEMORY_MB} MB)"
+    )
+
+
+class WorkbookTrouble(ValueError):
+    """A workbook that cannot be read; the message says so in plain words."""
+
+
+def workbook_rows(path: Path, name: str) -> list[list[Any]] | SheetTooLarge:
+    """The rows of sheet ``name`` (the first sheet for "techniques" when there is
+    no sheet of that name), read by python-calamine and bounded as they come."""
+    from python_calamine import CalamineWorkbook
+
+    kind = path.suffix.lower()
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # noqa: BLE001 - not a workbook, or a damaged one, in many ways
+        if "limit exceeded" in str(exc):  # calamine's own bound on cells (an .ods it reads whole)
+            return too_large()
+        raise WorkbookTrouble(
+            f"not an {kind} workbook this tool can read; save it again as {kind}"
+        ) from None
     sheet_names = list(workbook.sheet_names)
     names = {n.strip().lower(): n for n in sheet_names}
     if name in names:
@@ -160,23 +254,36 @@ def read_workbook_sheet(path: Path, name: str, problems: SheetProblems) -> list[
     else:
         return []
     try:
-        return [list(row) for row in workbook.get_sheet_by_name(chosen).iter_rows()]
-    except Exception:  # noqa: BLE001 - calamine's errors for a damaged sheet are many
-        problems.error(1, f"sheet '{chosen}' cannot be read; save the workbook again")
-        return None
+        return bounded_rows(workbook.get_sheet_by_name(chosen).iter_rows())
+    except Exception as exc:  # noqa: BLE001 - calamine's errors for a damaged sheet are many
+        if "limit exceeded" in str(exc):
+            return too_large()
+        raise WorkbookTrouble(f"sheet '{chosen}' cannot be read; save the workbook again") from None
 
 
-def open_workbook(path: Path, problems: SheetProblems) -> Any:
-    from python_calamine import CalamineWorkbook
+def parts_within_bounds(path: Path, problems: SheetProblems) -> bool:
+    """An .xlsx or .ods is a zip of parts: each must unpack to at most
+    ``MAX_PART_BYTES`` by what the zip itself declares (a lie there is caught
+    by the reading process's bound)."""
+    import zipfile
 
-    if read_bytes(path, problems) is None:
-        return None
+    if path.suffix.lower() not in (".xlsx", ".ods"):
+        return True
     try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception:  # noqa: BLE001 - not a workbook, or a damaged one, in many ways
+        with zipfile.ZipFile(path) as archive:
+            for part in archive.infolist():
+                if part.file_size > MAX_PART_BYTES:
+                    problems.error(
+                        1,
+                        f"the workbook unpacks to {part.file_size:,} bytes in {part.filename}; "
+                        f"the limit is {MAX_PART_BYTES:,} a part",
+                    )
+                    return False
+    except (zipfile.BadZipFile, OSError, ValueError):
         kind = path.suffix.lower()
         problems.error(1, f"not an {kind} workbook this tool can read; save it again as {kind}")
-        return None
+        return False
+    return True
 
 
 # Text that was UTF-8 but was read as Windows-1252 on its way into the sheet
