@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup
 
 from cards.colour import INK, text_colour_on
@@ -32,44 +32,7 @@ from cards.labels import labels_for, month_name
 from cards.model import Block, Deck, Section, Technique
 from cards.problems import ERROR, ContentError, Problem
 from cards.resources import data_dir
-
-# What a layout may make in one expression: enough for any page, too little to
-# exhaust memory ("x" * 10**9 is refused, not attempted).
-MAX_MADE_LENGTH = 100_000
-MAX_EXPONENT = 64
-
-
-class LayoutSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, with ``*`` and ``**`` bounded."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(
-        self, context: jinja2.runtime.Context, operator: str, left: Any, right: Any
-    ) -> Any:
-        if operator == "**" and _is_number(right) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"an exponent over {MAX_EXPONENT} is not allowed in a layout")
-        if operator == "*":
-            for seq, times in ((left, right), (right, left)):
-                sized = isinstance(seq, (str, list, tuple)) and _is_number(times)
-                if sized and len(seq) * times > MAX_MADE_LENGTH:
-                    raise SecurityError(
-                        f"repeating text or a list past {MAX_MADE_LENGTH:,} items "
-                        "is not allowed in a layout"
-                    )
-        return super().call_binop(context, operator, left, right)
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        """The sandbox's rule, answered at once for our own views: a view is a
-        plain namespace of data, so any of its names not starting with ``_``
-        is safe (what that name holds is checked when it is used in turn)."""
-        if type(obj) is SimpleNamespace and not attr.startswith("_"):
-            return True
-        return bool(super().is_safe_attribute(obj, attr, value))
-
-
-def _is_number(value: object) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+from cards.sandbox import MAX_OUTPUT, LayoutBound, LayoutSandbox, time_budget
 
 
 class ConfinedLoader(jinja2.FileSystemLoader):
@@ -127,9 +90,12 @@ def environment(
 
 
 def render(env: jinja2.Environment, name: str, **context: object) -> str:
-    """Render one layout; a template mistake becomes a ContentError at its line."""
+    """Render one layout within its bounds (``cards.sandbox``); a template
+    mistake, or a layout past a bound, becomes a ContentError at its line."""
     try:
-        return env.get_template(name).render(**context)
+        with time_budget():
+            template = env.get_template(name)
+            return bounded_output(template, template.generate(**context))
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename or name)
         raise ContentError([Problem(path, exc.lineno or 1, ERROR, f"template: {exc.message}")])
@@ -151,7 +117,13 @@ def render(env: jinja2.Environment, name: str, **context: object) -> str:
         ) from None
     except SecurityError as exc:
         path, line = _template_frame(exc, env, name)
+        if isinstance(exc, OutputTooLong):
+            path, line = Path(exc.path), exc.line
         reason = str(exc).rstrip(".")
+        if isinstance(exc, LayoutBound):
+            raise ContentError(
+                [Problem(path, line, ERROR, f"layout past its bounds: {reason} (README, Limits)")]
+            ) from None
         raise ContentError(
             [
                 Problem(
@@ -166,6 +138,53 @@ def render(env: jinja2.Environment, name: str, **context: object) -> str:
     except jinja2.TemplateError as exc:
         path, line = _template_frame(exc, env, name)
         raise ContentError([Problem(path, line, ERROR, f"template: {exc}")])
+    except ContentError:
+        raise
+    except RecursionError as exc:  # a macro that calls itself without end
+        path, line = _template_frame(exc, env, name)
+        raise ContentError(
+            [Problem(path, line, ERROR, "template: a macro calls itself without end")]
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - whatever a layout's expression raises
+        path, line = _template_frame(exc, env, name)
+        reason = str(exc) or type(exc).__name__
+        raise ContentError([Problem(path, line, ERROR, f"template: {reason}")]) from None
+
+
+class OutputTooLong(LayoutBound):
+    """A layout wrote past ``MAX_OUTPUT``; ``path`` and ``line`` say where it was."""
+
+    def __init__(self, path: str, line: int):
+        super().__init__(
+            f"a layout may write at most {MAX_OUTPUT:,} characters; this one wrote more"
+        )
+        self.path, self.line = path, line
+
+
+def bounded_output(template: jinja2.Template, chunks: Iterator[str]) -> str:
+    """What a layout writes, joined, refused past ``MAX_OUTPUT`` characters
+    (two nested loops can write far more than any page holds), at the line
+    of the layout that was writing."""
+    kept: list[str] = []
+    total = 0
+    for chunk in chunks:
+        total += len(chunk)
+        if total > MAX_OUTPUT:
+            raise OutputTooLong(
+                template.filename or template.name or "", writing_line(template, chunks)
+            )
+        kept.append(chunk)
+    return "".join(kept)
+
+
+def writing_line(template: jinja2.Template, chunks: Iterator[str]) -> int:
+    """The layout's line a suspended render stands at (Jinja maps the line of
+    its compiled code to the template's)."""
+    inner = getattr(chunks, "gi_yieldfrom", None) or chunks
+    frame = getattr(inner, "gi_frame", None)
+    if frame is None:
+        return 1
+    return int(template.get_corresponding_lineno(frame.f_lineno))
 
 
 def template_path(env: jinja2.Environment, name: str) -> str:

@@ -376,3 +376,50 @@ def test_a_damaged_workbook_is_one_line(tmp_path):
     refused(cards("import", "cut.xlsx", "deck", cwd=tmp_path), "cut.xlsx:1", "workbook")
     (tmp_path / "fake.ods").write_bytes(b"PK\x03\x04" + b"\x00" * 200)
     refused(cards("import", "fake.ods", "deck", cwd=tmp_path), "fake.ods:1", "workbook")
+
+
+# -- layouts bounded in what they make, how far they recurse, and how long they run ---------------
+
+LAYOUT_PAYLOADS = {
+    "center": '{{ "x".center(10**9) }}',
+    "center filter": '{{ "x" | center(1000000000) }}',
+    "format width": '{{ "{:>999999999}".format("x") }}',
+    "format filter": '{{ "%999999999s" | format("x") }}',
+    "percent width": '{{ "%999999999s" % "x" }}',
+    "percent star": '{{ "%*s" % (999999999, "x") }}',
+    "tilde in a loop": (
+        '{% set ns = namespace(s="xxxxxxxxxx") %}{% for i in range(40) %}'
+        "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}"
+    ),
+    "tilde by lines": "".join(f"{{% set s{i + 1} = s{i} ~ s{i} %}}" for i in range(40)).replace(
+        "s0 ~ s0", '"xxxxxxxxxx" ~ "xxxxxxxxxx"'
+    ),
+    "plus": '{% set s = "x" * 100000 %}{{ s + s }}',
+    "replace": '{{ ("x" * 100000).replace("x", "yyyyyyyyyy") }}',
+    "replace filter": '{{ ("x" * 100000) | replace("x", "yyyyyyyyyy") }}',
+    "join": '{{ ("x" * 99999).join(["ab", "cd", "ef"]) }}',
+    "join filter": '{{ ["x" * 60000, "y" * 60000] | join("-") }}',
+    "indent": '{{ ("a\\n" * 50000) | indent(100) }}',
+    "tower of powers": "{{ ((9 ** 64) ** 64) ** 64 }}",
+    "range": "{{ range(10 ** 9) | list | length }}",
+    "nested loops": (
+        "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+    ),
+    "output": "{% for i in range(100000) %}{% for j in range(1000) %}x{% endfor %}{% endfor %}",
+    "recursion": "{% macro down(n) %}{{ down(n + 1) }}{% endmacro %}{{ down(0) }}",
+    "division": "{{ 1 / 0 }}",
+}
+
+
+@pytest.mark.parametrize("case", sorted(LAYOUT_PAYLOADS))
+def test_a_hostile_layout_stops_at_its_line_in_bounds(tmp_path, case):
+    files = small_deck()
+    files["_index.md"] = "---\ntitle: Test Deck\ntemplates: layouts\n---\nAn intro.\n"
+    files[FRONT] = "<card>\n<para>\n" + LAYOUT_PAYLOADS[case] + "\n</para>\n</card>\n"
+    write_deck(tmp_path / "deck", files)
+    ran = cards("build", "deck", "-o", "out", "-f", "cards", cwd=tmp_path)
+    bounded(ran)
+    assert ran.code == 1, ran.output
+    first = ran.output.splitlines()[0]
+    assert first.startswith(f"deck/{FRONT}:3: error: "), ran.output
+    assert not (tmp_path / "out").exists()
