@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import math
 import os
 import re
 import stat
@@ -141,9 +142,48 @@ def read_svg(path: Path) -> Any:
         resolve_entities=False, no_network=True, remove_comments=True, huge_tree=False
     )
     try:
-        return etree.fromstring(data, parser=parser)
+        root = etree.fromstring(data, parser=parser)
     except etree.XMLSyntaxError:
         raise ImageTrouble("the SVG is not well-formed XML") from None
+    check_svg_numbers(root)
+    return root
+
+
+# Attributes that hold coordinates, sizes and the like: their numbers must be
+# finite and of a size a picture has (ReportLab writes them into the PDF as
+# they are; "nan" is not a PDF number, and 1e308 overflows its writer).
+GEOMETRY = {
+    "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "width", "height", "d",
+    "points", "transform", "viewBox", "stroke-width", "font-size", "offset", "dx", "dy",
+    "stroke-dasharray", "stroke-dashoffset", "stroke-miterlimit", "opacity", "fill-opacity",
+    "stroke-opacity", "style",
+}  # fmt: skip
+NUMBER = re.compile(
+    r"(?<![A-Za-z_#])(?:nan|[-+]?inf(?:inity)?|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)",
+    re.IGNORECASE,
+)
+MAX_SVG_NUMBER = 1e6
+
+
+def check_svg_numbers(root: Any) -> None:
+    """Every number in the SVG's geometry finite and within ``MAX_SVG_NUMBER``."""
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        for name, value in element.attrib.items():
+            if name.rsplit("}", 1)[-1] not in GEOMETRY:
+                continue
+            for token in NUMBER.findall(value):
+                try:
+                    number = float(token)
+                except ValueError:
+                    continue
+                if not math.isfinite(number) or abs(number) > MAX_SVG_NUMBER:
+                    tag = element.tag.rsplit("}", 1)[-1]
+                    raise ImageTrouble(
+                        f"the SVG has the number {token} in <{tag} {name.rsplit('}', 1)[-1]}>: "
+                        f"numbers must be finite and at most {MAX_SVG_NUMBER:,.0f}"
+                    )
 
 
 def _check_svg(data: bytes) -> None:

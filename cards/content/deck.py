@@ -39,7 +39,7 @@ from cards.content.markdown import (
     markdown_parser,
     typographic,
 )
-from cards.content.paths import deck_path, stays_inside
+from cards.content.paths import MAX_DEPTH, TooDeep, deck_path, stays_inside, walk
 from cards.images import file_stamps
 from cards.labels import labels_for
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
@@ -161,7 +161,16 @@ def load_section(
     diagram = deck_diagram
     if doc and values and "diagram" in values:
         diagram = diagrams.resolve(doc, values["diagram"])
-    everything = sorted(folder.rglob("*"))  # one walk: techniques, and near misses
+    try:
+        everything = sorted(walk(folder, stop=True))  # one walk: techniques, and near misses
+    except TooDeep as exc:
+        problems.error(
+            exc.folder,
+            1,
+            f"folders nest deeper than {MAX_DEPTH} levels here; a section holds technique "
+            "files (and a few folders of them), not a tree",
+        )
+        everything = []
     files = [
         p
         for p in everything
@@ -220,13 +229,7 @@ def read_sections(
 
 
 def markdown_files(folders: list[Path]) -> int:
-    return sum(
-        1
-        for folder in folders
-        for _, _, files in os.walk(folder)
-        for f in files
-        if f.endswith(".md")
-    )
+    return sum(1 for folder in folders for f in walk(folder, ".md"))
 
 
 def load_deck(
@@ -337,7 +340,7 @@ def load_deck(
     if has_errors(problems.items) or "title" not in deck_values:
         raise ContentError(problems.items)
     newest = max(
-        (p.stat().st_mtime for p in folder.rglob("*.md") if p.is_file() and not p.is_symlink()),
+        (p.stat().st_mtime for p in walk(folder, ".md") if p.is_file() and not p.is_symlink()),
         default=0.0,
     )
     deck = Deck(
@@ -364,7 +367,7 @@ def load_deck(
 def holds_text(folder: Path) -> bool:
     """A folder with an _index.md or any Markdown in it is meant as a section;
     one with none (pictures, or the PDFs of -o pointed inside the deck) is not."""
-    return (folder / INDEX).exists() or any(folder.rglob("*.md"))
+    return (folder / INDEX).exists() or bool(walk(folder, ".md"))
 
 
 def is_a_section(folder: Path) -> bool:

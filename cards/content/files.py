@@ -110,7 +110,20 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
             node = loader.get_single_node()
             if node is not None and not yaml_shape_ok(node, path, problems):
                 return None
-            data = loader.construct_document(node) if node is not None else None
+            try:
+                data = loader.construct_document(node) if node is not None else None
+            except (ValueError, OverflowError):  # a date or a number YAML cannot make
+                bad = unreadable_scalar(node)
+                line = bad.start_mark.line + 2 if bad else 1
+                value = bad.value if bad else "?"
+                kind = "date" if bad and bad.tag.endswith("timestamp") else "number"
+                what = f"'{value[:40]}' reads as a {kind} that cannot be"
+                if kind == "number" and len(value) > 40:
+                    what = f"a number of {len(value):,} digits is too long to read"
+                problems.error(
+                    path, line, f"{what}: write a real one, or put it in quotes if it is text"
+                )
+                return None
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
@@ -153,6 +166,26 @@ def split_front_matter(path: Path, text: str, problems: Problems) -> Document | 
 
 def leading_space(line: str) -> str:
     return line[: len(line) - len(line.lstrip())]
+
+
+def unreadable_scalar(node: yaml.Node | None) -> yaml.ScalarNode | None:
+    """The first scalar YAML reads as a value it cannot make ("2024-02-30",
+    a number of 5,000 digits), found by making each one alone."""
+    from yaml.constructor import SafeConstructor
+
+    pending = [node]
+    while pending:
+        current = pending.pop(0)
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                SafeConstructor().construct_object(current)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                return current
+        elif isinstance(current, yaml.MappingNode):
+            pending += [part for pair in current.value for part in pair]
+        elif isinstance(current, yaml.SequenceNode):
+            pending += current.value
+    return None
 
 
 def yaml_shape_ok(node: yaml.Node, path: Path, problems: Problems) -> bool:

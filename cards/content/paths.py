@@ -95,7 +95,7 @@ def nearest_file(
     in another case, with its extension added, in another folder, or spelt
     nearly alike. None when nothing comes close."""
     candidates = {}
-    for path in sorted(deck_root.rglob("*")):
+    for path in sorted(walk(deck_root)):
         shown = all(not part.startswith((".", "_")) for part in path.relative_to(deck_root).parts)
         if shown and path.suffix.lower() in suffixes and path.is_file() and not path.is_symlink():
             candidates[Path(os.path.relpath(path, beside)).as_posix()] = path.name
@@ -128,3 +128,40 @@ def kind_of(path: Path) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     return "a folder" if stat.S_ISDIR(mode) else "not a file"
+
+
+MAX_DEPTH = 24  # folders inside a deck: sections hold techniques, not trees of folders
+
+
+class TooDeep(Exception):
+    """A deck whose folders nest deeper than ``MAX_DEPTH``."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.folder = folder
+
+
+def walk(root: Path, suffix: str = "", stop: bool = False) -> list[Path]:
+    """Every file and folder below ``root`` (those ending in ``suffix``, if
+    given), found without recursion and at most ``MAX_DEPTH`` folders down:
+    ``stop`` raises ``TooDeep`` past that, else the deeper part is passed over
+    (it is reported where the deck's sections are read)."""
+    found: list[Path] = []
+    pending = [(root, 0)]
+    while pending:
+        folder, depth = pending.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_dir(follow_symlinks=False):
+                if depth + 1 > MAX_DEPTH:
+                    if stop:
+                        raise TooDeep(path)
+                    continue
+                pending.append((path, depth + 1))
+            if not suffix or entry.name.endswith(suffix):
+                found.append(path)
+    return found
