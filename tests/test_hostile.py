@@ -423,3 +423,101 @@ def test_a_hostile_layout_stops_at_its_line_in_bounds(tmp_path, case):
     first = ran.output.splitlines()[0]
     assert first.startswith(f"deck/{FRONT}:3: error: "), ran.output
     assert not (tmp_path / "out").exists()
+
+
+# -- work linear in the input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("characters", [10_000, 100_000, 1_000_000])
+@pytest.mark.parametrize("kind", ["markup", "word", "words"])
+def test_long_text_is_refused_or_run_on_in_bounds(tmp_path, characters, kind):
+    size = characters - 200  # the whole file within its 1 MB
+    body = {
+        "markup": "<" * size,  # each one escaped, as the user wrote it
+        "word": "a" * size,
+        "words": ("word " * (size // 5)).strip(),
+    }[kind]
+    write_deck(tmp_path / "deck", small_deck(**{"01-one/01-alpha.md": technique("Alpha", body)}))
+    ran = cards("build", "deck", "-o", "out", "--overflow", "continue", cwd=tmp_path)
+    bounded(ran)
+    if characters >= 100_000:
+        assert ran.code == 1
+        assert ran.output.splitlines()[0].startswith("deck/01-one/01-alpha.md:1: error: 'Alpha'")
+    else:
+        assert ran.code == 0, ran.output  # 10,000 characters run on over a few cards and pages
+
+
+# -- bad values name their file and line ------------------------------------------------------------
+
+BAD_VALUES = {
+    "a weight of 5,000 digits": (
+        technique("Alpha", weight="9" * 5000),
+        "deck/01-one/01-alpha.md:3: error: a number of 5,000 digits is too long to read",
+    ),
+    "an impossible date": (
+        technique("Alpha", hold="2024-02-30"),
+        "deck/01-one/01-alpha.md:3: error: '2024-02-30' reads as a date that cannot be",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_VALUES))
+def test_a_bad_value_is_one_line_at_its_line(tmp_path, case):
+    text, line = BAD_VALUES[case]
+    write_deck(tmp_path / "deck", small_deck(**{"01-one/01-alpha.md": text}))
+    ran = cards("check", "deck", cwd=tmp_path)
+    bounded(ran)
+    assert ran.code == 1 and ran.output.splitlines()[0].startswith(line), ran.output
+
+
+@pytest.mark.parametrize(
+    "svg_number, where",
+    [("1e308", "<path d>"), ("nan", "<rect width>"), ("inf", "<svg height>")],
+)
+def test_svg_numbers_out_of_range_are_refused_naming_the_svg(tmp_path, svg_number, where):
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="80" viewBox="0 0 60 80">'
+        '<path id="sole" d="M 1 1 L 2 2 Z"/><rect id="heel" x="0" y="0" width="5" height="9"/>'
+        "</svg>"
+    )
+    tag = where.strip("<>").split()[0]
+    if tag == "path":
+        svg = svg.replace("M 1 1", f"M {svg_number} 1")
+    elif tag == "rect":
+        svg = svg.replace('width="5"', f'width="{svg_number}"')
+    else:
+        svg = svg.replace('height="80"', f'height="{svg_number}"')
+    files = small_deck(
+        **{
+            "01-one/01-alpha.md": technique("Alpha", diagram="d.svg", areas="heel"),
+            "01-one/d.svg": svg,
+        }
+    )
+    write_deck(tmp_path / "deck", files)
+    ran = cards("build", "deck", "-o", "out", cwd=tmp_path)
+    bounded(ran)
+    assert ran.code == 1
+    assert ran.output.splitlines()[0] == (
+        f"deck/01-one/d.svg:1: error: the SVG has the number {svg_number} in {where}: numbers "
+        "must be finite and at most 1,000,000"
+    )
+
+
+def test_a_folder_tree_1500_deep_is_one_line(tmp_path):
+    deck = write_deck(tmp_path / "deck", small_deck())
+    folders = [os.open(deck / "01-one", os.O_RDONLY)]
+    try:
+        for _ in range(1500):  # made by descriptor: a path this long has no name a call takes
+            os.mkdir("d", dir_fd=folders[-1])
+            folders.append(os.open("d", os.O_RDONLY, dir_fd=folders[-1]))
+        ran = cards("build", "deck", "-o", "out", cwd=tmp_path)
+    finally:  # removed from the bottom up, before anything walks the test folders again
+        os.close(folders.pop())
+        while folders:
+            parent = folders.pop()
+            os.rmdir("d", dir_fd=parent)
+            os.close(parent)
+    bounded(ran)
+    assert ran.code == 1
+    assert "error: folders nest deeper than 24 levels here" in ran.output
+    assert len(ran.output.splitlines()) <= 4

@@ -17,20 +17,16 @@ import jinja2
 from reportlab.platypus import Flowable
 
 from cards.formats.booklet_box import continuation_layout, flow_box, sizes_view
+from cards.formats.booklet_runon import run_on_pages
 from cards.formats.drawn import Drawn, NotDrawn
-from cards.geometry import (
-    padded_page_count,
-)
+from cards.geometry import padded_page_count
 from cards.images import file_stamps
 from cards.layout.blocks import flowables
-from cards.layout.fit import Overflow, fit, lay_stack, paginate, stacked_height
+from cards.layout.fit import MOST_RUN_ON_PARTS, Overflow, fit, hopeless, lay_stack, paginate
 from cards.layout.markup import Layout, parse_layout
-from cards.layout.runon import ContinuedWords, run_on, run_on_marks
+from cards.layout.runon import ContinuedWords
 from cards.layout.styles import TypeScale, hyphenation_for, styles_for, type_scale
-from cards.layout.theme import (
-    BOOKLET_PAGES_MM,
-    BookletTheme,
-)
+from cards.layout.theme import BOOKLET_PAGES_MM, BookletTheme
 from cards.model import Deck, Section, Technique
 from cards.problems import ERROR, WARNING, Problem
 from cards.templating import (
@@ -107,6 +103,7 @@ class Planner:
         self.language = hyphenation_for(deck)
         self.picture_roots = picture_roots(deck)
         self.labels = labels_view(deck)
+        self.run_ons: dict[tuple[str, str], list[list[Flowable]] | None] = {}
         self.context = {
             "deck": deck_view(deck),
             "labels": labels_view(deck),
@@ -138,23 +135,44 @@ class Planner:
             pending=Pending(accent, source, title, extra),
         )
 
-    def run_on_parts(self, page: Page) -> list[list[Flowable]] | None:
+    def run_on_parts(self, page: Page, remember: bool = False) -> list[list[Flowable]] | None:
         """The pages a technique runs on over when it does not fit one even at
-        the smallest size (``--overflow continue``); None when it fits."""
+        the smallest size (``--overflow continue``); None when it fits. With
+        ``remember``, worked out once for all the pages of one technique."""
+        assert page.pending is not None
+        xml = self.rendered(page)
+        key = (str(page.pending.source), xml)
+        if remember and key in self.run_ons:
+            return self.run_ons[key]
+        parts = self._run_on_parts(page, xml)
+        if remember:
+            self.run_ons = {key: parts}  # its pages come one after the other
+        return parts
+
+    def _run_on_parts(self, page: Page, xml: str) -> list[list[Flowable]] | None:
         assert page.pending is not None
         layout = parse_layout(
-            self.rendered(page), template_path(self.env, TEMPLATES[page.kind]), self.picture_roots
+            xml, template_path(self.env, TEMPLATES[page.kind]), self.picture_roots
         )
-        box = flow_box(layout, self.theme)
-        accent = page.pending.accent
-        flows = self.build(layout, self.theme.body_min_pt, accent)[0]
-        if stacked_height(flows, box.width_pt, box.height_pt) <= box.height_pt:
-            return None
-        later = flow_box(continuation_layout(layout, accent), self.theme)
-        flows, scale = self.build(layout, self.theme.body_pt, accent)
+        pending = page.pending
         words = ContinuedWords(self.labels.continued, self.labels.continues_page, self.labels.part)
-        marks = run_on_marks(layout, styles_for(scale), words)
-        return run_on(flows, box.width_pt, box.height_pt, marks, later.height_pt)
+        parts = run_on_pages(
+            layout, self.theme, lambda size: self.build(layout, size, pending.accent), words,
+            pending.accent,
+        )  # fmt: skip
+        if isinstance(parts, str):  # TOO_LONG
+            self.problems.append(
+                Problem(
+                    pending.source,
+                    1,
+                    ERROR,
+                    f"'{pending.title}' is too long even to run on: more than "
+                    f"{MOST_RUN_ON_PARTS} booklet pages would hold it; shorten the text or "
+                    "split it into techniques",
+                )
+            )
+            return None
+        return parts
 
     def rendered(self, page: Page) -> str:
         """A planned page's layout markup, rendered."""
@@ -195,7 +213,9 @@ class Planner:
         if page.pending.parts > 1:
             return self.laid_out_part(page, layout), found
         box = flow_box(layout, self.theme)
-        result = fit(
+        result = hopeless(
+            layout.characters(), box.width_pt, box.height_pt, self.theme.body_min_pt
+        ) or fit(
             lambda size: self.build(layout, size, accent)[0],
             box.width_pt,
             box.height_pt,
@@ -232,7 +252,7 @@ class Planner:
         """One page of a technique run on over several, at the normal size; a
         section's panel opens only the first, the others carry its band."""
         assert page.pending is not None
-        parts = self.run_on_parts(page) or []
+        parts = self.run_on_parts(page, remember=True) or []
         flows = parts[page.pending.part] if page.pending.part < len(parts) else []
         if page.pending.part:
             layout = continuation_layout(layout, page.pending.accent)

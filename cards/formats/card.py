@@ -17,7 +17,16 @@ from reportlab.platypus import Flowable, Paragraph
 from cards.colour import text_colour_on, tint
 from cards.geometry import Bleed
 from cards.layout.blocks import flowables
-from cards.layout.fit import Fitted, Overflow, draw_stack, fit, lay_stack
+from cards.layout.fit import (
+    MOST_RUN_ON_PARTS,
+    Fitted,
+    Overflow,
+    draw_stack,
+    fit,
+    hopeless,
+    lay_stack,
+    most_characters,
+)
 from cards.layout.markup import Band, Layout
 from cards.layout.runon import ContinuedWords, run_on, run_on_marks
 from cards.layout.styles import TypeScale, styles_for, type_scale
@@ -69,10 +78,20 @@ def fit_card(
         styles = styles_for(type_scale(theme, body_pt, accent, language))
         return flowables(layout.blocks, styles, layout.template or template)
 
+    known = hopeless(layout.characters(), box.width_pt, box.height_pt, theme.body_min_pt)
+    if known is not None:
+        return known
     result = fit(build, box.width_pt, box.height_pt, theme.body_pt, theme.body_min_pt)
     if isinstance(result, Overflow):
         return result
     return FittedCard(layout, result, type_scale(theme, result.body_pt, accent, language), template)
+
+
+def too_long_to_run_on(layout: Layout, theme: CardTheme) -> bool:
+    """More text than ``MOST_RUN_ON_PARTS`` cards could hold at the body size."""
+    box = content_box(theme, layout)
+    most = most_characters(box.width_pt, box.height_pt, theme.body_pt) * MOST_RUN_ON_PARTS
+    return layout.characters() > most
 
 
 def continued_cards(

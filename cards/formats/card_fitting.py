@@ -20,10 +20,11 @@ from cards.formats.card import (
     draw_content,
     fit_card,
     furniture_only,
+    too_long_to_run_on,
 )
 from cards.formats.drawn import Drawn, NotDrawn, Sketch
 from cards.images import file_stamps
-from cards.layout.fit import Overflow
+from cards.layout.fit import MOST_RUN_ON_PARTS, Overflow
 from cards.layout.markup import Layout, parse_layout
 from cards.layout.runon import ContinuedWords
 from cards.layout.styles import hyphenation_for
@@ -271,6 +272,18 @@ def fit_side(
     result = fit_card(layout, theme, work.language, name)
     where = technique.source.path
     if isinstance(result, Overflow) and work.overflow == "continue":
+        if too_long_to_run_on(layout, theme):
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    ERROR,
+                    f"'{technique.title}' is too long even to run on: more than "
+                    f"{MOST_RUN_ON_PARTS} cards would hold it; shorten the text or split it "
+                    "into techniques",
+                )
+            )
+            return []
         labels = work.labels
         words = ContinuedWords(labels.continued, labels.continues, labels.part)
         cards = continued_cards(layout, theme, work.language, name, words)

@@ -23,6 +23,31 @@ MAX_PROBES = 3
 UNDERSHOOT_PT = 0.15
 
 
+# No text sets tighter than this: the narrowest glyphs and spaces of a text
+# face are about a fifth of an em wide, and no leading is below the type size.
+NARROWEST_EM = 0.2
+MOST_RUN_ON_PARTS = 20  # cards or pages one technique may run on over
+
+
+def most_characters(width_pt: float, height_pt: float, size_pt: float) -> int:
+    """More characters than could ever fit a box at ``size_pt``: text longer
+    than this cannot fit, and is known not to without laying it out (a body
+    of a million characters would take a minute and gigabytes to find that)."""
+    per_line = width_pt / (size_pt * NARROWEST_EM)
+    lines = height_pt / size_pt
+    return int(per_line * max(lines, 1.0)) + 1
+
+
+def hopeless(
+    characters: int, width_pt: float, height_pt: float, floor_pt: float
+) -> Overflow | None:
+    """An ``Overflow`` at once for text that cannot fit even at ``floor_pt``."""
+    most = most_characters(width_pt, height_pt, floor_pt)
+    if characters <= most:
+        return None
+    return Overflow(height_pt * characters / most, height_pt, floor_pt)
+
+
 @dataclass(frozen=True)
 class Fitted:
     """Flowables that fit, already wrapped to the column: drawing them needs no new layout."""

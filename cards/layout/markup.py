@@ -85,6 +85,10 @@ class Layout:
     blocks: list[ET.Element] = field(default_factory=list)
     furniture: dict[str, ET.Element] = field(default_factory=dict)
 
+    def characters(self) -> int:
+        """How many characters of text its blocks hold."""
+        return sum(len(text) for block in self.blocks for text in block.itertext())
+
     def blocks_tree(self) -> list[ET.Element]:
         """Every block element, nested ones (inside a figure) included, in order."""
         return [element for block in self.blocks for element in block.iter()]
