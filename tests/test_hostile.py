@@ -521,3 +521,105 @@ def test_a_folder_tree_1500_deep_is_one_line(tmp_path):
     assert ran.code == 1
     assert "error: folders nest deeper than 24 levels here" in ran.output
     assert len(ran.output.splitlines()) <= 4
+
+
+# -- generated cells and layouts -------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+risky_text = (
+    st.lists(
+        st.sampled_from(list("=+-@'\t\"<>&{}%#:;,. aéß–“”\n\r") + ["{{", "}}", "{%"]),
+        min_size=1,
+        max_size=20,
+    )
+    .map("".join)
+    .map(lambda t: t.strip() or "x")
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(title=risky_text, hold=risky_text, suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_any_cell_goes_out_inert_and_comes_back_as_written(tmp_path_factory, title, hold, suffix):
+    """Whatever a technique's text, an exported sheet holds no formula and
+    imports back to the same values."""
+    import openpyxl
+    import yaml
+
+    from cards.content import load_deck
+    from cards.sheets import export_deck, import_sheet
+
+    root = tmp_path_factory.mktemp("cells")
+    front = yaml.safe_dump({"title": title, "hold": hold}, allow_unicode=True)
+    files = small_deck(**{"01-one/01-alpha.md": f"---\n{front}---\n1. Press.\n"})
+    deck = write_deck(root / "deck", files)
+    try:
+        before, _ = load_deck(deck)
+    except Exception:  # noqa: BLE001 - a value the loader refuses is not this test's
+        return
+    sheet = root / f"deck{suffix}"
+    export_deck(deck, sheet)
+    if suffix == ".xlsx":
+        workbook = openpyxl.load_workbook(sheet)
+        assert all(c.data_type != "f" for s in workbook for r in s.iter_rows() for c in r)
+    else:
+        text = sheet.read_text(encoding="utf-8-sig")
+        import csv
+
+        cells = [c for row in csv.reader(io.StringIO(text)) for c in row]
+        assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    import_sheet(sheet, root / "again", "Test Deck")
+    after, _ = load_deck(root / "again")
+    assert [(t.title, t.hold) for t in after.techniques] == [
+        (t.title, t.hold) for t in before.techniques
+    ]
+
+
+layout_pieces = st.sampled_from(
+    [
+        "{{ 'x' * 9 }}", "{{ 'x' ~ 'y' }}", "{{ (1, 2) }}", "{{ 2 ** 10 }}", "{{ 10 ** 64 }}",
+        "{{ 'a'.center(20) }}", "{{ '%5s' % 'a' }}", "{{ '{:>4}'.format('a') }}",
+        "{{ range(5) | list }}", "{{ labels.hold }}", "{{ technique.title }}", "{{ nothing }}",
+        "{% for i in range(3) %}{{ i }}{% endfor %}", "{{ 1 / 0 }}", "{{ ''.join(['a', 'b']) }}",
+        "{{ 'x' | replace('x', 'yy') }}", "{{ [1] + [2] }}", "{{ technique.__class__ }}",
+        "{% set n = namespace(s='a') %}{% set n.s = n.s ~ n.s %}{{ n.s }}", "<para>", "</para>",
+        "<b>", "&amp;", "{{", "%}", "x",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(pieces=st.lists(layout_pieces, min_size=1, max_size=6))
+def test_any_layout_text_renders_or_is_one_content_error(pieces):
+    """Whatever a layout is made of, rendering gives markup or a ContentError
+    naming the layout: never another exception, never past its bounds."""
+    from types import SimpleNamespace
+
+    import jinja2
+
+    from cards.problems import ContentError
+    from cards.sandbox import MAX_OUTPUT
+    from cards.templating import LayoutSandbox, render
+
+    source = "".join(pieces)
+    env = LayoutSandbox(
+        loader=jinja2.DictLoader({"card/front.xml.j2": source}),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    context = {
+        "labels": SimpleNamespace(hold="Hold"),
+        "technique": SimpleNamespace(title="<Alpha & {{ x }}>"),
+    }
+    started = time.monotonic()
+    try:
+        out = render(env, "card/front.xml.j2", **context)
+    except ContentError as exc:
+        assert len(exc.problems) == 1 and exc.problems[0].level == "error"
+    else:
+        assert len(out) <= MAX_OUTPUT
+        assert "{{ x }}" not in out or "&lt;Alpha &amp; {{ x }}&gt;" in out  # content is text
+    assert time.monotonic() - started < 6
