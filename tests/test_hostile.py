@@ -525,7 +525,7 @@ def test_a_folder_tree_1500_deep_is_one_line(tmp_path):
 
 # -- generated cells and layouts -------------------------------------------------------------------
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 risky_text = (
@@ -543,6 +543,10 @@ risky_text = (
     max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(title=risky_text, hold=risky_text, suffix=st.sampled_from([".csv", ".xlsx"]))
+@example(title="=", hold="=\r<", suffix=".csv")  # a CR inside a cell: quoted, kept
+@example(title="=", hold="=\r=", suffix=".csv")
+@example(title="=", hold="'=", suffix=".csv")  # an apostrophe of its own: kept
+@example(title="''+x", hold="'", suffix=".csv")
 def test_any_cell_goes_out_inert_and_comes_back_as_written(tmp_path_factory, title, hold, suffix):
     """Whatever a technique's text, an exported sheet holds no formula and
     imports back to the same values."""

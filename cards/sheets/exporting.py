@@ -92,7 +92,9 @@ def write_csv(sheet: Path, rows: list[dict[str, Any]], sections: list[dict[str, 
     """Techniques only; each section's colour on its first row."""
     colours = {s["section"]: s.get("colour", "") for s in sections}
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF between rows, as RFC 4180 and office suites have it: a cell holding a
+    # CR or an LF of its own is then quoted, and never read as the end of a row
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(TECHNIQUE_COLUMNS)  # the header has no cell to neutralise
     seen = set()
     for row in rows:
@@ -114,7 +116,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def inert(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """The cell as text no spreadsheet runs; a value that already starts with
+    apostrophes before such a character gets one more, so that taking one off
+    on import gives it back as it was."""
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
 

@@ -133,15 +133,14 @@ def bounded_rows(rows: Iterable[Iterable[Any]]) -> list[list[Any]] | SheetTooLar
 
 
 def restored(cell: Any) -> Any:
-    """A CSV cell as written before ``cards export`` made it inert: the
-    apostrophe before a leading =, +, -, @, tab or CR comes off."""
-    if (
-        isinstance(cell, str)
-        and cell.startswith("'")
-        and cell[1:2] in ("=", "+", "-", "@", "\t", "\r")
-    ):
+    """A CSV cell as written before ``cards export`` made it inert: one of the
+    apostrophes before a leading =, +, -, @, tab or CR comes off."""
+    if isinstance(cell, str) and cell.startswith("'") and cell.lstrip("'")[:1] in FORMULA_CHARS:
         return cell[1:]
     return cell
+
+
+FORMULA_CHARS = ("=", "+", "-", "@", "\t", "\r")  # what cards export neutralises
 
 
 def blank(cell: Any) -> bool:
@@ -159,8 +158,9 @@ def read_csv(path: Path, problems: SheetProblems) -> list[list[Any]] | SheetTooL
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         problems.warning(1, "not UTF-8: read as Windows-1252; save as 'CSV UTF-8' to be sure")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    sample = text[:20_000]
+    # the csv module ends rows at CRLF, LF or CR alike, and keeps one inside a
+    # quoted cell as it was written
+    sample = text[:20_000].replace("\r\n", "\n").replace("\r", "\n")
     try:
         dialect = csv.Sniffer().sniff(sample.split("\n", 1)[0] or sample, delimiters=",;\t")
         delimiter = dialect.delimiter
@@ -168,7 +168,7 @@ def read_csv(path: Path, problems: SheetProblems) -> list[list[Any]] | SheetTooL
         delimiter = ","
     csv.field_size_limit(MAX_CELL_CHARS + 1)  # a longer cell is an error, found at once
     try:
-        rows = csv.reader(io.StringIO(text), delimiter=delimiter)
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         return bounded_rows([restored(cell) for cell in row] for row in rows)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
