@@ -32,6 +32,9 @@ class Block:
     kind: str
     items: tuple[str, ...]
     start: int = 1
+    # the line of its file each item starts on (for messages about its words);
+    # not part of what it is: a block moved is the same block
+    lines: tuple[int, ...] = field(default=(), compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Technique:
     diagram: Diagram | None = None  # its own, else its section's, else the deck's
     areas: tuple[str, ...] = ()  # ids in the diagram, drawn lit
     arrows: tuple[str, ...] = ()  # ids of arrow paths in the diagram, drawn
+    alt: str | None = None  # its picture's or diagram's alternative text, as written
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,12 @@ class Deck:
     url: str | None = None
     logo: Path | None = None  # inside the deck folder, checked by the loader
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    logo_alt: str | None = None
+    reviewed: str | None = None  # the month of the last clinical review, "2026-11"
+    sources: tuple[str, ...] = ()  # where the advice comes from
+    # the plain-language review's own words (long word: everyday one) and switches
+    plain_words: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    review: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def techniques(self) -> tuple[Technique, ...]:

@@ -20,6 +20,13 @@ language: en
 #   Phone 01234 567 890
 # url: example.org/stretches  printed on the back cover, with a QR code
 # logo: logo.png              a picture in the deck, on the booklet's covers
+# logo_alt: Sunny Feet Clinic  what the logo says, for screen readers
+# reviewed: 2026-11           the month of the last clinical review (back cover)
+# sources:                    where the advice comes from (back cover)
+#   - NHS: Foot care
+# plain_words:                long words `cards review` should flag, and what to say
+#   utilise: use
+# review: {{passive: false, grade: 7}}   switches for `cards review`
 ---
 A few words about the deck. They open the booklet.
 
@@ -44,6 +51,7 @@ repeat: 3 times each way
 pressure: gentle
 weight: 1
 image: neck.svg
+alt: A head tilted towards the right shoulder
 areas: neck
 arrows: arrow-roll
 ---

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import small_deck, technique, write_deck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cards.cli import main
-from tests.conftest import small_deck, technique, write_deck
 
 MARKER = "pwned-marker"
 FRONT = "layouts/card/front.xml.j2"

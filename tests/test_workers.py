@@ -158,9 +158,8 @@ def test_what_a_worker_cannot_draw_the_main_process_draws_in_its_turn(
 
 def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypatch):
     """A card set smaller is laid out several times; its markup is parsed once."""
+    from conftest import small_deck, technique
     from reportlab.platypus import paraparser
-
-    from tests.conftest import small_deck, technique
 
     steps = "\n".join(
         f"{i}. Press the **heel** {i} times with both thumbs, then slide." for i in range(1, 8)
@@ -229,10 +228,9 @@ def test_a_picture_replaced_during_a_watch_session_is_read_again(tmp_path, monke
     a taller picture under the same name gives a taller picture on the card."""
     import os
 
+    from conftest import small_deck, technique, write_deck
     from pdfcheck import pixel_mm, render
     from PIL import Image
-
-    from tests.conftest import small_deck, technique, write_deck
 
     deck = write_deck(
         tmp_path / "deck", small_deck(**{"01-one/01-alpha.md": technique("Alpha", image="p.png")})
@@ -309,7 +307,7 @@ def test_a_rebuild_makes_what_is_missing_in_workers_only_when_there_is_enough(mo
 
 def test_a_watch_session_keeps_one_entry_per_booklet_page(tmp_path):
     """An edited page replaces its entry: a long session does not pile up old pages."""
-    from tests.conftest import small_deck, write_deck
+    from conftest import small_deck, write_deck
 
     deck = write_deck(tmp_path / "deck", small_deck())
     settings = BuildSettings(out_dir=tmp_path / "out", format="booklet", cache=new_cache())
@@ -399,8 +397,9 @@ def test_each_booklet_page_is_drawn_once_by_a_worker_and_placed_in_both_files(
 def test_a_watch_rebuild_reads_only_the_files_that_changed(tmp_path, deck_dir, monkeypatch):
     """Technique files are kept as read; one edited is read again, and so is one
     whose picture changed (here into something that is not a picture)."""
+    from conftest import small_deck, technique
+
     from cards.content import deck as deck_module
-    from tests.conftest import small_deck, technique
 
     folder = deck_dir(small_deck(**{"01-one/03-pictured.md": technique("Pictured", image="p.png")}))
     (folder / "01-one" / "p.png").write_bytes((REPO / "docs" / "card.png").read_bytes())

@@ -140,6 +140,7 @@ def read_technique(
         diagram=usable(diagram),
         areas=areas,
         arrows=arrows,
+        alt=values.get("alt"),
     )
     return technique, technique.weight
 
@@ -360,6 +361,11 @@ def load_deck(
         contact=deck_values.get("contact", ()),
         url=deck_values.get("url"),
         logo=deck_values.get("logo"),
+        logo_alt=deck_values.get("logo_alt"),
+        reviewed=deck_values.get("reviewed"),
+        sources=deck_values.get("sources", ()),
+        plain_words=deck_values.get("plain_words", {}),
+        review=deck_values.get("review", {}),
     )
     return deck, problems.items
 

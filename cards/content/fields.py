@@ -128,6 +128,53 @@ def url_value(value: Any) -> tuple[Any, str | None]:
     return text, None
 
 
+def month_value(value: Any) -> tuple[Any, str | None]:
+    """A month as YYYY-MM (a date written out is taken for its month)."""
+    import datetime
+
+    if isinstance(value, datetime.date):
+        return f"{value.year:04d}-{value.month:02d}", None
+    text, message = text_value(value)
+    if message:
+        return None, message
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        return None, f"must be a month such as 2026-11 (got {text!r})"
+    return text, None
+
+
+def words_value(value: Any) -> tuple[Any, str | None]:
+    """Long words and the everyday ones to say instead: ``{utilise: use}``."""
+    if not isinstance(value, dict):
+        return None, "must be a mapping of long words to everyday ones, such as  utilise: use"
+    words = {}
+    for long, plain in value.items():
+        long_text, message = text_value(long)
+        plain_text, message_too = text_value(plain)
+        if message or message_too:
+            return None, f"'{long}' {message or message_too}"
+        words[long_text.casefold()] = plain_text
+    return words, None
+
+
+REVIEW_SWITCHES = {
+    "grade": int, "sentence_words": int, "passive": bool, "long_words": bool,
+    "actions": bool, "numbers": bool,
+}  # fmt: skip
+
+
+def review_value(value: Any) -> tuple[Any, str | None]:
+    """The review's switches: ``{passive: false, grade: 7, sentence_words: 20}``."""
+    if not isinstance(value, dict):
+        return None, "must be a mapping such as  {passive: false, grade: 7}"
+    for name, setting in value.items():
+        kind = REVIEW_SWITCHES.get(name)
+        if kind is None:
+            return None, f"has no switch '{name}' (switches: {', '.join(REVIEW_SWITCHES)})"
+        if not isinstance(setting, kind) or (kind is int and isinstance(setting, bool)):
+            return None, f"{name} must be {'a whole number' if kind is int else 'true or false'}"
+    return dict(value), None
+
+
 def ids_value(value: Any) -> tuple[Any, str | None]:
     """One id, or a list of ids (``areas: heel`` or ``areas: [heel, arch]``)."""
     items = value if isinstance(value, list) else [value]
@@ -154,6 +201,11 @@ DECK_FIELDS = (
     Field("contact", lines_value),
     Field("url", url_value),
     Field("logo", text_value),
+    Field("logo_alt", text_value),
+    Field("reviewed", month_value),
+    Field("sources", lines_value),
+    Field("plain_words", words_value),
+    Field("review", review_value),
 )
 SECTION_FIELDS = (
     Field("title", text_value, required=True),
@@ -172,6 +224,7 @@ TECHNIQUE_FIELDS = (
     Field("diagram", text_value),
     Field("areas", ids_value),
     Field("arrows", ids_value),
+    Field("alt", text_value),
 )
 
 

@@ -110,15 +110,15 @@ def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[
         if kind in ("paragraph_open", "heading_open"):
             inline = render_inline(tokens[i + 1].children or [], report)
             if inline:
-                blocks.append(
-                    Block("heading" if kind == "heading_open" else "paragraph", (inline,))
-                )
+                kind_of = "heading" if kind == "heading_open" else "paragraph"
+                blocks.append(Block(kind_of, (inline,), lines=(line,)))
             i += 3
             continue
         if kind in ("ordered_list_open", "bullet_list_open"):
             close = kind.replace("_open", "_close")
             depth, j = 0, i
             items: list[str] = []
+            item_lines: list[int] = []
             current: list[str] = []
             while j < len(tokens):
                 t = tokens[j]
@@ -130,15 +130,15 @@ def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[
                         break
                 elif t.type == "list_item_open" and depth == 1:
                     current = []
+                    item_lines.append(doc.body_line + t.map[0] if t.map else line)
                 elif t.type == "list_item_close" and depth == 1:
                     items.append("<br/>".join(p for p in current if p))
                 elif t.type == "inline":
                     current.append(render_inline(t.children or [], report))
                 j += 1
             start = int(token.attrGet("start") or 1) if kind == "ordered_list_open" else 1
-            blocks.append(
-                Block("steps" if kind == "ordered_list_open" else "bullets", tuple(items), start)
-            )
+            kind_of = "steps" if kind == "ordered_list_open" else "bullets"
+            blocks.append(Block(kind_of, tuple(items), start, tuple(item_lines)))
             i = j + 1
             continue
         if kind == "html_block" and token.content.lstrip().startswith("<!--"):
