@@ -59,6 +59,7 @@ class Written:
 class BuildReport:
     written: list[Written] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # lines for the user, not problems
 
 
 def ready() -> None:
@@ -197,6 +198,9 @@ def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
     if settings.strict and report.warnings:
         raise ContentError(report.warnings)
     write_all_atomic([(path, data) for path, data, _ in pending])  # all, or none
+    from cards.review.run import review_note  # reads what was built: after the build
+
+    report.notes += review_note(deck)
     for path, data, summary in pending:
         report.written.append(Written(path, summary))
         if settings.log:

@@ -269,7 +269,19 @@ def deck_view(deck: Deck) -> SimpleNamespace:
         logo=deck.logo.as_posix() if deck.logo else None,
         edition=edition,
         before_you_start=blocks_view(before_you_start(deck)),
+        reviewed=reviewed_line(deck),
+        sources=list(deck.sources),
+        logo_alt=deck.logo_alt,
     )
+
+
+def reviewed_line(deck: Deck) -> str | None:
+    """ "Reviewed November 2026", in the deck's language, from ``reviewed: 2026-11``."""
+    if not deck.reviewed:
+        return None
+    year, month = (int(part) for part in deck.reviewed.split("-"))
+    words: str = labels_view(deck).reviewed
+    return words.format(month=month_name(deck.language, month), year=year)
 
 
 def before_you_start(deck: Deck) -> tuple[Block, ...]:

@@ -214,6 +214,8 @@ def _build_once(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bo
     if quiet:
         return
     _print_problems(report.warnings, verbose)
+    for note in report.notes:  # with the warnings, before what was written
+        click.echo(note, err=True)
     for written in report.written:
         click.echo(f"{written.path}  {written.summary}")
 

@@ -363,7 +363,7 @@ def load_deck(
         logo=deck_values.get("logo"),
         logo_alt=deck_values.get("logo_alt"),
         reviewed=deck_values.get("reviewed"),
-        sources=deck_values.get("sources", ()),
+        sources=tuple(typographic(md, source) for source in deck_values.get("sources", ())),
         plain_words=deck_values.get("plain_words", {}),
         review=deck_values.get("review", {}),
     )

@@ -64,7 +64,14 @@ def export_deck(deck_path: Path, sheet: Path) -> int:
             rows.append(row)
     deck_doc = document(deck.source.path)
     deck_rows = [
-        (name, plain(deck_doc.fields.get(name))) for name in DECK_FIELDS if name != "intro"
+        (
+            name,
+            lines_cell(deck_doc.fields.get(name))
+            if name == "sources"
+            else plain(deck_doc.fields.get(name)),
+        )
+        for name in DECK_FIELDS
+        if name != "intro"
     ]
     deck_rows = [(n, v) for n, v in deck_rows if v != ""]
     deck_rows.append(("intro", deck_doc.body.strip("\n")))
@@ -73,6 +80,14 @@ def export_deck(deck_path: Path, sheet: Path) -> int:
     else:
         write_xlsx(sheet, rows, sections, deck_rows)
     return len(rows)
+
+
+def lines_cell(value: Any) -> Any:
+    """A field of several lines (a list, or text) as one cell, a line each: a
+    line may hold a comma of its own."""
+    if isinstance(value, list):
+        return "\n".join(str(v) for v in value)
+    return plain(value)
 
 
 def plain(value: Any) -> Any:

@@ -98,10 +98,11 @@ def deck_of(sheet: Path, title: str | None, problems: SheetProblems) -> tuple[di
             if name == "intro":
                 intro = str(value or "").replace("\r\n", "\n").strip("\n") + "\n"
             elif name in rules and not blank(value):
-                raw = parse_mapping(value) if name == "labels" else cell_value(name, value)
+                mapping = name in ("labels", "plain_words", "review")
+                raw = parse_mapping(value) if mapping else cell_value(name, value)
                 if name == "hyphenate":
                     raw = cell_value("draft", value)
-                if name == "contact" and isinstance(raw, str):
+                if name in ("contact", "sources") and isinstance(raw, str):
                     raw = raw.replace("\r\n", "\n")
                 checked, message = rules[name](raw)
                 if message:
@@ -218,7 +219,12 @@ def front_matter(fields: dict[str, Any], body: str) -> str:
 
 def yaml_line(name: str, value: Any) -> str:
     """One field as YAML, quoted where it must be; a list on one line as a person
-    writes it (``areas: [ball, arch]``), one id alone as itself."""
+    writes it (``areas: [ball, arch]``), one id alone as itself; sources as a
+    list of lines."""
+    if name == "sources" and isinstance(value, list):
+        return yaml.safe_dump(
+            {name: value}, allow_unicode=True, default_flow_style=False, width=1_000
+        )
     if isinstance(value, list) and len(value) == 1:
         value = value[0]
     if isinstance(value, list):

@@ -16,12 +16,13 @@ from cards.problems import ERROR, WARNING, Problem
 
 TECHNIQUE_COLUMNS = (
     "section", "title", "hold", "repeat", "pressure", "steps", "colour", "weight", "draft",
-    "image", "diagram", "areas", "arrows",
+    "image", "diagram", "areas", "arrows", "alt",
 )  # fmt: skip
 SECTION_COLUMNS = ("section", "colour", "weight", "diagram", "intro")
 DECK_FIELDS = (
     "title", "subtitle", "author", "language", "hyphenate", "contact", "url", "logo",
-    "diagram", "templates", "labels", "intro",
+    "logo_alt", "reviewed", "sources", "plain_words", "review", "diagram", "templates",
+    "labels", "intro",
 )  # fmt: skip
 SHEET_SUFFIXES = (".csv", ".xlsx", ".ods", ".xls")  # what cards import reads
 WORKBOOK_SUFFIXES = (".xlsx", ".ods", ".xls")  # a deck in sheets: techniques, sections, deck
