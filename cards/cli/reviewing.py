@@ -42,10 +42,19 @@ def review(deck: str | None, format_: str, grade: int | None, strict: bool, debu
     than one action, passive voice, long words, numbers, and what the deck
     should say: a main message, a safety note, a contact, a review date, its
     sources. Writes nothing."""
+    from cards.output.files import OutputError
+    from cards.review.checks import ReviewUnavailable
     from cards.review.run import review_deck
 
     deck_path = _deck_argument(deck)
-    found = _run(lambda: review_deck(deck_path, grade=grade), debug)
+
+    def reviewed() -> Review:
+        try:
+            return review_deck(deck_path, grade=grade)
+        except ReviewUnavailable as exc:  # one line, as an output that cannot be made
+            raise OutputError(str(exc)) from None
+
+    found = _run(reviewed, debug)
     if format_ == "json":
         click.echo(json.dumps(found.as_json(), ensure_ascii=False, indent=2))
     elif format_ == "markdown":

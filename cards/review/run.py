@@ -10,6 +10,7 @@ from cards.build import BuildSettings, build, load, ready
 from cards.model import Deck, Technique
 from cards.problems import ContentError
 from cards.review.checks import (
+    ReviewUnavailable,
     formula_for,
     plain_text,
     review,
@@ -99,10 +100,12 @@ def review_note(deck: Deck) -> list[str]:
         rough_grade(technique_text(t)) < settings.grade - SCREEN_MARGIN for t in deck.techniques
     ):
         return []
+    try:
+        texts = review_texts(deck, settings)
+    except ReviewUnavailable:
+        return []  # the build's own files are what matters here; cards review says why
     over = [
-        t
-        for t in review_texts(deck, settings)
-        if t.kind == "technique" and t.grade and t.grade.grade > settings.grade
+        t for t in texts if t.kind == "technique" and t.grade and t.grade.grade > settings.grade
     ]
     if not over:
         return []
