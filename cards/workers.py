@@ -152,15 +152,20 @@ class CacheChanges:
 T = TypeVar("T")
 
 
-def aside(task: Callable[[], T]) -> Callable[[], T]:
-    """Start ``task()`` in a forked process and go on here; the function returned
-    waits for it and gives what it returned, or raises what it raised."""
+def forked(task: Callable[[], Any], first: Callable[[], None] | None = None) -> tuple[Any, Any]:
+    """``task()`` started in a forked process (after ``first()`` there), and the
+    end of a pipe that brings back (True, what it returned) or (False, what it
+    raised; a MemoryError as ``OverBounds``)."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
 
     def run() -> None:
+        if first is not None:
+            first()
         try:
             outcome: tuple[bool, object] = (True, task())
+        except MemoryError:
+            outcome = (False, OverBounds("memory"))
         except Exception as exc:  # noqa: BLE001 - raised again in the parent
             outcome = (False, exc)
         sending.send(outcome)
@@ -168,6 +173,13 @@ def aside(task: Callable[[], T]) -> Callable[[], T]:
     process = context.Process(target=run)
     process.start()
     sending.close()
+    return process, receiving
+
+
+def aside(task: Callable[[], T]) -> Callable[[], T]:
+    """Start ``task()`` in a forked process and go on here; the function returned
+    waits for it and gives what it returned, or raises what it raised."""
+    process, receiving = forked(task)
 
     def result() -> T:
         try:
@@ -196,11 +208,9 @@ def bounded(task: Callable[[], T], memory_mb: int, seconds: float) -> T:
     processes cannot fork, the task runs here."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return task()
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
     growth = memory_mb * 1024 * 1024
 
-    def run() -> None:
+    def limited() -> None:
         import resource
         import signal
 
@@ -211,17 +221,8 @@ def bounded(task: Callable[[], T], memory_mb: int, seconds: float) -> T:
         limit = address_space() + growth
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
         signal.alarm(max(1, math.ceil(seconds)))  # past it, the process ends
-        try:
-            outcome: tuple[bool, object] = (True, task())
-        except MemoryError:
-            outcome = (False, OverBounds("memory"))
-        except Exception as exc:  # noqa: BLE001 - raised again in the parent
-            outcome = (False, exc)
-        sending.send(outcome)
 
-    process = context.Process(target=run)
-    process.start()
-    sending.close()
+    process, receiving = forked(task, limited)
     try:
         if not receiving.poll(seconds + GRACE_S):
             raise OverBounds("time")
