@@ -189,3 +189,31 @@ def test_gulpease_and_kandel_moles_follow_their_formulas():
 def test_ease_scores_map_to_grades_as_the_tables_say():
     assert [ease_to_grade(s) for s in (90, 80, 70, 60, 30)] == [5, 6, 7, 8, 11]
     assert [gulpease_to_grade(s) for s in (80, 60, 40)] == [5, 8, 11]
+
+
+def test_a_picture_or_diagram_without_alternative_text_is_a_finding(run, deck_dir, tmp_path):
+    from PIL import Image
+
+    untitled = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="80" viewBox="0 0 60 80">'
+        '<rect id="heel" x="1" y="1" width="20" height="20"/></svg>'
+    )
+    folder = deck_dir(
+        small_deck(
+            **{
+                "01-one/01-alpha.md": technique("Alpha", image="photo.png"),
+                "01-one/02-beta.md": technique("Beta", diagram="plain.svg", areas="heel"),
+                "01-one/plain.svg": untitled,
+                "02-two/01-gamma.md": technique("Gamma", diagram="foot-sole", areas="heel"),
+            }
+        )
+    )
+    Image.new("RGB", (20, 20), "white").save(folder / "01-one" / "photo.png")
+    result = run("review", "test-deck")
+    assert (
+        "test-deck/01-one/01-alpha.md:1: alt: the picture photo.png has no alternative text"
+    ) in result.output
+    assert (
+        "test-deck/01-one/02-beta.md:1: alt: the diagram plain.svg has no <title>" in result.output
+    )
+    assert "01-gamma.md:1: alt:" not in result.output  # the built-in diagram has its title

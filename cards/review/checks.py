@@ -235,6 +235,17 @@ def review_blocks(
                 "saying what it shows",
             )
         )
+    diagram = technique.diagram if technique is not None and not technique.alt else None
+    if diagram is not None and not svg_title(diagram.path):
+        findings.append(
+            Finding(
+                path,
+                1,
+                "alt",
+                f"the diagram {diagram.name} has no <title> and the technique no  alt: …  "
+                "saying what it shows",
+            )
+        )
     joined = " ".join(t if t.endswith((".", "!", "?")) else t + "." for t in texts)
     words = len(words_of(joined))
     sentence_count = len(sentences_of(joined))
@@ -259,6 +270,20 @@ def review_blocks(
             ),
         )
     return TextReview(path, first_line, title, kind, words, sentence_count, grade, tuple(findings))
+
+
+def svg_title(path: Path) -> str:
+    """The SVG's own <title>: a diagram's alternative text when a technique gives none."""
+    from cards.images import ImageTrouble, read_svg
+
+    try:
+        root = read_svg(path)
+    except (ImageTrouble, OSError):
+        return ""  # reading it is the loader's business, and it reports
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.tag.rsplit("}", 1)[-1] == "title":
+            return "".join(element.itertext()).strip()
+    return ""
 
 
 def review_item(
