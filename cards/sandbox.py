@@ -122,11 +122,11 @@ class LayoutSandbox(ImmutableSandboxedEnvironment):
         return super().call(context, obj, *args, **kwargs)
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
-        """``str.format`` as the sandbox wraps it, its widths checked first."""
-        owner = getattr(value, "__self__", None)
-        if isinstance(owner, str) and getattr(value, "__name__", "") in ("format", "format_map"):
-            check_format_widths(owner)
+        """``str.format`` as the sandbox wraps it, its widths checked first (asked
+        of every attribute a layout reads: only a format method is wrapped)."""
         wrapped: Callable[..., str] | None = super().wrap_str_format(value)
+        if wrapped is not None:
+            check_format_widths(value.__self__)
         return wrapped
 
 
@@ -262,23 +262,41 @@ BOUNDED_FILTERS = {
 def time_budget(seconds: float = LAYOUT_SECONDS) -> Iterator[None]:
     """Stop what runs within after ``seconds`` with ``LayoutTimeout`` (a layout's
     two loops of 100,000 each would otherwise run for hours). Only the main
-    thread can take signals; elsewhere nothing is timed."""
+    thread can take signals; elsewhere nothing is timed. The handler is set
+    once and stays, doing nothing while no layout is being rendered, so that
+    a render costs two calls of a timer, not four of signal handling."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(
         signal, "setitimer"
     ):
         yield
         return
-
-    def expired(signum: int, frame: Any) -> None:
-        raise LayoutTimeout(
-            f"rendering took longer than {math.ceil(seconds)} seconds; a layout must not "
-            "loop for long"
-        )
-
-    previous = signal.signal(signal.SIGALRM, expired)
+    if signal.getsignal(signal.SIGALRM) is not _expired:
+        _TIMER.previous = signal.signal(signal.SIGALRM, _expired)
+    _TIMER.seconds, _TIMER.running = seconds, True
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _TIMER.running = False
+
+
+class _Timer:
+    """The state of the render timer in this process."""
+
+    running = False
+    seconds = LAYOUT_SECONDS
+    previous: Any = signal.SIG_DFL
+
+
+_TIMER = _Timer()
+
+
+def _expired(signum: int, frame: Any) -> None:
+    if _TIMER.running:
+        raise LayoutTimeout(
+            f"rendering took longer than {math.ceil(_TIMER.seconds)} seconds; a layout must "
+            "not loop for long"
+        )
+    if callable(_TIMER.previous):  # an alarm of someone else's: theirs
+        _TIMER.previous(signum, frame)

@@ -220,6 +220,7 @@ def bounded(task: Callable[[], T], memory_mb: int, seconds: float) -> T:
         os.dup2(quiet, 2)
         limit = address_space() + growth
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)  # not a layout timer it inherited
         signal.alarm(max(1, math.ceil(seconds)))  # past it, the process ends
 
     process, receiving = forked(task, limited)
