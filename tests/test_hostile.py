@@ -627,3 +627,23 @@ def test_any_layout_text_renders_or_is_one_content_error(pieces):
         assert len(out) <= MAX_OUTPUT
         assert "{{ x }}" not in out or "&lt;Alpha &amp; {{ x }}&gt;" in out  # content is text
     assert time.monotonic() - started < 6
+
+
+def test_a_folder_link_inside_the_deck_is_followed_and_a_link_loop_ends(tmp_path):
+    deck = write_deck(
+        tmp_path / "deck",
+        small_deck(**{"_shared/01-zeta.md": technique("Zeta")}),  # "_": not a section itself
+    )
+    (deck / "01-one" / "more").symlink_to(deck / "_shared", target_is_directory=True)
+    ran = cards("list", "deck", cwd=tmp_path)
+    assert ran.code == 0, ran.output
+    assert "Zeta" in ran.output  # a link that stays inside the deck is read, as before
+    loop = deck / "02-two" / "loop"
+    loop.symlink_to(deck / "02-two", target_is_directory=True)
+    try:
+        ran = cards("build", "deck", "-o", "out", cwd=tmp_path)
+    finally:
+        loop.unlink()  # before anything walks the test folders again
+    bounded(ran)
+    assert ran.code == 1
+    assert "error: folders nest deeper than 24 levels here" in ran.output

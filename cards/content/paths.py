@@ -156,7 +156,7 @@ def walk(root: Path, suffix: str = "", stop: bool = False) -> list[Path]:
             continue
         for entry in entries:
             path = Path(entry.path)
-            if entry.is_dir(follow_symlinks=False):
+            if entry.is_dir():  # a link to a folder too, as rglob did; the depth ends a loop
                 if depth + 1 > MAX_DEPTH:
                     if stop:
                         raise TooDeep(path)
