@@ -51,15 +51,7 @@ def read_bounded(path: Path, limit: int, what: str = "file") -> bytes:
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
-            kind = (
-                "a FIFO"
-                if stat.S_ISFIFO(status.st_mode)
-                else "a socket"
-                if stat.S_ISSOCK(status.st_mode)
-                else "a device"
-                if stat.S_ISCHR(status.st_mode) or stat.S_ISBLK(status.st_mode)
-                else "not a file"
-            )
+            kind = file_kind(status.st_mode)
             raise FileTrouble(f"the {what} is {kind}, not a regular file; only files are read")
         if status.st_size > limit:
             raise FileTrouble(f"the {what} is {status.st_size:,} bytes; the limit is {limit:,}")
@@ -70,6 +62,17 @@ def read_bounded(path: Path, limit: int, what: str = "file") -> bytes:
         return data
     finally:
         os.close(descriptor)
+
+
+def file_kind(mode: int) -> str:
+    """What stands at a path that is not a regular file, in plain words."""
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "a folder" if stat.S_ISDIR(mode) else "not a file"
 
 
 class FileTrouble(ValueError):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from cards.content.fields import IMAGE_SUFFIXES
 from cards.content.files import Document, Problems
-from cards.images import ImageTrouble, bitmap_size, read_svg
+from cards.images import ImageTrouble, bitmap_size, file_kind, read_svg
 
 
 def stays_inside(
@@ -65,7 +65,9 @@ def deck_path(
             return None
         if target.exists() and not target.is_file():
             problems.error(
-                doc.path, line, f"{name} '{value}' is {kind_of(target)}, not a regular file"
+                doc.path,
+                line,
+                f"{name} '{value}' is {file_kind(target.stat().st_mode)}, not a regular file",
             )
             return None
         if not target.is_file():
@@ -114,20 +116,6 @@ def nearest_file(
 
 def did_you_mean(suggestion: str | None) -> str:
     return f"; did you mean '{suggestion}'?" if suggestion else ""
-
-
-def kind_of(path: Path) -> str:
-    """What stands at ``path`` when it is not a regular file, in plain words."""
-    import stat
-
-    mode = path.stat().st_mode
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    return "a folder" if stat.S_ISDIR(mode) else "not a file"
 
 
 MAX_DEPTH = 24  # folders inside a deck: sections hold techniques, not trees of folders

@@ -4,7 +4,9 @@ prints when techniques are above the grade target."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
+from typing import Any
 
 from cards.build import BuildSettings, build, load, ready
 from cards.model import Deck, Technique
@@ -125,14 +127,20 @@ def technique_text(technique: Technique) -> str:
     )
 
 
-def rough_grade(text: str) -> float:
-    """Flesch–Kincaid with pyphen's syllables: quick, and close to textstat's."""
+@functools.cache
+def english_hyphenator() -> Any:
+    """One pyphen dictionary for the screen, not one a technique."""
     import pyphen
 
+    return pyphen.Pyphen(lang="en_US")
+
+
+def rough_grade(text: str) -> float:
+    """Flesch–Kincaid with pyphen's syllables: quick, and close to textstat's."""
     words = words_of(text)
     sentences = max(len(sentences_of(text)), 1)
     if not words:
         return 0.0
-    hyphenator = pyphen.Pyphen(lang="en_US")
+    hyphenator = english_hyphenator()
     syllables = sum(len(hyphenator.positions(word)) + 1 for word in words)
     return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59

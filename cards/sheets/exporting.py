@@ -14,6 +14,7 @@ from cards.output.files import write_atomic
 from cards.problems import ERROR, ContentError, Problem
 from cards.sheets.reading import (
     DECK_FIELDS,
+    FORMULA_CHARS,
     SECTION_COLUMNS,
     TECHNIQUE_COLUMNS,
     WRITTEN_SUFFIXES,
@@ -123,18 +124,15 @@ def write_csv(sheet: Path, rows: list[dict[str, Any]], sections: list[dict[str, 
     write_atomic(sheet, buffer.getvalue().encode("utf-8-sig"))
 
 
-# A cell starting with one of these is a formula (or the start of one) to a
-# spreadsheet that opens the CSV: a deck's text must never run there. As the
-# usual guidance for CSV injection has it, such a cell gets a leading
-# apostrophe, which `cards import` takes off again (reading.restored).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
+# A cell starting with one of FORMULA_CHARS is a formula (or the start of
+# one) to a spreadsheet that opens the CSV: a deck's text must never run
+# there. As the usual guidance for CSV injection has it, such a cell gets a
+# leading apostrophe, which `cards import` takes off again (reading.restored).
 def inert(value: Any) -> Any:
     """The cell as text no spreadsheet runs; a value that already starts with
     apostrophes before such a character gets one more, so that taking one off
     on import gives it back as it was."""
-    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_CHARS):
         return "'" + value
     return value
 
