@@ -8,24 +8,25 @@ atomically, so a failed build never leaves a half-written or missing file.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from cards.model import Deck
-from cards.options import BuildSettings
+from cards.options import BuildServices, BuildSettings
+from cards.problems import ERROR, WARNING, ContentError, Problem
+from cards.session import new_cache, watch_cache
 
 if TYPE_CHECKING:
     import jinja2
 
     from cards.layout.theme import CardTheme
-    from cards.workers import CacheChanges, WorkCache
-from cards.problems import ERROR, WARNING, ContentError, Problem
-from cards.session import BuildCache, new_cache, watch_cache
+    from cards.workers import WorkCache
 
 __all__ = [
     "BuildReport",
+    "BuildServices",
     "BuildSettings",
     "Written",
     "build",
@@ -152,96 +153,49 @@ def safety_note_problems(deck: Deck) -> list[Problem]:
     ]
 
 
-def build(deck_path: Path, settings: BuildSettings) -> BuildReport:
+def build(
+    deck_path: Path, settings: BuildSettings, services: BuildServices | None = None
+) -> BuildReport:
     """Write the requested PDFs; raises ContentError or OutputError, writing nothing then."""
     from cards.layout.glyphs import missing_characters
     from cards.output.files import size_of, write_all_atomic
 
+    services = services or BuildServices()
     started = time.perf_counter()
-    cache = watch_cache(settings)
+    cache = watch_cache(services)
     deck, warnings = load(
         deck_path, settings.jobs, cache.files if cache else None, lambda: _get_ready(settings)
     )
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
-    if settings.log:
+    log = services.log
+    if log:
         where = (
             f"; layouts from {settings.templates or deck.templates}"
             if settings.templates or deck.templates
             else ""
         )
-        settings.log(
+        log(
             f"read {deck_path}: {len(deck.sections)} sections, {deck.technique_count} techniques "
             f"in {time.perf_counter() - started:.2f} s{where}"
         )
-    pending: list[tuple[Path, IO[bytes], str]] = []
-    cards_aside = None
-    if settings.format == "all" and cache and _worth_aside(settings, deck):
-        # a watch rebuild is mostly placing kept drawings, in this process: the
-        # cards file is made in another, beside the booklet
-        cards_aside = _cards_aside(deck, settings, report, cache)
-    elif settings.format in ("cards", "all"):
-        pending.append(_cards(deck, settings, report))
+    pending: list[tuple[Path, bytes, str]] = []
+    if settings.format in ("cards", "all"):
+        pending.append(_cards(deck, settings, services, report))
     if settings.format in ("booklet", "all"):
-        loaded = len(report.warnings)
-        try:
-            booklet = _booklet(deck, settings, report)
-        except ContentError as exc:
-            if cards_aside is None:
-                raise
-            cards_warnings = cards_aside(report, loaded)[1]  # its error first, as in one process
-            raise ContentError(exc.problems + cards_warnings) from None
-        if cards_aside:
-            pending.append(cards_aside(report, loaded)[0])
-        pending.extend(booklet)
+        pending.extend(_booklet(deck, settings, services, report))
     if cache:
         cache.forget_unused()
     if settings.strict and report.warnings:
         raise ContentError(report.warnings)
     write_all_atomic([(path, data) for path, data, _ in pending])  # all, or none
-    from cards.review.run import review_note  # reads what was built: after the build
+    from cards.review.note import review_note  # the deck's reading grades, after the build
 
     report.notes += review_note(deck)
     for path, data, summary in pending:
         report.written.append(Written(path, summary))
-        if settings.log:
-            settings.log(f"wrote {path}: {size_of(data):,} bytes")
+        if log:
+            log(f"wrote {path}: {size_of(data):,} bytes")
     return report
-
-
-def _worth_aside(settings: BuildSettings, deck: Deck) -> bool:
-    from cards.workers import worth_parallel
-
-    return worth_parallel(settings.jobs, deck.technique_count)
-
-
-def _cards_aside(
-    deck: Deck, settings: BuildSettings, report: BuildReport, cache: BuildCache
-) -> Callable[[BuildReport, int], tuple[tuple[Path, IO[bytes], str], list[Problem]]]:
-    """``_cards`` in a forked process. The function returned waits for it, takes in
-    what it kept in the watch cache, puts its warnings at ``at`` in ``report``
-    (after the deck's own, as one process would) and gives the file and them."""
-    import io
-
-    from cards.workers import aside
-
-    def make() -> tuple[tuple[Path, bytes, str], list[Problem], dict[str, CacheChanges]]:
-        marks = {name: part.mark() for name, part in cache.parts().items()}
-        own = BuildReport(warnings=list(report.warnings))
-        path, data, summary = _cards(deck, replace(settings, progress=None), own)
-        data.seek(0)
-        changes = {name: part.changes_since(marks[name]) for name, part in cache.parts().items()}
-        return (path, data.read(), summary), own.warnings[len(report.warnings) :], changes
-
-    made = aside(make)
-
-    def finish(report: BuildReport, at: int) -> tuple[tuple[Path, IO[bytes], str], list[Problem]]:
-        (path, data, summary), warnings, changes = made()
-        for name, part in cache.parts().items():
-            part.apply(changes[name])
-        report.warnings[at:at] = warnings
-        return (path, io.BytesIO(data), summary), warnings
-
-    return finish
 
 
 def watched_paths(deck_path: Path, *template_dirs: Path | None) -> list[Path]:
@@ -310,14 +264,17 @@ def large_print_theme(
     raise ContentError(report.warnings + problems)
 
 
-def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Path, IO[bytes], str]:
-    from cards.formats.canvas import DUPLEX_SETTING
-    from cards.formats.card_fitting import PreparedCard, extra_cards, iter_cards
+def _cards(
+    deck: Deck, settings: BuildSettings, services: BuildServices, report: BuildReport
+) -> tuple[Path, bytes, str]:
+    from cards.formats.assembly import DUPLEX_SETTING
+    from cards.formats.card_fitting import CardWork, PreparedCard, extra_cards
     from cards.formats.cardsheet import CardsFile
-    from cards.layout.theme import SheetTheme
+    from cards.layout.theme import SheetTheme, register_fonts
     from cards.templating import environment
 
     started = time.perf_counter()
+    register_fonts()
     subset = select(deck, settings.sections, settings.only)
     env = environment(settings.templates, deck.templates)
     backs = settings.card_backs
@@ -327,43 +284,19 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
     duplex = settings.duplex_for("cards")
     problems: list[Problem] = []
     whole_deck = not settings.sections and not settings.only
-    extras: list[PreparedCard] = []  # the deck's own cards, made while the workers begin
-
-    def make_extras() -> None:
-        if settings.extras and whole_deck:
-            extras.extend(extra_cards(subset, env, theme, problems, backs))
-
-    # the file is opened first: worker processes draw into copies of it
-    cache = watch_cache(settings)
-    cards_file = CardsFile(
-        subset,
-        settings,
-        theme,
-        SheetTheme(),
-        cache.streams if cache else None,
-        cache.drawings if cache else None,
-    )
-    # cards are fitted as they are drawn; a card that does not fit fails the
-    # build once all are seen, and the drawn file is thrown away
-    cards: Iterable[PreparedCard] = iter_cards(
-        subset,
-        env,
-        theme,
-        backs,
-        problems,
-        settings.overflow,
-        settings.jobs,
-        cache.cards if cache else None,
-        cards_file.sketch,
-        make_extras,
-    )
-    count = None
-    if settings.overflow == "continue":  # how many cards there are is known once all are fitted
-        cards = listed = list(cards)
-        count = len(listed)
-    if settings.progress:
-        cards = settings.progress(cards, sum(len(s.techniques) for s in subset.sections), "cards")
-    result = cards_file.draw(cards, count, extras)
+    extras: list[PreparedCard] = []  # the deck's own cards
+    if settings.extras and whole_deck:
+        extras = extra_cards(subset, env, theme, problems, backs)
+    cache = watch_cache(services)
+    work = CardWork(subset, env, theme, backs, settings.overflow, cache.layouts if cache else None)
+    # cards fitted before drawing: a watch session's (kept, or fitted here and
+    # kept), or all when they run on (their number decides the sheets)
+    ready = None
+    if cache or settings.overflow == "continue":
+        ready = {index: work.fitted(index) for index in range(len(work.techniques))}
+    cards_file = CardsFile(subset, settings, theme, SheetTheme(), work, extras, ready)
+    result, fitting = cards_file.make(settings.jobs, services.progress)
+    problems += fitting  # after the deck's own cards', made first
     if any(p.level == ERROR for p in problems):
         raise ContentError(report.warnings + problems)
     report.warnings.extend(problems)
@@ -395,26 +328,26 @@ def _cards(deck: Deck, settings: BuildSettings, report: BuildReport) -> tuple[Pa
 
 
 def _booklet(
-    deck: Deck, settings: BuildSettings, report: BuildReport
-) -> list[tuple[Path, IO[bytes], str]]:
+    deck: Deck, settings: BuildSettings, services: BuildServices, report: BuildReport
+) -> list[tuple[Path, bytes, str]]:
+    from cards.formats.assembly import DUPLEX_SETTING
     from cards.formats.booklet_files import booklet_pdfs
     from cards.formats.booklet_plan import booklet_theme, plan_booklet
-    from cards.formats.canvas import DUPLEX_SETTING
     from cards.templating import environment
 
     started = time.perf_counter()
-    cache = watch_cache(settings)
+    cache = watch_cache(services)
     booklet = plan_booklet(
         deck,
         environment(settings.templates, deck.templates),
         booklet_theme(settings.paper, settings.large_print, settings.low_ink),
         settings.jobs,
-        cache.pages if cache else None,
+        cache.layouts if cache else None,
         settings.overflow,
         settings.large_print,
     )
     duplex = settings.duplex_for("booklet")
-    result = booklet_pdfs(deck, booklet, settings, cache.streams if cache else None)
+    result = booklet_pdfs(deck, booklet, settings)
     if any(p.level == ERROR for p in booklet.problems):
         raise ContentError(report.warnings + booklet.problems)
     report.warnings.extend(booklet.problems)

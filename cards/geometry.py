@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 EPSILON_MM = 1e-6
 
@@ -202,7 +203,14 @@ def sheets_needed(count: int, per_sheet: int) -> int:
     return max(1, math.ceil(count / per_sheet)) if per_sheet else 0
 
 
-def saddle_order(pages: int) -> list[tuple[int, int]]:
+class SheetSide(NamedTuple):
+    """The two pages on one side of a booklet sheet, by 1-based page number."""
+
+    left: int
+    right: int
+
+
+def saddle_order(pages: int) -> list[SheetSide]:
     """Page pairs (left, right) for each sheet side of a saddle-stitched booklet.
 
     ``pages`` must be a multiple of four. Sides come in print order: sheet 1
@@ -213,7 +221,7 @@ def saddle_order(pages: int) -> list[tuple[int, int]]:
     sides = []
     for k in range(pages // 2):
         low, high = k + 1, pages - k
-        sides.append((high, low) if k % 2 == 0 else (low, high))
+        sides.append(SheetSide(high, low) if k % 2 == 0 else SheetSide(low, high))
     return sides
 
 

@@ -1,12 +1,15 @@
-"""The choices of one build, as one object: from the command line to the drawing code.
+"""The choices of one build, and the services it is given, as two objects.
 
-Nothing here imports the rest of the package; every stage may read it.
+``BuildSettings`` carries choices only, from the command line to the drawing
+code; ``BuildServices`` what the caller lends a build: a watch session's
+cache, a progress bar, a log. Nothing here imports the rest of the package;
+every stage may read it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,14 +39,7 @@ class BuildSettings:
     extras: bool = True  # the title, "Before you start" and routine cards
     low_ink: bool = False  # outlines and light tints instead of solid colour
     overflow: str = "shrink"  # or "continue": a card too long runs on over more cards
-    jobs: int = 1  # worker processes that fit cards and pages (large decks only)
-    # what a watch session keeps between builds: fitted cards and pages by content
-    cache: object | None = field(default=None, compare=False)
-    # how the caller shows progress: wraps an iterable of `length` items
-    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = field(
-        default=None, compare=False
-    )
-    log: Callable[[str], None] | None = field(default=None, compare=False)
+    jobs: int = 1  # worker processes that fit and draw cards and pages (large decks only)
 
     @property
     def card_backs(self) -> bool:
@@ -53,3 +49,15 @@ class BuildSettings:
     def duplex_for(self, what: str) -> str:
         """The flip to print with: as asked, else cards long and the booklet short."""
         return self.duplex or ("long" if what == "cards" else "short")
+
+
+@dataclass(frozen=True)
+class BuildServices:
+    """What the caller lends a build besides its choices."""
+
+    # what a watch session keeps between builds (session.BuildCache): files
+    # read and fitted layouts, by all that decides them
+    cache: Any = None
+    # how the caller shows progress: wraps an iterable of `length` items
+    progress: Callable[[Iterable[Any], int, str], Iterable[Any]] | None = None
+    log: Callable[[str], None] | None = None

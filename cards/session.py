@@ -1,10 +1,11 @@
 """What a watch session keeps from one build to the next, and how it is kept.
 
-``BuildCache`` holds technique files as read, cards and booklet pages fitted
-and drawn, compressed page streams and the main process's own drawings,
-each by all that decides it; a rebuild reads, lays out and draws again only
-what changed. Kept only for ``cards build --watch``: a single build has no
-next build to keep anything for.
+``BuildCache`` holds only what is cheap to key and safe to reuse: technique
+files as read (keyed by their size and time) and fitted cards and booklet
+pages (keyed by a digest of all that decides them). Drawing, assembly and
+everything else are done anew each build, so a rebuild equals a cold build.
+Kept only for ``cards build --watch``: a single build has no next build to
+keep anything for.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from cards.options import BuildSettings
+from cards.options import BuildServices
 
 if TYPE_CHECKING:
     from cards.workers import WorkCache
@@ -26,15 +27,10 @@ def _work_cache() -> WorkCache:
 
 @dataclass
 class BuildCache:
-    """What ``--watch`` keeps from one build to the next: technique files as
-    read, cards and booklet pages fitted and drawn, by all that decides them.
-    Only what changed is read, laid out and drawn again."""
+    """What ``--watch`` keeps from one build to the next."""
 
-    cards: WorkCache = field(default_factory=_work_cache)
-    pages: WorkCache = field(default_factory=_work_cache)
     files: WorkCache = field(default_factory=_work_cache)  # technique files as read
-    streams: WorkCache = field(default_factory=_work_cache)  # pages compressed, by their text
-    drawings: WorkCache = field(default_factory=_work_cache)  # drawn in the main process
+    layouts: WorkCache = field(default_factory=_work_cache)  # fitted cards and pages
 
     def parts(self) -> dict[str, WorkCache]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -60,5 +56,5 @@ def new_cache() -> BuildCache:
     return BuildCache()
 
 
-def watch_cache(settings: BuildSettings) -> BuildCache | None:
-    return settings.cache if isinstance(settings.cache, BuildCache) else None
+def watch_cache(services: BuildServices) -> BuildCache | None:
+    return services.cache if isinstance(services.cache, BuildCache) else None

@@ -1,11 +1,11 @@
 """Work in worker processes: every core reads, fits and draws, in deck order.
 
 Workers are forked, so they share the loaded deck, the layouts, the fonts
-and the open file's glyph codes without copying. They run the very code the
+and what a watch session kept without copying. They run the very code the
 main process would and send results back in order, a few chunks ahead, so
-memory stays flat; the main process places them. ``cached_work`` adds a watch
-session's cache: a result an earlier build kept is used again, whichever
-process finds it. Output is byte-for-byte the serial one (tests/test_workers.py).
+memory stays flat. ``WorkCache`` is what a watch session keeps (files read,
+fitted layouts), under keys made by ``digest``; ``bounded`` runs a parser of
+untrusted files in a process of its own, with limits.
 """
 
 from __future__ import annotations
@@ -46,10 +46,12 @@ def in_workers(
     jobs: int,
     start: Callable[[], None] | None = None,
     meanwhile: Callable[[], None] | None = None,
+    group: int | None = None,
 ) -> Iterator[Any]:
     """``task(0) … task(count - 1)`` run in ``jobs`` forked processes, yielded in
     order; each process runs ``start()`` first, and this one ``meanwhile()``
-    once the tasks are handed out.
+    once the tasks are handed out. ``group``: how many tasks a process is
+    handed at a time (by default, fewer and fewer towards the end).
 
     Only a few chunks are handed out ahead of the one being consumed, so results
     never pile up faster than the main process draws them: memory stays flat.
@@ -62,7 +64,7 @@ def in_workers(
     chunks: deque[range] = deque()
     done = 0
     while done < count:  # chunks shrink towards the end, so the workers end together
-        size = max(4, min(64, (count - done) // (jobs * 8)))
+        size = group or max(4, min(64, (count - done) // (jobs * 8)))
         chunks.append(range(done, min(done + size, count)))
         done += size
     # forked with everything so far set aside from the collector: a worker's
@@ -95,11 +97,19 @@ def _run_chunk(indices: range) -> list[Any]:
     return [_TASK(index) for index in indices]
 
 
+def digest(*inputs: object) -> str:
+    """A short digest of ``inputs`` (strings, numbers, frozen dataclasses: what
+    their ``repr`` shows decides it): a cache key that is cheap to keep."""
+    import hashlib
+
+    return hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).hexdigest()
+
+
 @dataclass
 class WorkCache:
-    """What a watch session keeps from one build to the next: files read, cards
-    and pages fitted and drawn, by all that decides them. What one build did
-    not ask for (a deleted or changed technique) is forgotten after it."""
+    """What a watch session keeps from one build to the next (files read, fitted
+    cards and pages), by all that decides them. What one build did not ask for
+    (a deleted or changed technique) is forgotten after it."""
 
     entries: dict[Hashable, Any] = field(default_factory=dict)
     hits: int = 0
@@ -122,31 +132,6 @@ class WorkCache:
         for key in set(self.entries) - self.used:
             del self.entries[key]
         self.used.clear()
-
-    def mark(self) -> tuple[frozenset[Hashable], int]:
-        """Where this cache stands, for ``changes_since``."""
-        return frozenset(self.entries), self.hits
-
-    def changes_since(self, mark: tuple[frozenset[Hashable], int]) -> CacheChanges:
-        """What was kept, asked for and found since ``mark``."""
-        known, hits = mark
-        new = {key: value for key, value in self.entries.items() if key not in known}
-        return CacheChanges(new, frozenset(self.used), self.hits - hits)
-
-    def apply(self, changes: CacheChanges) -> None:
-        """Take in what a forked process did to its copy of this cache."""
-        self.entries.update(changes.new)
-        self.used |= changes.used
-        self.hits += changes.hits
-
-
-@dataclass(frozen=True)
-class CacheChanges:
-    """A forked process's work on its copy of a ``WorkCache``, sent back whole."""
-
-    new: dict[Hashable, Any]
-    used: frozenset[Hashable]
-    hits: int
 
 
 T = TypeVar("T")
@@ -174,25 +159,6 @@ def forked(task: Callable[[], Any], first: Callable[[], None] | None = None) -> 
     process.start()
     sending.close()
     return process, receiving
-
-
-def aside(task: Callable[[], T]) -> Callable[[], T]:
-    """Start ``task()`` in a forked process and go on here; the function returned
-    waits for it and gives what it returned, or raises what it raised."""
-    process, receiving = forked(task)
-
-    def result() -> T:
-        try:
-            done, value = receiving.recv()
-        except EOFError:
-            raise RuntimeError(f"a worker process ended with code {process.exitcode}") from None
-        finally:
-            process.join()
-        if not done:
-            raise value
-        return value  # type: ignore[no-any-return]
-
-    return result
 
 
 class OverBounds(Exception):
@@ -251,103 +217,3 @@ def address_space() -> int:
         import resource
 
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-
-
-@dataclass(frozen=True)
-class _Kept:
-    """A worker found the result in its copy of the cache: the main process has it,
-    at this place among the keys the cache had when the work began (a key can
-    be long: a layout's rendered markup; the place is one number to send back)."""
-
-    at: int
-
-
-def cached_work(
-    count: int,
-    prepare: Callable[[int], tuple[Hashable | None, Any]],
-    make: Callable[[int, Any], Any],
-    cache: WorkCache | None = None,
-    jobs: int = 1,
-    start: Callable[[], None] | None = None,
-    keep: Callable[[Any], Any] = lambda value: value,
-    meanwhile: Callable[[], None] | None = None,
-) -> Iterator[Any]:
-    """``make(i, prepared)`` for ``i`` in ``range(count)``, in order, where
-    ``key, prepared = prepare(i)``: in worker processes when there are enough
-    (each runs ``start()`` first, and this one ``meanwhile()`` while they
-    begin), else here (``meanwhile()`` first).
-
-    With a ``cache`` (a watch session's), a result kept under its key by an
-    earlier build is used again, from whichever process finds it; a new one is
-    kept as ``keep(result)`` says (``None``: not kept); what a build did not
-    ask for is forgotten once it is done (``WorkCache.forget_unused``).
-    """
-
-    mostly_kept = cache is not None and len(cache.entries) >= count // 2
-    parallel = not mostly_kept and worth_parallel(jobs, count)
-    if meanwhile is not None and not parallel:
-        meanwhile()
-    if mostly_kept:
-        assert cache is not None
-        yield from _mostly_kept(count, prepare, make, cache, jobs, start, keep)
-        return
-    known = list(cache.entries) if cache is not None else []  # only added to until done
-    place = {key: at for at, key in enumerate(known)}
-
-    def task(index: int) -> Any:
-        key, prepared = prepare(index)
-        if key is not None and (at := place.get(key)) is not None:
-            return _Kept(at)
-        return key, make(index, prepared)
-
-    results = (
-        in_workers(task, count, jobs, start, meanwhile) if parallel else map(task, range(count))
-    )
-    for result in results:
-        if isinstance(result, _Kept):
-            assert cache is not None
-            yield cache.find(known[result.at])
-            continue
-        key, value = result
-        yield _kept(cache, key, value, keep)
-
-
-def _mostly_kept(
-    count: int,
-    prepare: Callable[[int], tuple[Hashable | None, Any]],
-    make: Callable[[int, Any], Any],
-    cache: WorkCache,
-    jobs: int,
-    start: Callable[[], None] | None,
-    keep: Callable[[Any], Any],
-) -> Iterator[Any]:
-    """``cached_work`` when an earlier build kept most results (a watch session's
-    rebuild): every key is worked out here, first (it is cheap), and only what
-    is missing is made, in worker processes if there is enough of it. Handing
-    every item to workers to learn that it is kept cost more than it saved."""
-    prepared = [prepare(index) for index in range(count)]
-    missing = [i for i, (key, _) in enumerate(prepared) if key is None or key not in cache.entries]
-
-    def task(position: int) -> Any:
-        index = missing[position]
-        return make(index, prepared[index][1])
-
-    parallel = worth_parallel(jobs, len(missing))
-    made = (
-        in_workers(task, len(missing), jobs, start) if parallel else map(task, range(len(missing)))
-    )
-    wanted = set(missing)
-    for index, (key, _) in enumerate(prepared):
-        if index not in wanted:
-            yield cache.find(key)
-            continue
-        yield _kept(cache, key, next(made), keep)
-
-
-def _kept(
-    cache: WorkCache | None, key: Hashable | None, value: Any, keep: Callable[[Any], Any]
-) -> Any:
-    """``value``, newly made, kept in ``cache`` as ``keep`` says."""
-    if cache is not None and key is not None and (kept := keep(value)) is not None:
-        cache.store(key, kept)
-    return value

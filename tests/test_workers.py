@@ -1,8 +1,10 @@
-"""All cores, no repeated work: parallel fitting gives the serial bytes, markup is
-parsed once per technique, and a watch session lays out only what changed."""
+"""All cores, no repeated work: chunks drawn in workers give the serial bytes,
+markup is parsed once per technique, and a watch session lays out only what
+changed (and keeps nothing else)."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import subprocess
 import sys
@@ -13,9 +15,8 @@ from click.testing import CliRunner
 from conftest import REPO
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pypdf import PdfReader
 
-from cards.build import BuildSettings, build, new_cache
+from cards.build import BuildServices, BuildSettings, build, new_cache
 from cards.cli import main
 from cards.problems import ContentError
 from cards.workers import PARALLEL_FROM
@@ -58,68 +59,62 @@ def test_parallel_output_is_byte_identical_to_serial(big_deck, tmp_path, monkeyp
 
 
 def test_workers_are_really_used(big_deck, tmp_path, monkeypatch):
+    """A large deck's chunks are drawn by two workers, one chunk at a time; with
+    --jobs 1 by this process alone."""
     from cards import workers
 
     started = []
     real = workers.in_workers
 
-    def spy(task, count, jobs, start=None, meanwhile=None):
-        started.append((count, jobs))
-        return real(task, count, jobs, start, meanwhile)
+    def spy(task, count, jobs, start=None, meanwhile=None, group=None):
+        started.append((count, jobs, group))
+        return real(task, count, jobs, start, meanwhile, group)
 
     monkeypatch.setattr("cards.workers.in_workers", spy)
     build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=2))
-    assert started == [(PARALLEL_FROM + 12, 2)]
+    assert len(started) == 1 and started[0][0] > 1 and started[0][1:] == (2, 1)
     started.clear()
     build(big_deck, BuildSettings(out_dir=tmp_path, format="cards", jobs=1))
     assert started == []
 
 
-def test_workers_draw_the_cards_and_the_main_process_only_places_them(big_deck, monkeypatch):
-    """Every side comes back from its worker with its text drawn; the main
-    process draws the text of none of them."""
-    from cards.formats import card_fitting
-    from cards.formats.cardsheet import CardsFile
-    from cards.layout.theme import CardTheme, SheetTheme
-    from cards.templating import environment
+@pytest.mark.parametrize("what", ["cards", "booklet"])
+def test_chunks_are_joined_by_pikepdf_with_each_face_embedded_once(
+    big_deck, tmp_path, monkeypatch, what
+):
+    """Workers draw ordinary PDFs of consecutive sheets or pages; assembly joins
+    them in order and keeps one copy of each font, however many chunks."""
+    import pikepdf
 
-    deck, _ = card_fitting_deck(big_deck)
-    settings = BuildSettings(format="cards", backs=True, jobs=2)
-    cards_file = CardsFile(deck, settings, CardTheme(), SheetTheme())
-    problems: list = []
-    cards = list(
-        card_fitting.iter_cards(
-            deck, environment(None, None), CardTheme(), True, problems, jobs=2,
-            sketch=cards_file.sketch,
-        )
-    )  # fmt: skip
-    sides = [side for card in cards for side in (card.front, card.back)]
-    assert len(sides) == 2 * (PARALLEL_FROM + 12)
-    assert all(side.content is not None for side in sides)
-    assert all(side.card.fitted.flowables == [] for side in sides)  # only furniture travelled
-    drawn_here = []
+    from cards.formats import assembly
+
+    chunks = []
+    real = assembly.Assembly.add
     monkeypatch.setattr(
-        "cards.formats.cardsheet.draw_content", lambda *args: drawn_here.append(args)
+        assembly.Assembly, "add", lambda self, chunk: chunks.append(chunk) or real(self, chunk)
     )
-    result = cards_file.draw(cards)
-    assert drawn_here == [] and result.cards == PARALLEL_FROM + 12
-    # the colour is drawn here, once for each section and bleed, then repeated
-    assert len(cards_file.colours) < len(sides) / 4
+    build(big_deck, BuildSettings(out_dir=tmp_path, format=what, jobs=2))
+    assert len(chunks) >= 2
+    assert all(pikepdf.open(io.BytesIO(chunk.pdf)).pages for chunk in chunks)  # ordinary PDFs
+    names = {"cards": ["deck-cards"], "booklet": ["deck-booklet", "deck-booklet-imposed"]}
+    for name in names[what]:
+        pdf = pikepdf.open(tmp_path / f"{name}.pdf")
+        faces = [
+            str(o.FontName)
+            for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/FontDescriptor"
+        ]
+        assert faces and len(faces) == len(set(faces)), (name, faces)
+    reading = pikepdf.open(tmp_path / f"{names[what][0]}.pdf")
+    assert len(reading.pages) == sum(len(chunk.marks) for chunk in chunks)
 
 
-def card_fitting_deck(folder: Path):
-    from cards.build import load, ready
-
-    ready()
-    return load(folder)
-
-
-def test_what_a_worker_cannot_draw_the_main_process_draws_in_its_turn(
+def test_pictures_and_characters_only_a_layout_writes_are_drawn_in_any_chunk(
     big_deck, tmp_path, monkeypatch
 ):
-    """A picture (an object of the file) and a character no font has a code for
-    yet (here "§", from the layout itself, not the deck) are drawn by the main
-    process; the file is still the serial one, byte for byte, and shows both."""
+    """A picture and a character the deck's text never has (here "§", from the
+    layout itself) are drawn in whichever chunk holds their card; the file is
+    still the serial one, byte for byte, and shows both."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     deck = tmp_path / "deck"
     subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
@@ -180,41 +175,35 @@ def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypa
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_watch_rebuild_lays_out_and_draws_only_the_edited_card(
+def test_a_watch_rebuild_lays_out_only_the_edited_card_and_page(
     big_deck, tmp_path, monkeypatch, jobs
 ):
-    """Cards and booklet pages are kept fitted and drawn; after one edit only
-    that technique's card and page are made again."""
+    """A watch session keeps files read and fitted layouts, nothing else; after
+    one edit only that technique's card and page are laid out again, and every
+    file is what a cold build writes."""
+    from cards.formats import booklet_plan, card_fitting
+
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     deck = tmp_path / "deck"
     subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
-    settings = BuildSettings(out_dir=tmp_path / "watch", cache=new_cache(), jobs=jobs)
-    build(deck, settings)
-    cards, pages = settings.cache.cards, settings.cache.pages
-    assert all(
-        side.content is not None and side.content.lasting
-        for fronts, backs, _ in cards.entries.values()
-        for side in fronts
-    )
+    cache = new_cache()
+    services = BuildServices(cache=cache)
+    settings = BuildSettings(out_dir=tmp_path / "watch", jobs=jobs)
+    build(deck, settings, services)
+    assert set(cache.parts()) == {"files", "layouts"}
+    laid_out = []
+    for owner in (card_fitting.CardWork, booklet_plan.Planner):
+        real = owner.laid_out
+
+        def counting(self, *args, _real=real):
+            laid_out.append(type(self).__name__)
+            return _real(self, *args)
+
+        monkeypatch.setattr(owner, "laid_out", counting)
     edited = min(deck.glob("*/02-*.md"))
     edited.write_text(edited.read_text().replace("1. ", "1. Gently, ", 1))
-    drawings, streams = settings.cache.drawings, settings.cache.streams
-    cards.hits = pages.hits = drawings.hits = streams.hits = 0
-    build(deck, settings)
-    count = PARALLEL_FROM + 12
-    assert cards.hits == count - 1  # every card but the edited one, from the cache
-    # every booklet page but the edited one: the cover, the intro and the contents
-    # (laid out with the plan), the techniques, the notes and the back cover
-    sheets = {
-        name: len(PdfReader(tmp_path / "watch" / f"deck-{name}.pdf").pages)
-        for name in ("cards", "booklet", "booklet-imposed")
-    }
-    assert pages.hits == sheets["booklet"] - 1
-    assert drawings.hits == len(drawings.entries) > 0  # no card colour drawn again
-    # every page compressed before but the three that show the edit: its card's
-    # sheet, its booklet page and the imposed sheet that carries that page
-    assert streams.hits == sum(sheets.values()) - 3
-    # and what it wrote is what a cold build writes
+    build(deck, settings, services)
+    assert sorted(laid_out) == ["CardWork", "Planner"]  # its card and its page
     cold = tmp_path / "cold"
     build(deck, BuildSettings(out_dir=cold))
     for name in ("cards", "booklet", "booklet-imposed"):
@@ -237,7 +226,8 @@ def test_a_picture_replaced_during_a_watch_session_is_read_again(tmp_path, monke
     )
     picture = deck / "01-one" / "p.png"
     Image.new("RGB", (100, 50), (220, 20, 20)).save(picture)  # wide
-    settings = BuildSettings(out_dir=tmp_path / "out", format="cards", cache=new_cache())
+    settings = BuildSettings(out_dir=tmp_path / "out", format="cards")
+    services = BuildServices(cache=new_cache())
 
     def red_height_mm() -> float:
         image = render(tmp_path / "out" / "deck-cards.pdf", 0, 100)
@@ -251,11 +241,11 @@ def test_a_picture_replaced_during_a_watch_session_is_read_again(tmp_path, monke
         ]
         return max(rows) - min(rows)
 
-    build(deck, settings)
+    build(deck, settings, services)
     wide = red_height_mm()
     Image.new("RGB", (100, 150), (220, 20, 20)).save(picture)  # now tall, same name
     os.utime(picture, ns=(10**18, 10**18))  # and surely a newer time
-    build(deck, settings)
+    build(deck, settings, services)
     assert red_height_mm() > 2.5 * wide
 
 
@@ -274,51 +264,21 @@ def test_a_watch_cache_forgets_what_a_build_no_longer_asks_for():
     assert set(cache.entries) == {"alpha"}
 
 
-@pytest.mark.parametrize("changed", [3, PARALLEL_FROM])
-def test_a_rebuild_makes_what_is_missing_in_workers_only_when_there_is_enough(monkeypatch, changed):
-    """With most results kept, keys are worked out here and only the missing
-    results are made: here when they are few, by the workers when many (a
-    layout changed). Results come in order, kept and new alike."""
-    from cards import workers
-
-    handed_out = []
-    real = workers.in_workers
-
-    def counting(task, count, jobs, start=None, meanwhile=None):
-        handed_out.append(count)
-        return real(task, count, jobs, start, meanwhile)
-
-    monkeypatch.setattr(workers, "in_workers", counting)
-    count = 3 * PARALLEL_FROM
-    cache = workers.WorkCache()
-    for index in range(count):
-        cache.store(("v1", index), f"kept {index}")
-    cache.forget_unused()
-    fresh = set(range(0, count, count // changed)[:changed])
-
-    def prepare(index: int) -> tuple[object, int]:
-        return (("v2" if index in fresh else "v1"), index), index
-
-    results = list(workers.cached_work(count, prepare, lambda i, _: f"made {i}", cache, jobs=2))
-    assert results == [f"{'made' if i in fresh else 'kept'} {i}" for i in range(count)]
-    assert handed_out == ([changed] if changed >= PARALLEL_FROM else [])
-    assert cache.hits == count - changed
-
-
 def test_a_watch_session_keeps_one_entry_per_booklet_page(tmp_path):
     """An edited page replaces its entry: a long session does not pile up old pages."""
     from conftest import small_deck, write_deck
 
     deck = write_deck(tmp_path / "deck", small_deck())
-    settings = BuildSettings(out_dir=tmp_path / "out", format="booklet", cache=new_cache())
-    build(deck, settings)
-    pages = settings.cache.pages
+    settings = BuildSettings(out_dir=tmp_path / "out", format="booklet")
+    services = BuildServices(cache=new_cache())
+    build(deck, settings, services)
+    pages = services.cache.layouts
     first = len(pages.entries)
     edited = min(deck.glob("*/0*.md"))
     for round in range(3):
         edited.write_text(edited.read_text().replace("Press", f"Press {round},", 1))
         pages.hits = 0
-        build(deck, settings)
+        build(deck, settings, services)
         assert len(pages.entries) == first > 1
         assert pages.hits == first - 1  # all but the edited page, from the cache
 
@@ -357,40 +317,25 @@ def test_a_large_deck_is_read_in_workers_with_the_same_problems_in_the_same_orde
     assert "05-notes.markdown:1: warning: ignored" in outputs[1]
 
 
-def test_each_booklet_page_is_drawn_once_by_a_worker_and_placed_in_both_files(
-    big_deck, tmp_path, monkeypatch
-):
-    """Pages come back from the workers drawn; the imposed sheets hold the very
-    drawing of each reading-order page, once, links aside."""
+def test_the_imposed_booklet_is_made_of_the_finished_reading_pages(big_deck, tmp_path):
+    """Each reading-order page is drawn once; the imposed sheets place its very
+    drawing as a form XObject cut to its trim, once, links aside."""
     import pikepdf
 
-    from cards.formats import booklet_plan
-
-    drawn_by_workers = []
-    real = booklet_plan.Booklet.pages
-
-    def counting(self, draw=None, start=None, seed=None):
-        for page, drawn in real(self, draw, start, seed):
-            drawn_by_workers.append((page.kind, drawn is not None))
-            yield page, drawn
-
-    monkeypatch.setattr(booklet_plan.Booklet, "pages", counting)
     build(big_deck, BuildSettings(out_dir=tmp_path, format="booklet", jobs=2))
-    techniques = PARALLEL_FROM + 12
-    # every page, those laid out with the plan too (the intro; the contents, with
-    # its page numbers)
-    assert all(drawn for _, drawn in drawn_by_workers)
-    assert {"intro", "contents"} <= {kind for kind, _ in drawn_by_workers}
-    assert [kind for kind, _ in drawn_by_workers].count("technique") == techniques
     reading = pikepdf.open(tmp_path / "deck-booklet.pdf")
     imposed = pikepdf.open(tmp_path / "deck-booklet-imposed.pdf")
-    sheets = b"".join(sheet.Contents.read_bytes() for sheet in imposed.pages)
-    for page in reading.pages:
-        # the page's drawing, past the reading file's own page transform
-        drawing = page.Contents.read_bytes()[40:-10]
-        assert len(drawing) > 100 and sheets.count(drawing) == 1
+    placed = [
+        form for sheet in imposed.pages for _, form in sorted(sheet.Resources.XObject.items())
+    ]
+    assert len(placed) == len(reading.pages) == 2 * len(imposed.pages)
+    drawings = sorted(page.Contents.read_bytes() for page in reading.pages)
+    assert sorted(form.read_bytes() for form in placed) == drawings
+    assert all(form.Subtype == "/Form" for form in placed)
+    width, height = (float(v) for v in reading.pages[0].MediaBox[2:])
+    assert all([float(v) for v in form.BBox] == [0, 0, width, height] for form in placed)
     links = sum(len(page.get("/Annots", [])) for page in reading.pages)
-    assert links >= techniques  # every contents line links to its page
+    assert links >= PARALLEL_FROM + 12  # every contents line links to its page
     assert all("/Annots" not in sheet for sheet in imposed.pages)
 
 
@@ -403,7 +348,8 @@ def test_a_watch_rebuild_reads_only_the_files_that_changed(tmp_path, deck_dir, m
 
     folder = deck_dir(small_deck(**{"01-one/03-pictured.md": technique("Pictured", image="p.png")}))
     (folder / "01-one" / "p.png").write_bytes((REPO / "docs" / "card.png").read_bytes())
-    settings = BuildSettings(out_dir=tmp_path / "out", cache=new_cache(), format="cards")
+    settings = BuildSettings(out_dir=tmp_path / "out", format="cards")
+    services = BuildServices(cache=new_cache())
     read = []
     real = deck_module.read_technique
 
@@ -412,97 +358,56 @@ def test_a_watch_rebuild_reads_only_the_files_that_changed(tmp_path, deck_dir, m
         return real(path, *args)
 
     monkeypatch.setattr(deck_module, "read_technique", counting)
-    build(folder, settings)
+    build(folder, settings, services)
     assert sorted(read) == ["01-alpha.md", "01-gamma.md", "02-beta.md", "03-pictured.md"]
     read.clear()
     edited = folder / "01-one" / "02-beta.md"
     edited.write_text(edited.read_text().replace("Press gently", "Press softly"))
-    build(folder, settings)
+    build(folder, settings, services)
     assert read == ["02-beta.md"]
     read.clear()
     (folder / "01-one" / "p.png").write_text("not a picture any more")
     with pytest.raises(ContentError, match="p.png"):
-        build(folder, settings)
+        build(folder, settings, services)
     assert read == ["03-pictured.md"]
 
 
-@given(
-    text=st.text(
-        alphabet=st.characters(blacklist_characters="<&", blacklist_categories=("Cs", "Cc")),
-        min_size=1,
-        max_size=60,
-    )
-)
-@settings(max_examples=150, deadline=None)
-def test_plain_words_are_the_fragment_the_markup_parser_makes(text):
-    """Words without markup skip ReportLab's parser; the fragment is the parser's."""
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus.paragraph import cleanBlockQuotedText
-    from reportlab.platypus.paraparser import ParaParser
-
-    from cards.layout.blocks import paragraph
-    from cards.layout.theme import FONT_SEMIBOLD, register_fonts
-
-    register_fonts()
-    style = ParagraphStyle("t", fontName=FONT_SEMIBOLD, fontSize=9.5, textColor="#2A6CB8")
-    cleaned = cleanBlockQuotedText(text)
-    _, parsed, _ = ParaParser().parse(cleaned, style)
-    made = paragraph(text, style).frags
-    assert [vars(f) for f in made] == [vars(f) for f in parsed]
-
-
-@given(text=st.text(alphabet="ab c–“”’é\u00a0Ωж€♥𝄞", max_size=40))
-@settings(max_examples=150, deadline=None)
-def test_a_line_is_split_into_glyph_codes_as_reportlab_does(text):
-    """The short way for a line of already-coded characters gives ReportLab's runs."""
-    from reportlab.pdfbase.pdfdoc import PDFDocument
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    from cards.layout.theme import FONT_REGULAR, faces
-
-    font = faces()[FONT_REGULAR]
-    ours, theirs = PDFDocument(), PDFDocument()
-    for doc in (ours, theirs):
-        TTFont.splitString(font, "–“”é", doc)  # the same codes given first
-    assert font.splitString(text, ours) == TTFont.splitString(font, text, theirs)
-    assert font.state[ours].assignments == font.state[theirs].assignments
-
-
 def test_a_watch_rebuild_reports_what_one_process_reports(big_deck, tmp_path):
-    """In a watch rebuild the cards file is made in a process of its own, beside
-    the booklet: errors and warnings come as one process gives them (the cards'
-    first), and what it kept is kept."""
+    """In a watch session, with one process or several, errors and warnings come
+    as a cold build gives them (the cards' first), and what was kept is used."""
     reports = {}
     for jobs in (1, 2):
         deck = tmp_path / f"deck{jobs}"
         subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
-        settings = BuildSettings(out_dir=tmp_path / f"out{jobs}", cache=new_cache(), jobs=jobs)
-        build(deck, settings)
+        settings = BuildSettings(out_dir=tmp_path / f"out{jobs}", jobs=jobs)
+        services = BuildServices(cache=new_cache())
+        build(deck, settings, services)
         edited = min(deck.glob("*/02-*.md"))
         text = edited.read_text()
         edited.write_text(text.replace("1. ", "1. Slowly, ", 1))  # set smaller
-        warned = [p.message for p in build(deck, settings).warnings]
+        warned = [p.message for p in build(deck, settings, services).warnings]
         edited.write_text(text + "\n\nAnd once more, slowly, then again." * 60)  # too long
         with pytest.raises(ContentError) as failed:
-            build(deck, settings)
+            build(deck, settings, services)
         edited.write_text(text)
         index = deck / "_index.md"
         deck_text = index.read_text()
         index.write_text("---\nauthor: nobody\n---\n")  # the deck itself fails to read
         with pytest.raises(ContentError) as unread:
-            build(deck, settings)
+            build(deck, settings, services)
         index.write_text(deck_text)
-        build(deck, settings)
+        services.cache.layouts.hits = 0
+        build(deck, settings, services)
         reports[jobs] = (
             warned,
             [p.message for p in failed.value.problems],
             [p.message for p in unread.value.problems],
         )
-        assert settings.cache.cards.hits > 0  # the cards process's cache came back
+        assert services.cache.layouts.hits > 0
     assert reports[1] == reports[2]
     warned, errors, unread_errors = reports[2]
     assert any("title" in m for m in unread_errors), unread_errors
-    assert not multiprocessing.active_children()  # the cards process was waited for
+    assert not multiprocessing.active_children()  # every worker was waited for
     assert any("fits only when set smaller" in m for m in warned), warned  # cards
     assert any("does not fit its card" in m for m in errors), errors
     assert not any("does not fit its booklet page" in m for m in errors)  # cards fail first
@@ -521,7 +426,7 @@ def test_settling_between_builds_sets_the_cache_aside_and_collects_what_it_forgo
     kept = Node()
     kept.itself = kept  # a cycle: only the collector frees it
     alive = weakref.ref(kept)
-    cache.cards.store("technique", kept)
+    cache.layouts.store("technique", kept)
     del kept
     try:
         cache.settle()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
-    from cards.options import BuildSettings
+    from cards.options import BuildServices, BuildSettings
 from cards.cli import options as opt
 from cards.cli.app import _deck_argument, _print_problems, _progress, _run
 
@@ -161,7 +161,7 @@ def build(
       cards build content/my-deck -f cards --backs
       cards build --paper letter --watch  rebuild on every save
     """
-    from cards.options import BuildSettings
+    from cards.options import BuildServices, BuildSettings
     from cards.workers import available_cores
 
     if fold and print_shop:
@@ -196,21 +196,24 @@ def build(
         low_ink=low_ink,
         overflow=overflow,
         jobs=jobs or available_cores(),
-        progress=_progress,
-        log=(lambda line: click.echo(line, err=True)) if verbose else None,
+    )
+    services = BuildServices(
+        progress=_progress, log=(lambda line: click.echo(line, err=True)) if verbose else None
     )
     deck_path = _deck_argument(deck)
     if watch:
-        _watch(deck_path, settings, quiet, debug)
+        _watch(deck_path, settings, services, quiet, debug)
         return
-    _build_once(deck_path, settings, quiet, debug)
+    _build_once(deck_path, settings, services, quiet, debug)
 
 
-def _build_once(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -> None:
+def _build_once(
+    deck_path: Path, settings: BuildSettings, services: BuildServices, quiet: bool, debug: bool
+) -> None:
     from cards.build import build as build_deck
 
-    verbose = settings.log is not None
-    report = _run(lambda: build_deck(deck_path, settings), debug, verbose)
+    verbose = services.log is not None
+    report = _run(lambda: build_deck(deck_path, settings, services), debug, verbose)
     if quiet:
         return
     _print_problems(report.warnings, verbose)
@@ -220,7 +223,9 @@ def _build_once(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bo
         click.echo(f"{written.path}  {written.summary}")
 
 
-def _watch(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -> None:
+def _watch(
+    deck_path: Path, settings: BuildSettings, services: BuildServices, quiet: bool, debug: bool
+) -> None:
     """Build, then build again after every change to the deck or the layouts,
     following the deck as it changes: new and removed files and folders, a
     layout folder named anew in ``_index.md``, the deck folder itself removed
@@ -230,11 +235,11 @@ def _watch(deck_path: Path, settings: BuildSettings, quiet: bool, debug: bool) -
     from cards.build import new_cache
 
     cache = new_cache()  # rebuild only what changed; a rebuild equals a cold build
-    settings = replace(settings, cache=cache)
+    services = replace(services, cache=cache)
 
     def once() -> None:
         try:
-            _build_once(deck_path, settings, quiet, debug)
+            _build_once(deck_path, settings, services, quiet, debug)
             done = "built"
         except click.ClickException as exc:
             exc.show()  # errors are shown; the watch goes on

@@ -1,13 +1,13 @@
 """The booklet planned: every page numbered, then laid out one at a time.
 
 ``plan_booklet`` renders the covers, the intro and contents (flowed over as
-many pages as they need) and plans one page per technique; ``Booklet.pages``
-lays each out as it is drawn (in worker processes for a large booklet).
+many pages as they need) and plans one page per technique; ``Booklet.page``
+lays each out where it is drawn (in worker processes for a large booklet).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,7 +18,6 @@ from reportlab.platypus import Flowable
 
 from cards.formats.booklet_box import continuation_layout, flow_box, sizes_view
 from cards.formats.booklet_runon import run_on_pages
-from cards.formats.drawn import Drawn, NotDrawn
 from cards.geometry import padded_page_count
 from cards.images import file_stamps
 from cards.layout.blocks import flowables
@@ -37,7 +36,7 @@ from cards.templating import (
     section_view,
     template_path,
 )
-from cards.workers import WorkCache, cached_work, worth_parallel
+from cards.workers import WorkCache, digest
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
@@ -193,14 +192,6 @@ class Planner:
         part = (page.pending.part, page.pending.parts)
         return (xml, self.theme, accent, self.language, source, page.number, part, pictures)
 
-    def plan_key(self, page: Page, numbers: tuple[tuple[str, int], ...]) -> tuple[object, ...]:
-        """All that decides a page laid out with the plan (the intro, the contents):
-        its kind's rendered markup, its number (which part of it), the page
-        numbers its lines show, the theme, the language, the logo's stamp."""
-        pictures = file_stamps(self.deck.logo)
-        xml = self.flow_xml[page.kind]
-        return ("plan", xml, page.kind, page.number, numbers, self.theme, self.language, pictures)
-
     def laid_out(self, page: Page, xml: str) -> tuple[dict[str, Any], list[Problem]]:
         """The page's layout, flowables and type scale, set smaller if need be,
         with what laying it out found."""
@@ -272,88 +263,53 @@ class Planner:
 
 @dataclass
 class Booklet:
-    """The numbered page plan; ``pages()`` lays each page out as it is needed."""
+    """The numbered page plan; ``page(i)`` lays page ``i`` out when it is drawn."""
 
     plan: list[Page]
     planner: Planner
     jobs: int = 1
-    cache: WorkCache | None = None
+    cache: WorkCache | None = None  # a watch session's laid-out pages
+    ready: dict[int, tuple[Page, tuple[Problem, ...]]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
         return self.planner.problems
 
-    def pages(
-        self,
-        draw: Callable[[Page], Drawn] | None = None,
-        start: Callable[[], None] | None = None,
-        seed: str | None = None,
-    ) -> Iterator[tuple[Page, Drawn | None]]:
-        """Every page laid out, in order, and drawn with ``draw`` where it can be:
-        in worker processes for a large booklet (each runs ``start()`` first),
-        else here. A drawn page comes without its flowables. A watch session's
-        cache keeps laid-out and drawn pages, by their rendered layout and the
-        glyph codes they were drawn with (``seed``), for the next build."""
-        planner = self.planner
-        numbers = tuple(planner.page_of.items()) if self.cache else ()
+    def page(self, index: int) -> tuple[Page, tuple[Problem, ...]]:
+        """Page ``index`` laid out (set smaller if need be), with what laying it
+        out found; the intro and contents were laid out with the plan. A watch
+        session keeps laid-out pages under a digest of all that decides them."""
+        if index in self.ready:
+            return self.ready[index]
+        planned, planner = self.plan[index], self.planner
+        if planned.pending is None:
+            return planned, ()
+        xml = planner.rendered(planned)
+        key = digest(*planner.cache_key(planned, xml)) if self.cache is not None else None
+        kept = self.cache.find(key) if self.cache is not None else None
+        if kept is not None:
+            page, found = kept
+        else:
+            laid_out, problems = planner.laid_out(planned, xml)
+            page, found = replace(planned, **laid_out), tuple(problems)
+            if self.cache is not None:
+                self.cache.store(key, (page, found))
+        # a kept page is laid out alike, but where the plan puts anchors and
+        # outline entries is this build's own: the first notes page may be the
+        # one that was the second before a technique came
+        return replace(page, anchors=planned.anchors, outline=planned.outline), found
 
-        def prepare(index: int) -> tuple[Hashable | None, str | None]:
-            page = self.plan[index]
-            if page.pending is None:  # laid out with the plan (the intro, the contents)
-                return ((*planner.plan_key(page, numbers), seed) if self.cache else None), None
-            xml = planner.rendered(page)
-            return ((*planner.cache_key(page, xml), seed) if self.cache else None), xml
+    def lay_out_all(self) -> None:
+        """Every page laid out here, before drawing (a watch session's rebuild:
+        most are kept, and the drawing processes inherit them)."""
+        self.ready = {index: self.page(index) for index in range(len(self.plan))}
 
-        def light(page: Page) -> Page:
-            """What placing a drawn page needs: its number, anchors and outline."""
-            return replace(page, layout=None, flowables=None, section=None, technique=None)
-
-        def make(index: int, xml: str | None) -> tuple[Page | None, Drawn | None, list[Problem]]:
-            planned = self.plan[index]
-            if xml is None:  # the plan's own page, laid out already
-                if draw is not None and planned.flowables is not None:
-                    try:
-                        return light(planned), draw(planned), []
-                    except NotDrawn:
-                        pass
-                return None, None, []  # the main process draws it in place
-            laid_out, found = planner.laid_out(planned, xml)
-            page = replace(planned, **laid_out)
-            if draw is not None and page.flowables is not None:
-                try:
-                    return light(page), draw(page), found
-                except NotDrawn:  # a picture, or a code a worker lacks: laid out anew
-                    page = replace(planned, **planner.laid_out(planned, xml)[0])
-            assert page.layout is not None
-            return replace(page, layout=replace(page.layout, blocks=[])), None, found
-
-        def keep(
-            made: tuple[Page | None, Drawn | None, list[Problem]],
-        ) -> tuple[Page | None, Drawn | None, list[Problem]] | None:
-            page, drawn, found = made
-            if page is None or (drawn and not drawn.lasting):
-                return None
-            return page, drawn.unpacked() if drawn else None, found
-
-        made = cached_work(len(self.plan), prepare, make, self.cache, self.jobs, start, keep)
-        for index, (page, drawn, found) in enumerate(made):
-            planner.problems.extend(found)
-            planned = self.plan[index]
-            # a kept page is laid out and drawn alike, but where the plan puts
-            # anchors and outline entries is this build's own: the first notes
-            # page may be the one that was the second before a technique came
-            yield (
-                (
-                    replace(page, anchors=planned.anchors, outline=planned.outline)
-                    if page
-                    else planned
-                ),
-                drawn,
-            )
-            # done with: its layout and the views it was rendered from let go
-            self.plan[index] = replace(self.plan[index], layout=None, flowables=None, pending=None)
-            if index == 0 and worth_parallel(self.jobs, len(self.plan)):
-                planner.context = {}  # the workers have their own; nothing is rendered here
+    def pages(self) -> Iterator[Page]:
+        """Every page laid out, in order, adding what laying out found to ``problems``."""
+        for index in range(len(self.plan)):
+            page, found = self.page(index)
+            self.problems.extend(found)
+            yield page
 
 
 def plan_booklet(

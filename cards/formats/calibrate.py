@@ -8,20 +8,19 @@ scales and pass it as ``--back-offset XxY``.
 
 from __future__ import annotations
 
-import io
-
-from reportlab.pdfbase.pdfdoc import PDFName
 from reportlab.pdfgen.canvas import Canvas
 
-from cards.formats.canvas import ask_for_duplex
+from cards import __version__
+from cards.formats.assembly import Assembly, FileInfo
+from cards.formats.drawing import finished
 from cards.geometry import mirror_point
+from cards.layout.canvas import PageCanvas
 from cards.layout.theme import (
     FONT_REGULAR,
     FONT_SEMIBOLD,
     PAPERS_MM,
     mm_to_pt,
     paint,
-    register_fonts,
 )
 
 CROSS_MM = 8.0
@@ -43,26 +42,32 @@ def target_points(sheet_mm: tuple[float, float]) -> list[tuple[float, float]]:
 
 
 def calibration_pdf(paper: str, duplex: str) -> bytes:
-    register_fonts()
     sheet_mm = PAPERS_MM[paper]
-    buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=tuple(mm_to_pt(v) for v in sheet_mm),
-        invariant=1,
-        initialFontName=FONT_REGULAR,
-    )
-    canvas.setTitle("cards — duplex alignment test")
-    canvas.setCreator("cards")
-    canvas.setViewerPreference("PrintScaling", PDFName("None"))
-    ask_for_duplex(canvas, duplex)
+    canvas = PageCanvas((mm_to_pt(sheet_mm[0]), mm_to_pt(sheet_mm[1])))
     points = target_points(sheet_mm)
     draw_front(canvas, sheet_mm, points, duplex)
     canvas.showPage()
     draw_back(canvas, sheet_mm, [mirror_point(sheet_mm, x, y, duplex) for x, y in points])
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
+    assembly = Assembly()
+    assembly.add(finished(canvas))
+    info = FileInfo(
+        title="cards — duplex alignment test",
+        author="",
+        subject="How far your printer shifts the back side",
+        keywords="",
+        creator=f"cards {__version__}",
+        language="en",
+        epoch=EDITION_EPOCH,
+        duplex=duplex,
+    )
+    data = assembly.finish(info)
+    assembly.close()
+    return data
+
+
+# The sheet is the same for every deck and every day: its date is fixed too.
+EDITION_EPOCH = 946684800  # 2000-01-01, as ReportLab's invariant files say
 
 
 def draw_front(

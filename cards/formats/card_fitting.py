@@ -1,14 +1,14 @@
-"""Every card of a deck rendered and fitted, in order: the work before drawing.
+"""Every card of a deck rendered and fitted: the layout stage of the cards file.
 
-``iter_cards`` yields each technique's fitted front (and back), in worker
-processes for a large deck; ``prepare_cards`` is the same for ``cards check``;
-``extra_cards`` makes the deck's own cards. In a watch session, fitted cards
-are kept in a ``WorkCache`` by all that decides them.
+``CardWork.fitted`` renders one technique's layouts and fits its cards (in
+the process that draws them: a worker, for a large deck); ``prepare_cards``
+fits them all for ``cards check``; ``extra_cards`` makes the deck's own
+cards. In a watch session, fitted cards are kept in a ``WorkCache`` under a
+digest of all that decides them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
@@ -17,12 +17,9 @@ import jinja2
 from cards.formats.card import (
     FittedCard,
     continued_cards,
-    draw_content,
     fit_card,
-    furniture_only,
     too_long_to_run_on,
 )
-from cards.formats.drawn import Drawn, NotDrawn, Sketch
 from cards.images import file_stamps
 from cards.layout.fit import MOST_RUN_ON_PARTS, Overflow
 from cards.layout.markup import Layout, parse_layout
@@ -42,7 +39,7 @@ from cards.templating import (
     section_view,
     template_path,
 )
-from cards.workers import WorkCache, cached_work
+from cards.workers import WorkCache, digest
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
@@ -53,22 +50,21 @@ ROUTINE_MAX = 40  # more techniques than this never fit one card: not even tried
 
 
 @dataclass(frozen=True)
-class Side:
-    """A card side fitted, and its text drawn already when a worker process could
-    (``content``, see formats/drawn.py): then ``card`` keeps only its furniture."""
+class PreparedCard:
+    """A card to draw: its front, and its back when it has one."""
 
-    card: FittedCard
-    content: Drawn | None = None
+    front: FittedCard
+    back: FittedCard | None = None
 
 
 @dataclass(frozen=True)
-class PreparedCard:
-    front: Side
-    back: Side | None = None
+class TechniqueCards:
+    """A technique's cards fitted: its fronts (more than one when it runs on,
+    none when it does not fit), its back, and what fitting found."""
 
-
-# a technique's fronts (more than one with --overflow continue), back, and what fitting found
-FittedSides = tuple[list[Side], list[Side], list[Problem]]
+    fronts: tuple[FittedCard, ...]
+    back: FittedCard | None
+    problems: tuple[Problem, ...]
 
 
 # -- preparing -------------------------------------------------------------------
@@ -77,70 +73,24 @@ FittedSides = tuple[list[Side], list[Side], list[Problem]]
 def prepare_cards(
     deck: Deck, env: jinja2.Environment, theme: CardTheme, backs: bool = False
 ) -> tuple[list[PreparedCard], list[Problem]]:
-    """Render and fit every card; errors for cards that cannot fit, warnings for shrunk ones."""
-    problems: list[Problem] = []
-    cards = list(iter_cards(deck, env, theme, backs, problems))
-    return cards, problems
-
-
-def iter_cards(
-    deck: Deck,
-    env: jinja2.Environment,
-    theme: CardTheme,
-    backs: bool,
-    problems: list[Problem],
-    overflow: str = "shrink",
-    jobs: int = 1,
-    cache: WorkCache | None = None,
-    sketch: Sketch | None = None,
-    meanwhile: Callable[[], None] | None = None,
-) -> Iterator[PreparedCard]:
-    """Fitted cards one at a time, in deck order, adding to ``problems`` on the way.
-
-    Drawing consumes them as they come, so a 5,000-card deck never holds
-    more than a sheet of laid-out cards in memory. With ``jobs`` above one
-    and a large deck, worker processes fit the cards; with ``sketch`` (the
-    open file's) each card's text is drawn as it is fitted. A watch session's
-    ``cache`` keeps fitted and drawn cards for the next build. ``meanwhile()``
-    runs here while the workers begin (before the first card, without them).
-    """
+    """Render and fit every card; errors for cards that cannot fit, warnings for
+    shrunk ones (``cards check``, and finding the large-print card size)."""
     register_fonts()
-    work = CardWork(deck, env, theme, backs, overflow, sketch, keyed=cache is not None)
-    fitted_sides: Iterator[FittedSides] = cached_work(
-        len(work.techniques),
-        work.prepare,
-        work.make,
-        cache,
-        jobs,
-        sketch.freeze if sketch else None,
-        keep=lasting,
-        meanwhile=meanwhile,
-    )
-    for fronts, backs_fitted, found in fitted_sides:
-        problems.extend(found)
-        back = backs_fitted[0] if backs_fitted else None
-        if fronts and (back or not backs):
-            for front in fronts:  # more than one with --overflow continue
-                yield PreparedCard(front, back)
-
-
-def lasting(sides: FittedSides) -> FittedSides | None:
-    """What a watch session may keep of a technique's cards: not a drawing that
-    used a glyph code the next build may give to another character."""
-    fronts, backs, found = sides
-    drawn = [side.content for side in (*fronts, *backs) if side.content is not None]
-    if not all(content.lasting for content in drawn):
-        return None
-
-    def unpacked(side: Side) -> Side:
-        return replace(side, content=side.content.unpacked()) if side.content else side
-
-    return [unpacked(s) for s in fronts], [unpacked(s) for s in backs], found
+    work = CardWork(deck, env, theme, backs, "shrink")
+    problems: list[Problem] = []
+    cards: list[PreparedCard] = []
+    for index in range(len(work.techniques)):
+        fitted = work.fitted(index)
+        problems.extend(fitted.problems)
+        if fitted.fronts and (fitted.back or not backs):
+            cards.extend(PreparedCard(front, fitted.back) for front in fitted.fronts)
+    return cards, problems
 
 
 class CardWork:
     """What fitting a deck's cards needs, made once per build (and inherited by
-    forked workers): the layouts' variables, the layout paths, the theme."""
+    forked workers): the layouts' variables, the layout paths, the theme; and
+    a watch session's fitted layouts (``kept``), by a digest of their inputs."""
 
     def __init__(
         self,
@@ -149,12 +99,10 @@ class CardWork:
         theme: CardTheme,
         backs: bool,
         overflow: str,
-        sketch: Sketch | None = None,
-        keyed: bool = False,
+        kept: WorkCache | None = None,
     ):
         self.deck, self.env, self.theme = deck, env, theme
-        self.backs, self.overflow, self.sketch = backs, overflow, sketch
-        self.keyed = keyed  # a watch session's cache wants each technique's key
+        self.backs, self.overflow, self.kept = backs, overflow, kept
         self.deck_context, self.labels = deck_view(deck), labels_view(deck)
         self.techniques = [t for s in deck.sections for t in s.techniques]
         # each technique's view and its section's, made once: a section's view holds them
@@ -179,50 +127,17 @@ class CardWork:
             "sizes": self.sizes,
         }
 
-    def prepare(self, index: int) -> tuple[Hashable | None, dict[str, str]]:
-        """Technique ``index``'s layouts rendered, and (for a cache) all that
-        decides its cards."""
+    def fitted(self, index: int) -> TechniqueCards:
+        """Technique ``index``'s layouts rendered and its cards fitted, or what a
+        watch session kept of the same inputs."""
         technique = self.techniques[index]
         names = (FRONT_TEMPLATE, BACK_TEMPLATE) if self.backs else (FRONT_TEMPLATE,)
         xml = {name: render(self.env, name, **self.context(technique)) for name in names}
-        if not self.keyed:
-            return None, xml
-        seed = self.sketch.seeded if self.sketch else None
-        return tuple(self.cache_key(n, x, technique) for n, x in xml.items()) + (seed,), xml
-
-    def make(self, index: int, xml: dict[str, str]) -> FittedSides:
-        """Technique ``index``'s fronts and back, fitted, their text drawn when
-        there is a sketch, with what fitting found.
-
-        In a worker the cards travel back to the main process by pickle: drawn,
-        with only their furniture; else without their layout markup.
-        """
-        fronts, backs, found = self.fitted(index, xml)
-        sketch = self.sketch
-        if sketch is None:
-            return [Side(c) for c in fronts], [Side(c) for c in backs], found
-        try:
-            return (
-                [self.drawn(c, sketch) for c in fronts],
-                [self.drawn(c, sketch) for c in backs],
-                found,
-            )
-        except NotDrawn:  # a picture (drawn in place), or a code a worker lacks
-            if not sketch.frozen:
-                return [Side(c) for c in fronts], [Side(c) for c in backs], found
-        # in a worker: the flowables a drawing broke off hold its canvas; fitted
-        # anew and sent light, for the main process to draw in its turn
-        fronts, backs, found = self.fitted(index, xml)
-        return (
-            [Side(without_markup(c)) for c in fronts],
-            [Side(without_markup(c)) for c in backs],
-            found,
-        )
-
-    def fitted(
-        self, index: int, xml: dict[str, str]
-    ) -> tuple[list[FittedCard], list[FittedCard], list[Problem]]:
-        technique = self.techniques[index]
+        key = self.cache_key(xml, technique) if self.kept is not None else None
+        if key is not None and self.kept is not None:
+            known: TechniqueCards | None = self.kept.find(key)
+            if known is not None:
+                return known
         found: list[Problem] = []
         fronts = self.laid_out(FRONT_TEMPLATE, xml[FRONT_TEMPLATE], technique, found, "card")
         backs = (
@@ -230,11 +145,10 @@ class CardWork:
             if self.backs
             else []
         )
-        return fronts, backs, found
-
-    def drawn(self, card: FittedCard, sketch: Sketch) -> Side:
-        content = sketch.draw(lambda canvas: draw_content(canvas, card, self.theme))
-        return Side(furniture_only(card), content)
+        result = TechniqueCards(tuple(fronts), backs[0] if backs else None, tuple(found))
+        if key is not None and self.kept is not None:
+            self.kept.store(key, result)
+        return result
 
     def laid_out(
         self, name: str, xml: str, technique: Technique, problems: list[Problem], side: str
@@ -242,13 +156,14 @@ class CardWork:
         layout = parse_layout(xml, self.paths[name], self.picture_roots)
         return fit_side(layout, self, name, technique, problems, side)
 
-    def cache_key(self, name: str, xml: str, technique: Technique) -> tuple[object, ...]:
-        """All that decides a side's layout: the rendered markup, the theme, the
-        language, the file, and its pictures' size and time."""
+    def cache_key(self, xml: dict[str, str], technique: Technique) -> str:
+        """A digest of all that decides a technique's cards: the rendered markup,
+        the theme, the language, the overflow rule, the file, and its pictures'
+        size and time."""
         diagram = technique.diagram.path if technique.diagram else None
         pictures = file_stamps(technique.image, diagram)
         path = str(technique.source.path)
-        return (name, xml, self.theme, self.language, self.overflow, path, pictures)
+        return digest("cards", xml, self.theme, self.language, self.overflow, path, pictures)
 
 
 def card_sizes_view(theme: CardTheme) -> SimpleNamespace:
@@ -258,10 +173,6 @@ def card_sizes_view(theme: CardTheme) -> SimpleNamespace:
         diagram_width_mm=round(theme.diagram_width_mm, 2),
         diagram_height_mm=round(theme.diagram_height_mm, 2),
     )
-
-
-def without_markup(card: FittedCard) -> FittedCard:
-    return replace(card, layout=replace(card.layout, blocks=[]))
 
 
 def fit_side(
@@ -371,7 +282,7 @@ def extra_cards(
                 )
             )
             continue
-        extras.append(PreparedCard(Side(result)))
+        extras.append(PreparedCard(result))
     if not (backs and extras):
         return extras
     layout = parse_layout(
@@ -391,4 +302,4 @@ def extra_cards(
             )
         )
         return extras
-    return [replace(card, back=Side(back)) for card in extras]
+    return [replace(card, back=back) for card in extras]

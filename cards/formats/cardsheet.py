@@ -12,17 +12,17 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import IO
+from typing import NamedTuple
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from cards.formats.canvas import ask_for_duplex, file_buffer, new_canvas
-from cards.formats.card import FittedCard, draw_content, draw_furniture
-from cards.formats.card_fitting import PreparedCard, Side
-from cards.formats.drawn import Drawn, NotDrawn, Sketch, place
+from cards.formats.assembly import Assembly, file_info
+from cards.formats.card import FittedCard, draw_card
+from cards.formats.card_fitting import CardWork, PreparedCard, TechniqueCards
+from cards.formats.drawing import chunk_ranges, drawn_chunks, finished
 from cards.geometry import (
     Bleed,
     Box,
@@ -34,8 +34,8 @@ from cards.geometry import (
     sheets_needed,
     slot_bleed,
 )
+from cards.layout.canvas import PageCanvas, font_seed
 from cards.layout.glance import define_icons
-from cards.layout.markup import Layout
 from cards.layout.theme import (
     FONT_REGULAR,
     GUIDE_BLEED,
@@ -48,18 +48,23 @@ from cards.layout.theme import (
     mm_to_pt,
     paint,
 )
+from cards.marks import Chunk
 from cards.model import Deck
 from cards.options import BuildSettings
 from cards.problems import ERROR, ContentError, Problem
 from cards.templating import labels_view
-from cards.workers import WorkCache
+from cards.workers import worth_parallel
 
 FOLD_DASH_PT = (3, 2)
+# The fewest sheets drawn into one chunk (formats/drawing.py): below it,
+# another copy of the fonts costs more than sharing the work saves.
+CHUNK_SHEETS = 8
+CHUNK_CARDS = 64  # pages of one card each, for a print shop
 
 
 @dataclass(frozen=True)
 class CardsResult:
-    data: IO[bytes]  # the finished file (formats.canvas.file_buffer)
+    data: bytes  # the finished file
     cards: int
     sheets: int
     per_sheet: int
@@ -67,6 +72,24 @@ class CardsResult:
     landscape: bool
     pages: int = 0
     notes: list[str] = field(default_factory=list)
+
+
+class CardRef(NamedTuple):
+    """A card in the file's order: a technique's (by its place in the deck) and
+    which of its fronts, or one of the deck's own (``technique`` None, ``part``
+    its place among them)."""
+
+    technique: int | None
+    part: int
+
+
+@dataclass(frozen=True)
+class ChunkCards:
+    """What drawing one chunk found: the problems of each technique it fitted,
+    and how many cards it drew."""
+
+    problems: dict[int, tuple[Problem, ...]]
+    cards: int
 
 
 # -- laying out --------------------------------------------------------------------
@@ -80,9 +103,28 @@ def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = Fals
     )
 
 
+def card_order(
+    techniques: int, copies: int, extras: int, ready: dict[int, TechniqueCards] | None
+) -> list[CardRef]:
+    """Every card in the file's order: each technique's fronts ``copies`` times
+    (one front each, unless ``ready`` says how many), then the deck's own."""
+    refs = [
+        CardRef(index, part)
+        for index in range(techniques)
+        for part in range(len(ready[index].fronts) if ready is not None else 1)
+        for _ in range(copies)
+    ]
+    return refs + [CardRef(None, n) for n in range(extras)]
+
+
 class CardsFile:
-    """The cards PDF, opened (its glyph codes fixed) before any card is fitted:
-    worker processes draw the cards into copies of it (``sketch``, formats/drawn.py)."""
+    """The cards PDF: the deck's cards in order, fitted and drawn chunk by chunk
+    (in worker processes for a large deck), joined by assembly.
+
+    ``ready``: cards fitted before drawing began (a watch session's, or all of
+    them when they run on and their number decides the sheets); the others
+    are fitted where their chunk is drawn.
+    """
 
     def __init__(
         self,
@@ -90,138 +132,161 @@ class CardsFile:
         options: BuildSettings,
         theme: CardTheme,
         sheet: SheetTheme,
-        streams: WorkCache | None = None,
-        kept: WorkCache | None = None,
+        work: CardWork,
+        extras: list[PreparedCard],
+        ready: dict[int, TechniqueCards] | None = None,
     ):
         self.deck, self.options, self.theme, self.sheet = deck, options, theme, sheet
-        self.kept = kept  # a watch session's drawings made here (the colours)
-        self.buffer = file_buffer()
-        if options.print_shop:
-            self.canvas = print_shop_canvas(self.buffer, deck, theme, streams)
-        else:
-            self.layout = card_grid(options.paper, theme, sheet, options.fold)
-            if self.layout.per_sheet == 0:
-                what = "fold-over pair" if options.fold else "card"
-                size = f"{theme.width_mm * (2 if options.fold else 1):g} × {theme.height_mm:g} mm"
-                raise ContentError(
-                    [
-                        Problem(
-                            deck.source.path,
-                            1,
-                            ERROR,
-                            f"a {size} {what} does not fit on {options.paper} paper",
-                        )
-                    ]
-                )
-            page_pt = (mm_to_pt(self.layout.sheet_width_mm), mm_to_pt(self.layout.sheet_height_mm))
-            self.canvas = new_canvas(
-                self.buffer, deck, "cards", page_pt, cmyk=theme.cmyk, streams=streams
+        self.work, self.extras, self.ready = work, extras, ready or {}
+        self.order = card_order(len(work.techniques), options.copies, len(extras), ready)
+        self.layout = card_grid(options.paper, theme, sheet, options.fold)
+        if not options.print_shop and self.layout.per_sheet == 0:
+            what = "fold-over pair" if options.fold else "card"
+            size = f"{theme.width_mm * (2 if options.fold else 1):g} × {theme.height_mm:g} mm"
+            raise ContentError(
+                [
+                    Problem(
+                        deck.source.path,
+                        1,
+                        ERROR,
+                        f"a {size} {what} does not fit on {options.paper} paper",
+                    )
+                ]
             )
-            if options.card_backs and not options.fold:
-                ask_for_duplex(self.canvas, options.duplex_for("cards"))
-            self.marks = define_crop_marks(self.canvas, self.layout, sheet, theme, options.fold)
-        define_icons(self.canvas)
-        self.sketch = Sketch(self.canvas, pack=False)
-        self.colours: dict[Hashable, Drawn] = {}
+        self.labels = vars(labels_view(deck))  # the deck's own words (labels:) over its language's
+        self.font_seed = font_seed([*deck.texts(), *self.labels.values()])
 
-    def draw(
+    @property
+    def sheets(self) -> int:
+        return sheets_needed(len(self.order), self.layout.per_sheet)
+
+    def chunks(self) -> list[range]:
+        if self.options.print_shop:
+            return chunk_ranges(len(self.order), CHUNK_CARDS)
+        return chunk_ranges(self.sheets, CHUNK_SHEETS)
+
+    def make(
         self,
-        cards: Iterable[PreparedCard],
-        count: int | None = None,
-        extras: Sequence[PreparedCard] = (),
-    ) -> CardsResult:
-        """Draw the cards as they come, then ``extras`` (the deck's own, once: made
-        while the first cards are); ``count``: how many cards, when they run on."""
+        jobs: int,
+        progress: Callable[[Iterable[Chunk], int, str], Iterable[Chunk]] | None = None,
+    ) -> tuple[CardsResult, list[Problem]]:
+        """The file, and what fitting found, technique by technique in deck order."""
+        ranges = self.chunks()
+        draw = self.draw_cards if self.options.print_shop else self.draw_sheets
+        parallel = worth_parallel(jobs, len(self.work.techniques))
+        chunks: Iterable[Chunk] = drawn_chunks(ranges, draw, jobs, parallel)
+        if progress:
+            chunks = progress(chunks, len(ranges), "cards")
+        assembly = Assembly()
+        found: dict[int, tuple[Problem, ...]] = {
+            index: cards.problems for index, cards in self.ready.items()
+        }
+        drawn = 0
+        for chunk in chunks:
+            assembly.add(chunk)
+            for index, problems in chunk.found.problems.items():
+                found.setdefault(index, problems)  # a technique fitted in two chunks: once
+            drawn += chunk.found.cards
         options = self.options
-        count = (count or deck_card_count(self.deck)) * options.copies
-        copied = (card for card in cards for _ in range(options.copies))
-        drawn_cards = (self.drawn(card) for card in itertools.chain(copied, extras))
-        if options.print_shop:
-            return self.print_shop_pages(drawn_cards)
-        canvas, layout = self.canvas, self.layout
-        on_sheet = list(itertools.islice(drawn_cards, layout.per_sheet))
-        total = sheets_needed(count + len(extras), layout.per_sheet)
-        labels = vars(labels_view(self.deck))  # the deck's own words (labels:) over its language's
-        pages = drawn = 0
-        painter = SheetPainter(canvas, layout, self.theme, options, self.colour)
-        for number in range(total):
-            if number:
-                on_sheet = list(itertools.islice(drawn_cards, layout.per_sheet))
+        duplex = options.duplex_for("cards") if options.card_backs and not options.fold else None
+        what = "cards for print" if options.print_shop else "cards"
+        data = assembly.finish(file_info(self.deck, what, duplex))
+        assembly.close()
+        result = CardsResult(
+            data=data,
+            cards=drawn,
+            sheets=0 if options.print_shop else self.sheets,
+            per_sheet=1 if options.print_shop else self.layout.per_sheet,
+            paper=options.paper,
+            landscape=False if options.print_shop else self.layout.landscape,
+            pages=assembly.page_count,
+        )
+        problems = [p for index in sorted(found) for p in found[index]]
+        return result, problems
+
+    def card(self, ref: CardRef, fitted: dict[int, TechniqueCards]) -> PreparedCard | None:
+        """The card ``ref`` names, fitted (here, unless it was ready); None when
+        its technique does not fit (the build fails, the file is not kept)."""
+        if ref.technique is None:
+            extra = self.extras[ref.part]
+            return extra if self.options.card_backs else replace(extra, back=None)
+        cards = self.ready.get(ref.technique)
+        if cards is None:
+            cards = fitted.get(ref.technique)
+            if cards is None:
+                cards = fitted[ref.technique] = self.work.fitted(ref.technique)
+        if ref.part >= len(cards.fronts) or (self.options.card_backs and cards.back is None):
+            return None
+        back = cards.back if self.options.card_backs else None
+        return PreparedCard(cards.fronts[ref.part], back)
+
+    def cards_of(
+        self, refs: Iterable[CardRef], fitted: dict[int, TechniqueCards]
+    ) -> Iterator[PreparedCard]:
+        for ref in refs:
+            card = self.card(ref, fitted)
+            if card is not None:
+                yield card
+
+    def canvas(self) -> PageCanvas:
+        theme = self.theme
+        if self.options.print_shop:
+            return print_shop_canvas(theme, self.font_seed)
+        layout = self.layout
+        canvas = PageCanvas(
+            (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm)),
+            theme.cmyk,
+            self.font_seed,
+        )
+        define_icons(canvas)
+        return canvas
+
+    def draw_sheets(self, sheets: range) -> Chunk:
+        """Sheets ``sheets`` of the file: fronts (or fold-over pairs) with crop
+        marks and the sheet footer, each followed by its backs when there are."""
+        options, layout, per_sheet = self.options, self.layout, self.layout.per_sheet
+        canvas = self.canvas()
+        marks = define_crop_marks(canvas, layout, self.sheet, self.theme, options.fold)
+        painter = SheetPainter(canvas, layout, self.theme, options)
+        fitted: dict[int, TechniqueCards] = {}
+        drawn = 0
+        for number in sheets:
+            refs = self.order[number * per_sheet : (number + 1) * per_sheet]
+            on_sheet = list(self.cards_of(refs, fitted))
             drawn += len(on_sheet)
             if options.fold:
                 painter.folds(on_sheet)
             else:
                 painter.fronts(on_sheet)
-            canvas.doForm(self.marks)
+            canvas.doForm(marks)
             draw_sheet_footer(
-                canvas, self.deck, layout, self.sheet, self.theme, labels, number + 1, total
-            )
+                canvas, self.deck, layout, self.sheet, self.theme, self.labels, number + 1,
+                self.sheets,
+            )  # fmt: skip
             canvas.showPage()
-            pages += 1
             if options.card_backs and not options.fold:
                 painter.backs(on_sheet)
                 canvas.showPage()
-                pages += 1
-        return self.saved(drawn, pages, total, layout.per_sheet, layout.landscape)
+        return finished(canvas, ChunkCards(chunk_problems(fitted), drawn))
 
-    def drawn(self, card: PreparedCard) -> PreparedCard:
-        """The card with both sides' text drawn (by a worker already, else here);
-        placing it on a sheet draws its colour and places the text."""
-        back = card.back if card.back and self.options.card_backs else None
-        return PreparedCard(self.drawn_side(card.front), self.drawn_side(back) if back else None)
-
-    def drawn_side(self, side: Side) -> Side:
-        if side.content is not None:
-            return side
-        card = side.card
-        try:
-            return Side(card, self.sketch.draw(lambda c: draw_content(c, card, self.theme)))
-        except NotDrawn:  # a picture: drawn in place on its sheet
-            return side
-
-    def colour(self, card: FittedCard, bleed: Bleed) -> Drawn:
-        """A card's band, fill or stripes bleeding as far as ``bleed`` lets them: drawn
-        once for each section and place on a sheet (and kept for a watch session)."""
-        key = (furniture_key(card.layout), bleed)
-        if key not in self.colours:
-            self.colours[key] = self.sketch.draw_kept(
-                ("colour", *key, self.theme),
-                lambda canvas: draw_furniture(canvas, card, self.theme, bleed),
-                self.kept,
-            )
-        return self.colours[key]
-
-    def print_shop_pages(self, cards: Iterable[PreparedCard]) -> CardsResult:
+    def draw_cards(self, cards: range) -> Chunk:
         """One card per page: trim plus bleed on every side, fronts and backs alternating."""
-        canvas, theme = self.canvas, self.theme
+        canvas, theme = self.canvas(), self.theme
         bleed_pt = mm_to_pt(theme.bleed_mm)
         full = Bleed(theme.bleed_mm, theme.bleed_mm, theme.bleed_mm, theme.bleed_mm)
-        pages = drawn = 0
-        for card in cards:
+        fitted: dict[int, TechniqueCards] = {}
+        drawn = 0
+        for card in self.cards_of((self.order[i] for i in cards), fitted):
             drawn += 1
             for side in (card.front, card.back):
-                if side is None:
-                    continue
-                colour = self.colour(side.card, full)
-                place_card(canvas, side, colour, (bleed_pt, bleed_pt), theme, self.options.guides)
-                canvas.showPage()
-                pages += 1
-        return self.saved(drawn, pages)
+                if side is not None:
+                    place_card(canvas, side, full, (bleed_pt, bleed_pt), theme, self.options.guides)
+                    canvas.showPage()
+        return finished(canvas, ChunkCards(chunk_problems(fitted), drawn))
 
-    def saved(
-        self, cards: int, pages: int, sheets: int = 0, per_sheet: int = 1, landscape: bool = False
-    ) -> CardsResult:
-        """The file finished, and what it holds (a print shop's has pages, not sheets)."""
-        self.canvas.save()
-        return CardsResult(
-            data=self.buffer,
-            cards=cards,
-            sheets=sheets,
-            per_sheet=per_sheet,
-            paper=self.options.paper,
-            landscape=landscape,
-            pages=pages,
-        )
+
+def chunk_problems(fitted: dict[int, TechniqueCards]) -> dict[int, tuple[Problem, ...]]:
+    return {index: cards.problems for index, cards in fitted.items()}
 
 
 def deck_card_count(deck: Deck) -> int:
@@ -238,7 +303,6 @@ class SheetPainter:
     layout: Grid
     theme: CardTheme
     options: BuildSettings
-    colour: Callable[[FittedCard, Bleed], Drawn]  # a card's colour at its slot's bleed
 
     def fronts(self, on_sheet: list[PreparedCard]) -> None:
         for index, card in enumerate(on_sheet):
@@ -268,40 +332,27 @@ class SheetPainter:
                 self.place(card.back, back_box, replace(outer, left_mm=0))
             draw_fold_line(self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme)
 
-    def place(self, card: Side, box: Box, bleed: Bleed) -> None:
+    def place(self, card: FittedCard, box: Box, bleed: Bleed) -> None:
         at_pt = (mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
-        colour = self.colour(card.card, bleed)
-        place_card(self.canvas, card, colour, at_pt, self.theme, self.options.guides)
+        place_card(self.canvas, card, bleed, at_pt, self.theme, self.options.guides)
 
 
 def place_card(
     canvas: Canvas,
-    side: Side,
-    colour: Drawn,
+    card: FittedCard,
+    bleed: Bleed,
     at_pt: tuple[float, float],
     theme: CardTheme,
     guides: bool,
 ) -> None:
-    """One card side with its trim's lower left corner at ``at_pt``: its colour,
-    its text as drawn (or drawn here, when it has a picture), its guides if asked."""
+    """One card side with its trim's lower left corner at ``at_pt``: its colour
+    bleeding as far as ``bleed`` lets it, its text, its guides if asked."""
     canvas.saveState()
     canvas.translate(*at_pt)
-    place(canvas, colour)
-    if side.content is None:
-        draw_content(canvas, side.card, theme)
-    else:
-        place(canvas, side.content)
+    draw_card(canvas, card, theme, bleed)
     if guides:
         draw_guides(canvas, theme)
     canvas.restoreState()
-
-
-def furniture_key(layout: Layout) -> tuple[object, ...]:
-    """What a card's colour depends on besides its bleed: the band, fill and stripes."""
-    return (
-        layout.band,
-        tuple((name, tuple(sorted(e.attrib.items()))) for name, e in layout.furniture.items()),
-    )
 
 
 def draw_fold_line(
@@ -315,21 +366,18 @@ def draw_fold_line(
     canvas.restoreState()
 
 
-def print_shop_canvas(
-    buffer: IO[bytes], deck: Deck, theme: CardTheme, streams: WorkCache | None = None
-) -> Canvas:
+def print_shop_canvas(theme: CardTheme, seed: str = "") -> PageCanvas:
     """Pages of one card with its bleed on every side, with TrimBox and BleedBox."""
     bleed_mm = theme.bleed_mm
     width, height = (
         mm_to_pt(theme.width_mm + 2 * bleed_mm),
         mm_to_pt(theme.height_mm + 2 * bleed_mm),
     )
-    canvas = new_canvas(
-        buffer, deck, "cards for print", (width, height), cmyk=theme.cmyk, streams=streams
-    )
+    canvas = PageCanvas((width, height), theme.cmyk, seed)
     bleed_pt = mm_to_pt(bleed_mm)
     canvas.setTrimBox((bleed_pt, bleed_pt, width - bleed_pt, height - bleed_pt))
     canvas.setBleedBox((0, 0, width, height))
+    define_icons(canvas)
     return canvas
 
 

@@ -2,17 +2,16 @@
 
 ``flowables`` builds a card's or page's blocks for a body size; fitting calls it
 once per size tried, so each paragraph's inline markup is parsed once and
-reused (``paragraph``).
+reused (``layout/parsed.py``).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from cards.colour import HEX_COLOUR
 from cards.images import ImageTrouble
@@ -29,6 +28,7 @@ from cards.layout.markup import (
     markup_error,
     plain_text,
 )
+from cards.layout.parsed import paragraph
 from cards.layout.pieces import Callout, ColourKey, ContentsEntry, Rules
 from cards.layout.styles import Styles, TypeScale
 from cards.layout.theme import (
@@ -37,54 +37,6 @@ from cards.layout.theme import (
     paint,
 )
 from cards.problems import ERROR, ContentError, Problem
-
-# Parsed inline markup, by text and the style attributes the parse depends on:
-# fitting lays a card out at several sizes, and ReportLab's markup parser would
-# otherwise run again for each. Small: it serves the card being fitted, and a
-# 5,000-card deck must not keep every card's paragraphs.
-_PARSED: dict[tuple[object, ...], list[Any]] = {}
-_PARSED_LIMIT = 512  # a card or page at a time: its paragraphs, at every size tried
-
-
-def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -> Paragraph:
-    """A Paragraph whose markup is parsed once, then reused at every size."""
-    from reportlab.platypus.paragraph import cleanBlockQuotedText
-    from reportlab.platypus.paraparser import ParaParser
-
-    key = (text, style.fontName, *_colours(style))
-    frags = _PARSED.get(key)
-    if frags is None:
-        cleaned = cleanBlockQuotedText(text)
-        if cleaned and "<" not in cleaned and "&" not in cleaned:
-            # words alone: the parser would give one fragment of them in the style
-            frags = [plain_fragment(style).clone(text=cleaned)]
-        else:
-            _, frags, _ = ParaParser().parse(cleaned, style)
-        if frags is None:  # the parser's own error: let Paragraph raise it as it does
-            return Paragraph(text, style, bulletText=bulletText)
-        if len(_PARSED) >= _PARSED_LIMIT:
-            _PARSED.clear()
-        _PARSED[key] = frags
-    sized = [f.clone(fontSize=style.fontSize) for f in frags]
-    return Paragraph(text, style, bulletText=bulletText, frags=sized)
-
-
-def _colours(style: ParagraphStyle) -> tuple[object, ...]:
-    """A style's colours as a key: equal values of one kind (RGB and CMYK apart)."""
-    text, bullet = style.textColor, getattr(style, "bulletColor", None)
-    return type(text), text, type(bullet), bullet
-
-
-def plain_fragment(style: ParagraphStyle) -> Any:
-    """The fragment ReportLab's markup parser makes of plain words in ``style``
-    (parsed once per style): most paragraphs have no markup to parse."""
-    from reportlab.platypus.paraparser import ParaParser
-
-    key = ("\x00plain", style.fontName, *_colours(style))
-    if key not in _PARSED:
-        _, frags, _ = ParaParser().parse("x", style)
-        _PARSED[key] = frags
-    return _PARSED[key][0]
 
 
 def flowables(

@@ -12,6 +12,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
 from cards.colour import text_colour_on
+from cards.layout.canvas import link_to
 from cards.layout.fit import lay_stack
 from cards.layout.styles import Styles
 from cards.layout.theme import (
@@ -122,10 +123,7 @@ class ContentsEntry(Flowable):
             canvas.restoreState()
         canvas.setFillColor(ink)
         canvas.drawRightString(self.width, baseline, number)
-        if getattr(canvas, "links", False):  # a StreamingCanvas that asked for links
-            canvas.linkRect(
-                "", self.target, (0, 0, self.width, self.height), relative=1, thickness=0
-            )
+        link_to(canvas, self.target, self.width, self.height)  # made by assembly
 
 
 class Rules(Flowable):

@@ -45,12 +45,11 @@ def _faces() -> dict[str, Any]:
     """The four faces read from their files, once per process (not yet registered)."""
     import font_source_sans_pro
 
-    from cards.layout.fonts import StableFont
+    from cards.layout.fonts import MeasuredFont
 
     folder = font_source_sans_pro.font_directory
     return {
-        name: StableFont(name, f"{folder}/{filename}", f"T{number}")
-        for number, (name, filename) in enumerate(FONT_FILES.items(), start=1)
+        name: MeasuredFont(name, f"{folder}/{filename}") for name, filename in FONT_FILES.items()
     }
 
 

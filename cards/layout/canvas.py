@@ -1,0 +1,120 @@
+"""The canvas every page is drawn on, and the marks it keeps for each page.
+
+A ``PageCanvas`` is a plain ReportLab ``Canvas`` (public API only) that
+keeps, for each page, what assembly adds after the drawing: the boxes that
+link to another page (``link_to``) and the drawing's pieces, each wrapped in
+marked content with an id (``piece``) so that a structure tree can point at
+it without the drawing being done again.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from reportlab import rl_config
+from reportlab.pdfgen.canvas import Canvas
+
+from cards.layout.theme import FONT_FILES, FONT_REGULAR, register_fonts
+from cards.marks import BoxPt, Link, PageMarks, Piece
+
+# ReportLab's documented setting (rl_settings.py): streams compressed only, not
+# also written out in ASCII85, which made every page a quarter larger.
+rl_config.useA85 = 0
+
+
+class PageCanvas(Canvas):
+    """A ReportLab canvas set up alike for every chunk, keeping each page's marks.
+
+    Only the public API: ``showPage`` is extended to start the next page's
+    marks; links and pieces are written with ``absolutePosition`` and
+    ``addLiteral``. The file's metadata is assembly's to write.
+    """
+
+    # the meta icons are forms of this file (layout/glance.define_icons)
+    icons_defined: bool = False
+
+    def __init__(self, page_size_pt: tuple[float, float], cmyk: bool = False, font_seed: str = ""):
+        register_fonts()
+        self.buffer = io.BytesIO()
+        # invariant: no random file ID and no clock, so a deck gives the same
+        # bytes. initialFontName: ReportLab otherwise opens every page in
+        # Helvetica, which puts an unembedded base-14 font into the file.
+        super().__init__(
+            self.buffer,
+            pagesize=page_size_pt,
+            invariant=1,
+            pageCompression=1,
+            initialFontName=FONT_REGULAR,
+            # with --cmyk, any RGB colour that slipped through is an error, not a silent mix
+            enforceColorSpace="cmyk" if cmyk else None,
+        )
+        self.marks: list[PageMarks] = [PageMarks()]
+        if font_seed:
+            self.seed_fonts(font_seed)
+
+    def seed_fonts(self, characters: str) -> None:
+        """Let every face give ``characters`` their codes first, in this order,
+        by drawing them into a form no page uses (it is not kept in the file).
+
+        ReportLab codes a character when it is first drawn, so two chunks
+        drawing different text would embed different subsets of a face; seeded
+        alike with all of a deck's characters, every chunk embeds the same, and
+        assembly keeps one copy (formats/assembly.py, ``Assembly.add``).
+        """
+        self.beginForm("font-seed")
+        for name in FONT_FILES:
+            self.setFont(name, 1)
+            self.drawString(0, 0, characters)
+        self.endForm()
+
+    def showPage(self) -> None:
+        super().showPage()
+        self.marks.append(PageMarks())
+
+    def link_to(self, target: str, width_pt: float, height_pt: float) -> None:
+        """The box from the current origin, ``width_pt`` by ``height_pt``, links to
+        the page holding ``target``."""
+        corners = [self.absolutePosition(x, y) for x in (0, width_pt) for y in (0, height_pt)]
+        xs, ys = [x for x, _ in corners], [y for _, y in corners]
+        self.marks[-1].links.append(Link(target, BoxPt(min(xs), min(ys), max(xs), max(ys))))
+
+    @contextmanager
+    def piece(self, role: str, text: str = "") -> Iterator[None]:
+        """What is drawn inside, wrapped in marked content of ``role``: ``BDC …
+        EMC`` with the page's next marked-content id, or ``BMC … EMC`` for an
+        artifact."""
+        pieces = self.marks[-1].pieces
+        if role == "Artifact":
+            self.addLiteral("/Artifact BMC")
+            pieces.append(Piece(role, None))
+        else:
+            mcid = sum(1 for p in pieces if p.mcid is not None)
+            self.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
+            pieces.append(Piece(role, mcid, text))
+        try:
+            yield
+        finally:
+            self.addLiteral("EMC")
+
+
+# Characters the built-in layouts and labels write around the deck's text.
+LAYOUT_CHARACTERS = "–—‘’“”…·•×→←↑↓°"
+
+
+def font_seed(texts: Iterable[str]) -> str:
+    """The characters beyond ASCII (which every subset codes alike) that a
+    deck's text and layouts may draw, in one fixed order."""
+    characters = set(LAYOUT_CHARACTERS)
+    for text in texts:
+        characters.update(text)
+        characters.update(text.upper())  # band labels are set in capitals
+    return "".join(sorted(c for c in characters if ord(c) > 126))
+
+
+def link_to(canvas: Canvas, target: str, width_pt: float, height_pt: float) -> None:
+    """``PageCanvas.link_to`` where the canvas keeps links (a flowable drawn on
+    any canvas: a measuring one keeps none)."""
+    if isinstance(canvas, PageCanvas):
+        canvas.link_to(target, width_pt, height_pt)

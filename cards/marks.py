@@ -1,0 +1,58 @@
+"""What a drawn page keeps besides its drawing, and a chunk of drawn pages.
+
+Drawing (``layout/canvas.py``, ``formats/drawing.py``) records these;
+assembly (``formats/assembly.py``) turns them into links and, later, a
+structure tree. Plain data: it travels between processes as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class BoxPt:
+    """A box on a page in points, from its lower left corner: what a link covers."""
+
+    left_pt: float
+    bottom_pt: float
+    right_pt: float
+    top_pt: float
+
+
+@dataclass(frozen=True)
+class Link:
+    """A box on a page that goes to the page holding ``target`` (an anchor of the plan)."""
+
+    target: str
+    box: BoxPt
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a page's drawing, wrapped in marked content: its role (``P``,
+    ``H1``, ``Figure``…, or ``Artifact`` for what a reader need not hear) and
+    its marked-content id on that page (None for an artifact)."""
+
+    role: str
+    mcid: int | None
+    text: str = ""  # what it says, when it is a figure's alternative text
+
+
+@dataclass
+class PageMarks:
+    """What a page keeps for assembly besides its drawing."""
+
+    links: list[Link] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Consecutive pages of one output file, drawn: an ordinary PDF, each page's
+    marks, and what the drawing reports back (``found``: problems, counts)."""
+
+    pdf: bytes
+    marks: tuple[PageMarks, ...]
+    found: Any = None

@@ -1,0 +1,94 @@
+"""The names ReportLab does not document that we rely on, in one module, checked.
+
+``cards/layout/parsed.py`` runs ReportLab's inline-markup parser once per
+paragraph and hands its fragments to ``Paragraph(frags=…)``. These tests fail
+on a ReportLab release that changes what the parser makes or what
+``Paragraph`` does with fragments, and on any other module that starts to
+use them.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+from conftest import REPO
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from cards.layout.parsed import paragraph
+from cards.layout.theme import FONT_REGULAR, FONT_SEMIBOLD, register_fonts
+
+# What layout/parsed.py may use, and the PDF writer's and canvas's internals
+# that the drawing code once replaced or swapped (none may come back).
+PARSER = r"paraparser|ParaParser|cleanBlockQuotedText|frags="
+WRITER = (
+    r"_setXObjects|\._code\b|\._doc\b|_formsinuse|_extgstate|_assignState|idToObject"
+    r"|__InternalName__|PDFCrossReferenceTable|PDFTrailer|PDFFile|pdfdoc|splitString"
+    r"|getSubsetInternalName|_annotationrefs|_colorsUsed|_timeStamp"
+)
+PRIVATE = re.compile(f"{PARSER}|{WRITER}")
+
+
+def style(font: str = FONT_REGULAR, size: float = 9.5) -> ParagraphStyle:
+    register_fonts()
+    return ParagraphStyle(
+        "t", fontName=font, fontSize=size, leading=size * 1.25, textColor="#2A6CB8"
+    )
+
+
+@given(
+    text=st.text(
+        alphabet=st.characters(blacklist_characters="<&", blacklist_categories=("Cs", "Cc")),
+        min_size=1,
+        max_size=60,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_plain_words_are_the_fragment_the_markup_parser_makes(text):
+    """Words without markup skip ReportLab's parser; the fragment is the parser's."""
+    from reportlab.platypus.paragraph import cleanBlockQuotedText
+    from reportlab.platypus.paraparser import ParaParser
+
+    semibold = style(FONT_SEMIBOLD)
+    _, parsed, _ = ParaParser().parse(cleanBlockQuotedText(text), semibold)
+    made = paragraph(text, semibold).frags
+    assert [vars(f) for f in made] == [vars(f) for f in parsed]
+
+
+WORDS = st.sampled_from(
+    ["Press", "the", "heel", "gently,", "then", "slide", "towards", "the", "toes.", "Über", "ça"]
+)
+MARKUP = st.sampled_from(["<b>{}</b>", "<i>{}</i>", "{}", "{}", '<font color="#5A2A0A">{}</font>'])
+
+
+@given(
+    words=st.lists(st.tuples(WORDS, MARKUP), min_size=1, max_size=30),
+    size=st.sampled_from([8.0, 9.5, 13.0]),
+    width=st.integers(min_value=60, max_value=300),
+)
+@settings(max_examples=150, deadline=None)
+def test_a_paragraph_from_parsed_fragments_breaks_as_reportlab_parsing_it(words, size, width):
+    """The same lines, the same height, at every size: reusing the parsed
+    fragments changes nothing a reader sees."""
+    text = " ".join(markup.format(word) for word, markup in words)
+    ours, theirs = paragraph(text, style(size=size)), Paragraph(text, style(size=size))
+    assert ours.wrap(width, 1e6) == theirs.wrap(width, 1e6)
+    assert [ours.getActualLineWidths0()] == [theirs.getActualLineWidths0()]
+
+
+def test_no_other_module_uses_what_reportlab_does_not_document():
+    """``git grep`` finds ReportLab's undocumented names only in layout/parsed.py."""
+    found = subprocess.run(
+        ["git", "grep", "-n", "-E", PRIVATE.pattern, "--", "cards"],
+        check=False,  # git grep ends with 1 when it finds nothing
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    ).stdout.splitlines()
+    outside = [line for line in found if not line.startswith("cards/layout/parsed.py:")]
+    assert outside == []
+    inside = [line.split(":", 2)[2] for line in found if line not in outside]
+    assert inside and not any(re.search(WRITER, line) for line in inside)
