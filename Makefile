@@ -21,10 +21,13 @@ pdfs: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The commit the engine of issue 23 started from: `make bench` compares with it.
+BENCH_AGAINST ?= 01e7efd
+
 # Not part of `make test`: timings on shared machines are noisy. Writes
 # benchmarks/results.md; tests/test_bench.py runs a small smoke version.
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench.py --sizes 13,1000,5000 --runs 5 --out benchmarks/results.md
+	$(BIN)/python benchmarks/bench.py --sizes 13,1000,5000 --runs 5 --against $(BENCH_AGAINST) --out benchmarks/results.md
 
 # Style as STYLE.md asks: ruff clean and ruff formatted; types checked strictly.
 lint: $(STAMP)

@@ -56,19 +56,22 @@ def test_bench_smoke(tmp_path):
             "13,20",
             "--runs",
             "1",
+            "--against",
+            "HEAD",
+            "--no-typst",
             "--out",
             str(tmp_path / "r.md"),
         ],
         capture_output=True,
         text=True,
         check=True,
-        timeout=120,
+        timeout=240,
     )
     table = notes.read_text()
     assert table.startswith("# Results\n\n<!-- bench:start -->\nMachine: ")
     assert table.endswith("<!-- bench:end -->\n\nThe profile notes.\n")  # the notes are kept
     assert "old table" not in table
     assert result.stdout.strip() in table
-    for row in ("| 13 | cards |", "| 13 | booklet |", "| 20 | floor |"):
+    for row in ("| 13 | cards |", "| 13 | booklet |", "| 20 | floor |", "| 20 | cards before |"):
         assert row in table
     assert "cores" in table and "`cards --help`" in table

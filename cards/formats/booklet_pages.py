@@ -27,6 +27,7 @@ from cards.geometry import (
     Bleed,
 )
 from cards.layout.blocks import diagram_flowable
+from cards.layout.canvas import piece
 from cards.layout.fit import draw_stack
 from cards.layout.markup import markup_error
 from cards.layout.styles import styles_for
@@ -48,16 +49,19 @@ def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
     layout, bleed = page.layout, theme.bleed_mm
     assert layout is not None and page.flowables is not None, "lay the page out first"
     motif = layout.furniture.get("motif")
-    if motif is not None:
-        draw_motif(canvas, motif, theme, Bleed(bleed, bleed, bleed, bleed))
+    with piece(canvas, "Artifact"):  # colour, not content
+        if motif is not None:
+            draw_motif(canvas, motif, theme, Bleed(bleed, bleed, bleed, bleed))
     if "panel" in layout.furniture:
-        draw_panel(canvas, layout.furniture["panel"], page, theme)
-    if layout.band:
-        draw_band(
-            canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme)
-        )
-    if "tab" in layout.furniture:
-        draw_tab(canvas, layout.furniture["tab"], page, theme)
+        with piece(canvas, "Div"):  # the section's number, name and diagrams
+            draw_panel(canvas, layout.furniture["panel"], page, theme)
+    with piece(canvas, "Artifact"):  # the running band and the thumb tab
+        if layout.band:
+            draw_band(
+                canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme)
+            )
+        if "tab" in layout.furniture:
+            draw_tab(canvas, layout.furniture["tab"], page, theme)
     box = flow_box(layout, theme)
     draw_stack(  # laid out at this width already, by fit or paginate
         canvas,
@@ -69,7 +73,8 @@ def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
         wrapped=True,
     )
     if layout.attributes.get("folio", "yes") != "no":
-        draw_folio(canvas, page, theme)
+        with piece(canvas, "Artifact"):  # the page number and running title
+            draw_folio(canvas, page, theme)
 
 
 def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTheme) -> None:

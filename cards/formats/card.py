@@ -17,6 +17,7 @@ from reportlab.platypus import Flowable, Paragraph
 from cards.colour import text_colour_on, tint
 from cards.geometry import Bleed
 from cards.layout.blocks import flowables
+from cards.layout.canvas import piece
 from cards.layout.fit import (
     MOST_RUN_ON_PARTS,
     Fitted,
@@ -121,7 +122,8 @@ def continued_cards(
 
 def draw_card(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     """Draw at the current origin (the card's bottom-left trim corner)."""
-    draw_furniture(canvas, card, theme, bleed)
+    with piece(canvas, "Artifact"):  # colour, not content
+        draw_furniture(canvas, card, theme, bleed)
     draw_content(canvas, card, theme)
 
 
@@ -139,8 +141,8 @@ def draw_furniture(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bl
 
 
 def draw_content(canvas: Canvas, card: FittedCard, theme: CardTheme) -> None:
-    """What lies inside the trim, over the colour: the same wherever the card is
-    placed, so it can be drawn once, anywhere (formats/drawn.py)."""
+    """What lies inside the trim, over the colour: the blocks, each a marked
+    piece of its role, and the footer."""
     box = content_box(theme, card.layout)
     top = box.top_pt
     if card.layout.attributes.get("valign") == "middle":
@@ -150,7 +152,8 @@ def draw_content(canvas: Canvas, card: FittedCard, theme: CardTheme) -> None:
         styles = styles_for(card.scale)
         footer = Paragraph(card.layout.footer, styles.footer)
         footer.wrap(box.width_pt, 1e6)
-        footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
+        with piece(canvas, "Artifact"):  # the card's number and section: furniture
+            footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
 
 
 def furniture_only(card: FittedCard) -> FittedCard:

@@ -34,7 +34,7 @@ from cards.geometry import (
     sheets_needed,
     slot_bleed,
 )
-from cards.layout.canvas import PageCanvas, font_seed
+from cards.layout.canvas import PageCanvas, font_seed, piece
 from cards.layout.glance import define_icons
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -258,11 +258,12 @@ class CardsFile:
                 painter.folds(on_sheet)
             else:
                 painter.fronts(on_sheet)
-            canvas.doForm(marks)
-            draw_sheet_footer(
-                canvas, self.deck, layout, self.sheet, self.theme, self.labels, number + 1,
-                self.sheets,
-            )  # fmt: skip
+            with piece(canvas, "Artifact"):  # crop marks and the sheet's footer: for the printer
+                canvas.doForm(marks)
+                draw_sheet_footer(
+                    canvas, self.deck, layout, self.sheet, self.theme, self.labels, number + 1,
+                    self.sheets,
+                )  # fmt: skip
             canvas.showPage()
             if options.card_backs and not options.fold:
                 painter.backs(on_sheet)
@@ -330,7 +331,10 @@ class SheetPainter:
             self.place(card.front, front_box, replace(outer, right_mm=0))
             if card.back:
                 self.place(card.back, back_box, replace(outer, left_mm=0))
-            draw_fold_line(self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme)
+            with piece(self.canvas, "Artifact"):
+                draw_fold_line(
+                    self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme
+                )
 
     def place(self, card: FittedCard, box: Box, bleed: Bleed) -> None:
         at_pt = (mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
@@ -351,7 +355,8 @@ def place_card(
     canvas.translate(*at_pt)
     draw_card(canvas, card, theme, bleed)
     if guides:
-        draw_guides(canvas, theme)
+        with piece(canvas, "Artifact"):
+            draw_guides(canvas, theme)
     canvas.restoreState()
 
 
@@ -457,15 +462,15 @@ def draw_sheet_footer(
     canvas.setStrokeColor(paint(theme.grey, theme.cmyk))
     canvas.setFont(FONT_REGULAR, sheet.footer_pt)
     next_free = 0
-    for piece, width_mm in pieces:
+    for part, width_mm in pieces:
         for index in range(next_free, len(segments)):
             left_mm, right_mm, y_mm = segments[index]
             if width_mm <= right_mm - left_mm:
                 x_pt, y_pt = mm_to_pt(left_mm), mm_to_pt(y_mm)
-                if piece == "scale":
+                if part == "scale":
                     draw_scale_bar(canvas, x_pt, y_pt, sheet)
                 else:
-                    canvas.drawString(x_pt, y_pt, piece)
+                    canvas.drawString(x_pt, y_pt, part)
                 next_free = index + 1
                 break
     canvas.restoreState()

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Spacer
 
 from cards.layout.theme import FONT_FILES, FONT_REGULAR, register_fonts
 from cards.marks import BoxPt, Link, PageMarks, Piece
@@ -111,6 +112,41 @@ def font_seed(texts: Iterable[str]) -> str:
         characters.update(text)
         characters.update(text.upper())  # band labels are set in capitals
     return "".join(sorted(c for c in characters if ord(c) > 126))
+
+
+# The structure role of a paragraph, by its style's name (layout/styles.py);
+# any other paragraph is a P. A flowable of ours says its own (``role``).
+STYLE_ROLES = {
+    "title": "H1",
+    "display": "H1",
+    "heading": "H2",
+    "step": "LI",
+    "bullet": "LI",
+    "footer": "Artifact",
+}
+
+
+def role_of(flowable: Flowable) -> str | None:
+    """The structure role a flowable is drawn as; None for one that draws nothing."""
+    if isinstance(flowable, Spacer):
+        return None
+    role = getattr(flowable, "role", None)
+    if isinstance(role, str):
+        return role
+    style = getattr(flowable, "style", None)
+    if style is not None and hasattr(style, "name"):
+        return STYLE_ROLES.get(style.name, "P")
+    return "Figure" if getattr(flowable, "drawing", None) is not None else "Div"
+
+
+@contextmanager
+def piece(canvas: Canvas, role: str | None, text: str = "") -> Iterator[None]:
+    """``PageCanvas.piece`` where the canvas keeps pieces; else nothing."""
+    if role is not None and isinstance(canvas, PageCanvas):
+        with canvas.piece(role, text):
+            yield
+    else:
+        yield
 
 
 def link_to(canvas: Canvas, target: str, width_pt: float, height_pt: float) -> None:

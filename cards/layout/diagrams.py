@@ -213,6 +213,8 @@ def _to_cmyk(node: Any) -> None:
 class DiagramFlowable(Flowable):
     """A lit diagram at a given width, its proportions kept."""
 
+    role = "Figure"  # its structure role (layout/canvas.py, role_of)
+
     def __init__(self, drawing: Any, width_pt: float, max_height_pt: float | None = None):
         super().__init__()
         self.drawing = drawing

@@ -10,6 +10,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from cards.images import ImageTrouble, bitmap_size, read_svg, svg_drawing
+from cards.layout.canvas import piece, role_of
 from cards.layout.fit import lay_stack, paginate
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -28,6 +29,8 @@ class Figure(Flowable):
     continues below it at the full width, as text flows around a figure in a
     book.
     """
+
+    role = "Div"  # a picture and the text beside it, each a piece of its own
 
     def __init__(
         self,
@@ -102,11 +105,14 @@ class Figure(Flowable):
     def draw(self) -> None:
         text_x = 0.0 if self.side == "right" else self.picture_w + self.gap_pt
         picture_x = self.text_w + self.gap_pt if self.side == "right" else 0.0
-        self.picture.drawOn(self.canv, picture_x, self.height - self.picture_h)
+        with piece(self.canv, role_of(self.picture)):
+            self.picture.drawOn(self.canv, picture_x, self.height - self.picture_h)
         for flowable, bottom in self.placed:
-            flowable.drawOn(self.canv, text_x, self.height - bottom)
+            with piece(self.canv, role_of(flowable)):
+                flowable.drawOn(self.canv, text_x, self.height - bottom)
         for flowable, bottom in self.below:
-            flowable.drawOn(self.canv, 0.0, self.height - self.below_top - bottom)
+            with piece(self.canv, role_of(flowable)):
+                flowable.drawOn(self.canv, 0.0, self.height - self.below_top - bottom)
 
 
 @lru_cache(maxsize=64)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from cards.layout.canvas import piece, role_of
+
 PRECISION_PT = 0.1
 CLOSE_ENOUGH_PT = 0.25  # a fitting size this close below one too big is kept
 MAX_PROBES = 3
@@ -127,7 +129,8 @@ def draw_stack(
         else:
             _, height = flowable.wrap(width_pt, max(0.0, y - gap - bottom_pt))
         y -= gap + height
-        flowable.drawOn(canvas, x_pt, y)
+        with piece(canvas, role_of(flowable)):  # marked content, for a structure tree
+            flowable.drawOn(canvas, x_pt, y)
         previous_after = flowable.getSpaceAfter()
     return y
 

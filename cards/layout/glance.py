@@ -39,6 +39,8 @@ class MetaRow(Flowable):
     hold, a circular arrow for repeat, three dots filled 1–3 for pressure.
     """
 
+    role = "P"  # its structure role (layout/canvas.py, role_of)
+
     def __init__(self, items: list[MetaItem], styles: Styles):
         super().__init__()
         self.items = items
@@ -117,6 +119,8 @@ class GlanceRows(Flowable):
     allows, else one row each with the labels in a column of their own. A
     long value wraps inside its own column or row; pressure shows one to three
     dots before its word."""
+
+    role = "P"  # its structure role (layout/canvas.py, role_of)
 
     def __init__(self, items: list[MetaItem], styles: Styles):
         super().__init__()

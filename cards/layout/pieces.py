@@ -25,6 +25,8 @@ from cards.layout.theme import (
 class ColourKey(Flowable):
     """A swatch in a section's colour with its number and name (the cover's key)."""
 
+    role = "P"  # its structure role (layout/canvas.py, role_of)
+
     def __init__(self, colour: str, number: str, text: str, styles: Styles):
         super().__init__()
         self.colour, self.number, self.text, self.styles = colour, number, text, styles
@@ -56,6 +58,8 @@ class ContentsEntry(Flowable):
     out before pages are numbered; the line reads its number from ``page_of``
     (which the booklet fills in when it numbers the pages) when it is drawn.
     """
+
+    role = "TOCI"  # a line of the table of contents
 
     def __init__(
         self,
@@ -129,6 +133,8 @@ class ContentsEntry(Flowable):
 class Rules(Flowable):
     """Ruled lines for notes, filling what is left of the page."""
 
+    role = "Artifact"  # lines to write on: nothing to read out
+
     def __init__(self, styles: Styles):
         super().__init__()
         self.styles = styles
@@ -151,6 +157,8 @@ class Rules(Flowable):
 
 class Callout(Flowable):
     """Blocks in a tinted box with a rule down its left side: a note to heed."""
+
+    role = "Div"  # a box of paragraphs
 
     def __init__(self, inner: list[Flowable], styles: Styles):
         super().__init__()

@@ -1,0 +1,118 @@
+"""The engine: chunks cut where the deck decides, pages marked for tagging, links
+and bookmarks right across chunks, and the pieces a page keeps."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+from conftest import REPO
+from hypothesis import given
+from hypothesis import strategies as st
+from pdfcheck import outline_pages
+
+from cards.build import BuildSettings, build
+from cards.formats.drawing import MOST_CHUNKS, chunk_ranges, finished
+from cards.layout.canvas import PageCanvas
+from cards.workers import PARALLEL_FROM
+
+MARKED = re.compile(rb"/(\w+) (?:<</MCID (\d+)>> BDC|BMC)")
+
+
+@given(count=st.integers(min_value=0, max_value=20_000), least=st.integers(1, 300))
+def test_chunks_cover_every_item_once_in_order_and_are_few(count, least):
+    ranges = chunk_ranges(count, least)
+    assert [i for r in ranges for i in r] == list(range(count))
+    assert len(ranges) <= max(MOST_CHUNKS, 1) or all(len(r) == least for r in ranges[:-1])
+    assert all(len(r) >= least for r in ranges[:-1])
+    assert chunk_ranges(count, least) == ranges  # the deck decides, nothing else
+
+
+def test_a_piece_is_marked_content_with_the_pages_next_id():
+    canvas = PageCanvas((200, 200))
+    with canvas.piece("H1"):
+        canvas.drawString(10, 10, "Title")
+    with canvas.piece("Artifact"):
+        canvas.line(0, 0, 10, 10)
+    with canvas.piece("P"):
+        canvas.drawString(10, 30, "Words")
+    canvas.showPage()
+    with canvas.piece("P"):
+        canvas.drawString(10, 10, "Again")
+    canvas.showPage()
+    chunk = finished(canvas)
+    pages = pikepdf.open(io.BytesIO(chunk.pdf)).pages
+    first, second = (page.Contents.read_bytes() for page in pages)
+    assert MARKED.findall(first) == [(b"H1", b"0"), (b"Artifact", b""), (b"P", b"1")]
+    assert MARKED.findall(second) == [(b"P", b"0")]  # ids start again on every page
+    assert [[(p.role, p.mcid) for p in m.pieces] for m in chunk.marks] == [
+        [("H1", 0), ("Artifact", None), ("P", 1)],
+        [("P", 0)],
+    ]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("built")
+    build(REPO / "content" / "foot-massage", BuildSettings(out_dir=out, backs=True))
+    return out
+
+
+@pytest.mark.parametrize("name", ["cards", "booklet", "booklet-imposed"])
+def test_every_page_is_drawn_in_balanced_marked_pieces_with_ids_in_order(built, name):
+    """Ready for a structure tree: text, pictures and furniture each in marked
+    content (furniture as artifacts), balanced, ids 0, 1, 2… on each page."""
+    pdf = pikepdf.open(built / f"foot-massage-{name}.pdf")
+    roles = set()
+    for page in pdf.pages:
+        streams = [page.Contents] if name != "booklet-imposed" else [
+            form for _, form in sorted(page.Resources.XObject.items())
+        ]  # fmt: skip
+        for stream in streams:
+            data = stream.read_bytes()
+            marked = MARKED.findall(data)
+            assert len(marked) == data.count(b"EMC") > 0
+            ids = [int(mcid) for _, mcid in marked if mcid]
+            assert ids == list(range(len(ids)))
+            roles |= {role.decode() for role, _ in marked}
+    assert {"H1", "LI", "Artifact", "Figure"} <= roles, roles
+
+
+def test_the_text_of_a_marked_page_reads_as_before(built):
+    """Marking changes nothing a reader sees or copies."""
+    text = pypdf.PdfReader(built / "foot-massage-cards.pdf").pages[0].extract_text()
+    assert "Sole Twists" in text and "BDC" not in text and "MCID" not in text
+
+
+def test_links_and_bookmarks_point_across_chunks_to_the_right_pages(tmp_path):
+    """A booklet drawn in many chunks: every bookmark opens the page that starts
+    with its title, and every contents line links to one of those pages."""
+    deck = tmp_path / "deck"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "make_deck.py"), str(PARALLEL_FROM + 12), deck],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    build(deck, BuildSettings(out_dir=tmp_path, format="booklet", jobs=2))
+    reading = tmp_path / "deck-booklet.pdf"
+    reader = pypdf.PdfReader(reading)
+    bookmarks = outline_pages(reading)
+    assert len(bookmarks) > PARALLEL_FROM
+    assert max(bookmarks.values()) > 100  # far past the first chunk
+    for title, page in list(bookmarks.items())[::7]:
+        text = " ".join(reader.pages[page].extract_text().split())
+        assert title in text[:400], (title, page)
+    numbers = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
+    targets = {
+        numbers[link.get_object()["/Dest"][0].idnum]
+        for page in reader.pages
+        for link in page.get("/Annots", [])
+    }
+    notes = next(i for i, p in enumerate(reader.pages) if p.extract_text().startswith("Notes"))
+    assert targets == set(bookmarks.values()) | {notes}
