@@ -35,10 +35,16 @@ DEFAULT_DECK = REPO / "content" / "foot-massage"
 
 def run(command: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
     """Wall seconds and peak RSS (kB) of one whole process (and the largest of
-    the processes it waited for)."""
+    the processes it waited for). It runs in a neutral folder: in the checkout,
+    ``python -m cards`` would import the checkout's package whatever the
+    environment says (the commit before comes by PYTHONPATH)."""
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=tempfile.gettempdir(),
     )
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started

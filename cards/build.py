@@ -8,7 +8,7 @@ atomically, so a failed build never leaves a half-written or missing file.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +21,10 @@ from cards.session import new_cache, watch_cache
 if TYPE_CHECKING:
     import jinja2
 
+    from cards.formats.cardsheet import CardsResult
+    from cards.formats.drawing import Drawing
     from cards.layout.theme import CardTheme
+    from cards.marks import Chunk
     from cards.workers import WorkCache
 
 __all__ = [
@@ -178,11 +181,7 @@ def build(
             f"read {deck_path}: {len(deck.sections)} sections, {deck.technique_count} techniques "
             f"in {time.perf_counter() - started:.2f} s{where}"
         )
-    pending: list[tuple[Path, bytes, str]] = []
-    if settings.format in ("cards", "all"):
-        pending.append(_cards(deck, settings, services, report))
-    if settings.format in ("booklet", "all"):
-        pending.extend(_booklet(deck, settings, services, report))
+    pending = _draw_and_assemble(deck, settings, services, report)
     if cache:
         cache.forget_unused()
     if settings.strict and report.warnings:
@@ -196,6 +195,62 @@ def build(
         if log:
             log(f"wrote {path}: {size_of(data):,} bytes")
     return report
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A format laid out as far as drawing: its drawing work, and how its files
+    are assembled from the drawn chunks, with what laying them out found."""
+
+    drawing: Drawing
+    finish: Callable[[Iterable[Chunk]], tuple[list[tuple[Path, bytes, str]], list[Problem]]]
+    label: str  # for a progress bar
+
+
+def _draw_and_assemble(
+    deck: Deck, settings: BuildSettings, services: BuildServices, report: BuildReport
+) -> list[tuple[Path, bytes, str]]:
+    """Every requested file: each format planned, then all their chunks drawn by
+    one pool of workers and each file assembled as its chunks come. The booklet
+    is drawn first: its assembly, the longer, is done while the workers draw
+    the cards. Problems come in the formats' order, the cards' first."""
+    from contextlib import closing
+    from itertools import islice
+
+    from cards.formats.drawing import drawn_chunks
+    from cards.workers import worth_parallel
+
+    planned: list[Planned] = []
+    deferred: ContentError | None = None
+    if settings.format in ("cards", "all"):
+        planned.append(_cards(deck, settings, services, report))
+    if settings.format in ("booklet", "all"):
+        try:
+            planned.append(_booklet(deck, settings, services, report))
+        except ContentError as exc:
+            if not planned:
+                raise
+            deferred = exc  # after the cards' own errors, if they have any
+    drawn_first = planned[::-1]
+    parallel = worth_parallel(settings.jobs, max(p.drawing.size for p in planned))
+    finished = {}
+    drawings = [p.drawing for p in drawn_first]
+    with closing(drawn_chunks(drawings, settings.jobs, parallel)) as chunks:
+        for plan in drawn_first:
+            part: Iterable[Chunk] = islice(chunks, len(plan.drawing.ranges))
+            if services.progress:
+                part = services.progress(part, len(plan.drawing.ranges), plan.label)
+            finished[plan.label] = plan.finish(part)
+    pending: list[tuple[Path, bytes, str]] = []
+    for plan in planned:
+        files, problems = finished[plan.label]
+        if any(p.level == ERROR for p in problems):
+            raise ContentError(report.warnings + problems)
+        report.warnings.extend(problems)
+        pending += files
+    if deferred is not None:
+        raise deferred
+    return pending
 
 
 def watched_paths(deck_path: Path, *template_dirs: Path | None) -> list[Path]:
@@ -266,8 +321,7 @@ def large_print_theme(
 
 def _cards(
     deck: Deck, settings: BuildSettings, services: BuildServices, report: BuildReport
-) -> tuple[Path, bytes, str]:
-    from cards.formats.assembly import DUPLEX_SETTING
+) -> Planned:
     from cards.formats.card_fitting import CardWork, PreparedCard, extra_cards
     from cards.formats.cardsheet import CardsFile
     from cards.layout.theme import SheetTheme, register_fonts
@@ -281,7 +335,6 @@ def _cards(
     theme = card_theme(settings)
     if settings.large_print and settings.card_size == "pocket":
         theme = large_print_theme(subset, env, settings, backs, report)
-    duplex = settings.duplex_for("cards")
     problems: list[Problem] = []
     whole_deck = not settings.sections and not settings.only
     extras: list[PreparedCard] = []  # the deck's own cards
@@ -289,28 +342,39 @@ def _cards(
         extras = extra_cards(subset, env, theme, problems, backs)
     cache = watch_cache(services)
     work = CardWork(subset, env, theme, backs, settings.overflow, cache.layouts if cache else None)
-    # cards fitted before drawing: a watch session's (kept, or fitted here and
-    # kept), or all when they run on (their number decides the sheets)
+    # cards fitted before drawing when they run on (their number decides the
+    # sheets); else each where its chunk is drawn (a watch session's found kept)
     ready = None
-    if cache or settings.overflow == "continue":
+    if settings.overflow == "continue":
         ready = {index: work.fitted(index) for index in range(len(work.techniques))}
     cards_file = CardsFile(subset, settings, theme, SheetTheme(), work, extras, ready)
-    result, fitting = cards_file.make(settings.jobs, services.progress)
-    problems += fitting  # after the deck's own cards', made first
-    if any(p.level == ERROR for p in problems):
-        raise ContentError(report.warnings + problems)
-    report.warnings.extend(problems)
-    path = settings.out_dir / f"{deck.slug}-cards.pdf"
-    seconds = time.perf_counter() - started
+
+    def finish(chunks: Iterable[Chunk]) -> tuple[list[tuple[Path, bytes, str]], list[Problem]]:
+        result, fitting = cards_file.assembled(chunks)
+        path = settings.out_dir / f"{deck.slug}-cards.pdf"
+        seconds = time.perf_counter() - started
+        summary = cards_summary(settings, theme, result, len(extras), seconds)
+        return [(path, result.data, summary)], problems + fitting  # the deck's own cards' first
+
+    return Planned(cards_file.drawing(), finish, "cards")
+
+
+def cards_summary(
+    settings: BuildSettings, theme: CardTheme, result: CardsResult, extras: int, seconds: float
+) -> str:
+    """The line `cards build` prints for the cards file."""
+    from cards.formats.assembly import DUPLEX_SETTING
+
     size = f"{theme.width_mm:g} × {theme.height_mm:g} mm"
     noun = "fold-over card" if settings.fold else "card"
-    techniques = result.cards - len(extras)
+    techniques = result.cards - extras
     parts = [f"{techniques} {noun}{'s' if techniques != 1 else ''} ({size})"]
     if extras:
-        parts[0] += f" + {len(extras)} of the deck's own"
+        parts[0] += f" + {extras} of the deck's own"
     if settings.print_shop:
         parts.append(
-            f"{result.pages} pages with 3 mm bleed" + (", fronts and backs" if backs else "")
+            f"{result.pages} pages with 3 mm bleed"
+            + (", fronts and backs" if settings.card_backs else "")
         )
     else:
         paper = "A4" if result.paper == "a4" else "Letter"
@@ -319,19 +383,20 @@ def _cards(
             f"{result.sheets} {paper}{orientation} sheet{'s' if result.sheets != 1 else ''}"
         )
         parts.append(f"{result.per_sheet} per sheet")
-        if backs and not settings.fold:
-            parts.append(f"backs follow each sheet: print two-sided, {DUPLEX_SETTING[duplex]}")
+        if settings.card_backs and not settings.fold:
+            duplex = DUPLEX_SETTING[settings.duplex_for("cards")]
+            parts.append(f"backs follow each sheet: print two-sided, {duplex}")
     if settings.cmyk:
         parts.append("CMYK")
     parts.append(f"{seconds:.1f} s")
-    return path, result.data, " · ".join(parts)
+    return " · ".join(parts)
 
 
 def _booklet(
     deck: Deck, settings: BuildSettings, services: BuildServices, report: BuildReport
-) -> list[tuple[Path, bytes, str]]:
+) -> Planned:
     from cards.formats.assembly import DUPLEX_SETTING
-    from cards.formats.booklet_files import booklet_pdfs
+    from cards.formats.booklet_files import booklet_drawing, booklet_pdfs
     from cards.formats.booklet_plan import booklet_theme, plan_booklet
     from cards.templating import environment
 
@@ -347,24 +412,24 @@ def _booklet(
         settings.large_print,
     )
     duplex = settings.duplex_for("booklet")
-    result = booklet_pdfs(deck, booklet, settings)
-    if any(p.level == ERROR for p in booklet.problems):
-        raise ContentError(report.warnings + booklet.problems)
-    report.warnings.extend(booklet.problems)
-    seconds = time.perf_counter() - started
-    size = "A5" if settings.paper == "a4" else "half-letter"
-    paper = "A4" if settings.paper == "a4" else "Letter"
-    bleed = " with 3 mm bleed" if settings.print_shop else ""
-    reading = settings.out_dir / f"{deck.slug}-booklet.pdf"
-    imposed = settings.out_dir / f"{deck.slug}-booklet-imposed.pdf"
-    return [
-        (reading, result.reading, f"{result.pages} {size} pages{bleed} · {seconds:.1f} s"),
-        (
-            imposed,
-            result.imposed,
+
+    def finish(chunks: Iterable[Chunk]) -> tuple[list[tuple[Path, bytes, str]], list[Problem]]:
+        result = booklet_pdfs(deck, booklet, settings, chunks)
+        seconds = time.perf_counter() - started
+        size = "A5" if settings.paper == "a4" else "half-letter"
+        paper = "A4" if settings.paper == "a4" else "Letter"
+        bleed = " with 3 mm bleed" if settings.print_shop else ""
+        reading = settings.out_dir / f"{deck.slug}-booklet.pdf"
+        imposed = settings.out_dir / f"{deck.slug}-booklet-imposed.pdf"
+        sheets = f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''}"
+        files = [
+            (reading, result.reading, f"{result.pages} {size} pages{bleed} · {seconds:.1f} s"),
             (
-                f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''} · print "
-                f"two-sided, {DUPLEX_SETTING[duplex]}, fold, staple"
+                imposed,
+                result.imposed,
+                f"{sheets} · print two-sided, {DUPLEX_SETTING[duplex]}, fold, staple",
             ),
-        ),
-    ]
+        ]
+        return files, booklet.problems
+
+    return Planned(booklet_drawing(deck, booklet, settings), finish, "booklet pages")

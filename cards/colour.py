@@ -7,6 +7,7 @@ Contrast follows WCAG 2.x: relative luminance of sRGB, ratio (L1 + 0.05) /
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 HEX_COLOUR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -100,8 +101,10 @@ def contrast(a: str, b: str) -> float:
     return (la + 0.05) / (lb + 0.05)
 
 
+@lru_cache(maxsize=1024)
 def text_colour_on(background: str) -> str:
-    """White or ink, whichever has more contrast on ``background``."""
+    """White or ink, whichever has more contrast on ``background`` (asked for
+    every band and block drawn: worked out once a colour)."""
     return WHITE if contrast(background, WHITE) >= contrast(background, INK) else INK
 
 

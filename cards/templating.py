@@ -89,6 +89,77 @@ def environment(
     return env
 
 
+class RenderKeys:
+    """Digests of what a layout would be rendered from, without rendering it: the
+    layouts themselves, and the views of the variables the layout (with what it
+    includes or imports) names. A watch session keys fitted layouts by them.
+
+    A variable a layout never names does not change what it makes: a technique
+    page that does not name ``sections`` is not laid out again when another
+    section's text changes. A layout naming what it includes by an expression
+    cannot be read that way: ``key`` is None, and the caller renders it.
+    Values are digested once per build (the same view object serves many
+    layouts) and held here while their digest is.
+    """
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        assert env.loader is not None
+        self.layouts = digest(
+            [(n, env.loader.get_source(env, n)[0]) for n in sorted(env.list_templates())]
+        )
+        self._names: dict[str, frozenset[str] | None] = {}
+        self._values: dict[int, tuple[object, str]] = {}
+
+    def key(self, name: str, context: dict[str, object]) -> str | None:
+        names = self._names[name] if name in self._names else self._named(name)
+        if names is None:
+            return None
+        parts: list[object] = [self.layouts, name]
+        for variable in sorted(names & context.keys()):
+            value = context[variable]
+            known = self._values.get(id(value))
+            if known is None or known[0] is not value:
+                known = self._values[id(value)] = (value, digest(repr(value)))
+            parts.append((variable, known[1]))
+        return digest(*parts)
+
+    def _named(self, name: str) -> frozenset[str] | None:
+        """Every variable ``name`` and the layouts it reaches name; None when it
+        reaches one by an expression."""
+        from jinja2 import meta
+
+        assert self.env.loader is not None
+        names: set[str] = set()
+        seen: set[str] = set()
+        waiting = [name]
+        found: frozenset[str] | None = None
+        try:
+            while waiting:
+                current = waiting.pop()
+                if current in seen:
+                    continue
+                seen.add(current)
+                tree = self.env.parse(self.env.loader.get_source(self.env, current)[0])
+                names |= meta.find_undeclared_variables(tree)
+                for reached in meta.find_referenced_templates(tree):
+                    if reached is None:
+                        raise LookupError(current)
+                    waiting.append(reached)
+            found = frozenset(names)
+        except (LookupError, jinja2.TemplateError):
+            found = None  # rendering will say what is wrong, at its line
+        self._names[name] = found
+        return found
+
+
+def digest(*inputs: object) -> str:
+    """A short digest of ``inputs`` as their ``repr`` shows them."""
+    import hashlib
+
+    return hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).hexdigest()
+
+
 def render(env: jinja2.Environment, name: str, **context: object) -> str:
     """Render one layout within its bounds (``cards.sandbox``); a template
     mistake, or a layout past a bound, becomes a ContentError at its line."""

@@ -97,14 +97,6 @@ def _run_chunk(indices: range) -> list[Any]:
     return [_TASK(index) for index in indices]
 
 
-def digest(*inputs: object) -> str:
-    """A short digest of ``inputs`` (strings, numbers, frozen dataclasses: what
-    their ``repr`` shows decides it): a cache key that is cheap to keep."""
-    import hashlib
-
-    return hashlib.blake2b(repr(inputs).encode("utf-8"), digest_size=16).hexdigest()
-
-
 @dataclass
 class WorkCache:
     """What a watch session keeps from one build to the next (files read, fitted
@@ -114,6 +106,8 @@ class WorkCache:
     entries: dict[Hashable, Any] = field(default_factory=dict)
     hits: int = 0
     used: set[Hashable] = field(default_factory=set)
+    # in a worker process, what it found (value None) and made, for its parent
+    journal: list[tuple[Hashable, Any]] | None = None
 
     def find(self, key: Hashable) -> Any:
         """What an earlier build kept for ``key``, else None."""
@@ -121,11 +115,24 @@ class WorkCache:
         if value is not None:
             self.used.add(key)
             self.hits += 1
+            if self.journal is not None:
+                self.journal.append((key, None))
         return value
 
     def store(self, key: Hashable, value: Any) -> None:
         self.used.add(key)
         self.entries[key] = value
+        if self.journal is not None:
+            self.journal.append((key, value))
+
+    def replay(self, journal: list[tuple[Hashable, Any]]) -> None:
+        """Take in what a worker process found and made with its copy."""
+        for key, value in journal:
+            self.used.add(key)
+            if value is None:
+                self.hits += 1
+            else:
+                self.entries[key] = value
 
     def forget_unused(self) -> None:
         """The end of a build: keep only what it asked for."""

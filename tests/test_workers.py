@@ -175,14 +175,11 @@ def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypa
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_watch_rebuild_lays_out_only_the_edited_card_and_page(
-    big_deck, tmp_path, monkeypatch, jobs
-):
+def test_a_watch_rebuild_lays_out_only_what_the_edit_changed(big_deck, tmp_path, monkeypatch, jobs):
     """A watch session keeps files read and fitted layouts, nothing else; after
-    one edit only that technique's card and page are laid out again, and every
-    file is what a cold build writes."""
-    from cards.formats import booklet_plan, card_fitting
-
+    one edit only the cards and pages whose layouts name what changed are laid
+    out again (in whichever process draws them), and every file is what a cold
+    build writes."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     deck = tmp_path / "deck"
     subprocess.run(["cp", "-r", str(big_deck), str(deck)], check=True)
@@ -191,19 +188,19 @@ def test_a_watch_rebuild_lays_out_only_the_edited_card_and_page(
     settings = BuildSettings(out_dir=tmp_path / "watch", jobs=jobs)
     build(deck, settings, services)
     assert set(cache.parts()) == {"files", "layouts"}
-    laid_out = []
-    for owner in (card_fitting.CardWork, booklet_plan.Planner):
-        real = owner.laid_out
-
-        def counting(self, *args, _real=real):
-            laid_out.append(type(self).__name__)
-            return _real(self, *args)
-
-        monkeypatch.setattr(owner, "laid_out", counting)
+    kept = cache.layouts
+    before = set(kept.entries)
     edited = min(deck.glob("*/02-*.md"))
     edited.write_text(edited.read_text().replace("1. ", "1. Gently, ", 1))
+    kept.hits = 0
     build(deck, settings, services)
-    assert sorted(laid_out) == ["CardWork", "Planner"]  # its card and its page
+    in_section = [p for p in edited.parent.glob("*.md") if p.name != "_index.md"]
+    made = set(kept.entries) - before
+    # the section's cards and pages (their layouts name the section), the cover
+    # (it names every section); everything else is found kept
+    assert len(made) == 2 * len(in_section) + 1 < PARALLEL_FROM // 4
+    assert kept.hits == len(kept.entries) - len(made)  # everything else was found kept
+    assert len(kept.entries) == len(before)  # the replaced ones are forgotten
     cold = tmp_path / "cold"
     build(deck, BuildSettings(out_dir=cold))
     for name in ("cards", "booklet", "booklet-imposed"):
@@ -275,12 +272,15 @@ def test_a_watch_session_keeps_one_entry_per_booklet_page(tmp_path):
     pages = services.cache.layouts
     first = len(pages.entries)
     edited = min(deck.glob("*/0*.md"))
+    in_section = [p for p in edited.parent.glob("*.md") if p.name != "_index.md"]
     for round in range(3):
         edited.write_text(edited.read_text().replace("Press", f"Press {round},", 1))
         pages.hits = 0
         build(deck, settings, services)
         assert len(pages.entries) == first > 1
-        assert pages.hits == first - 1  # all but the edited page, from the cache
+        # from the cache: all but the pages of the edited section (their layout
+        # names its section) and the cover (it names every section)
+        assert pages.hits == first - len(in_section) - 1
 
 
 def test_a_large_deck_is_read_in_workers_with_the_same_problems_in_the_same_order(

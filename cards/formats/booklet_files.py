@@ -10,6 +10,7 @@ onto the facing page.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 
@@ -17,7 +18,7 @@ from cards.formats.assembler import APART_FROM, AssemblyProcess
 from cards.formats.assembly import Assembly, Imposition, OutlineEntry, file_info
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet
-from cards.formats.drawing import chunk_ranges, drawn_chunks, finished
+from cards.formats.drawing import Drawing, chunk_ranges, finished
 from cards.geometry import saddle_order
 from cards.layout.canvas import PageCanvas, font_seed
 from cards.layout.glance import define_icons
@@ -27,7 +28,6 @@ from cards.model import Deck
 from cards.options import BuildSettings
 from cards.problems import Problem
 from cards.templating import labels_view
-from cards.workers import worth_parallel
 
 # The fewest pages drawn into one chunk (formats/drawing.py): a file embeds
 # its fonts once a chunk, and the cores share the chunks.
@@ -44,18 +44,23 @@ class BookletResult:
     duplex: str
 
 
-def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> BookletResult:
-    """Both files: the reading-order pages drawn and joined, then imposed."""
-    count = len(booklet.plan)
-    theme = booklet.planner.theme
-    if booklet.cache is not None:  # a watch session: laid out here, most of it kept
-        booklet.lay_out_all()
-    ranges = chunk_ranges(count, CHUNK_PAGES)
+def booklet_drawing(deck: Deck, booklet: Booklet, options: BuildSettings) -> Drawing:
+    """The reading-order file's drawing work: chunks of pages."""
     seed = font_seed([*deck.texts(), *vars(labels_view(deck)).values()])
+    theme = booklet.planner.theme
     draw = partial(draw_reading_pages, booklet, theme, options.print_shop, seed)
-    parallel = worth_parallel(options.jobs, count)
+    count = len(booklet.plan)
+    return Drawing(chunk_ranges(count, CHUNK_PAGES), draw, booklet.cache, count)
+
+
+def booklet_pdfs(
+    deck: Deck, booklet: Booklet, options: BuildSettings, chunks: Iterable[Chunk]
+) -> BookletResult:
+    """Both files: the reading-order pages joined from their drawn ``chunks``,
+    then imposed from the finished pages."""
+    count = len(booklet.plan)
     assembly = AssemblyProcess() if count >= APART_FROM else Assembly()
-    for chunk in drawn_chunks(ranges, draw, options.jobs, parallel):
+    for chunk in chunks:
         assembly.add(chunk)
         booklet.problems.extend(chunk.found)
     anchors = {anchor: number - 1 for anchor, number in booklet.planner.page_of.items()}
@@ -68,7 +73,7 @@ def booklet_pdfs(deck: Deck, booklet: Booklet, options: BuildSettings) -> Bookle
     duplex = options.duplex_for("booklet")
     imposed = assembly.impose(  # the finished file's own pages become the forms
         saddle_order(count),
-        imposition(theme, options.paper, duplex),
+        imposition(booklet.planner.theme, options.paper, duplex),
         file_info(deck, "booklet for saddle stitching", duplex),
     )
     assembly.close()

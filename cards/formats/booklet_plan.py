@@ -29,14 +29,16 @@ from cards.layout.theme import BOOKLET_PAGES_MM, BookletTheme
 from cards.model import Deck, Section, Technique
 from cards.problems import ERROR, WARNING, Problem
 from cards.templating import (
+    RenderKeys,
     deck_view,
+    digest,
     labels_view,
     picture_roots,
     render,
     section_view,
     template_path,
 )
-from cards.workers import WorkCache, digest
+from cards.workers import WorkCache
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
@@ -103,6 +105,7 @@ class Planner:
         self.picture_roots = picture_roots(deck)
         self.labels = labels_view(deck)
         self.run_ons: dict[tuple[str, str], list[list[Flowable]] | None] = {}
+        self.render_keys: RenderKeys | None = None  # made when a watch session asks
         self.context = {
             "deck": deck_view(deck),
             "labels": labels_view(deck),
@@ -178,10 +181,20 @@ class Planner:
         assert page.pending is not None
         return render(self.env, TEMPLATES[page.kind], **self.context, **page.pending.extra)
 
-    def cache_key(self, page: Page, xml: str) -> tuple[object, ...]:
-        """All that decides a page's layout: the rendered markup, the theme, the
-        colour, the language, the file, the page's number, its pictures' stamps."""
+    def cache_key(self, page: Page) -> tuple[str, str | None]:
+        """A digest of all that decides a page's layout: what its layout is
+        rendered from (``RenderKeys``), the theme, the colour, the language,
+        the file, the page's number and part, its pictures' stamps; and the
+        markup, when the layout had to be rendered to be keyed."""
         assert page.pending is not None
+        if self.render_keys is None:
+            self.render_keys = RenderKeys(self.env)
+        name = TEMPLATES[page.kind]
+        rendered = self.render_keys.key(name, {**self.context, **page.pending.extra})
+        xml = None
+        if rendered is None:
+            xml = self.rendered(page)
+            rendered = digest(xml)
         technique = page.technique
         pictures = file_stamps(
             technique.image if technique else None,
@@ -190,7 +203,11 @@ class Planner:
         )
         source, accent = str(page.pending.source), page.pending.accent
         part = (page.pending.part, page.pending.parts)
-        return (xml, self.theme, accent, self.language, source, page.number, part, pictures)
+        roots = [str(root) for root in self.picture_roots]
+        key = digest(
+            rendered, self.theme, accent, self.language, source, page.number, part, pictures, roots
+        )
+        return key, xml
 
     def laid_out(self, page: Page, xml: str) -> tuple[dict[str, Any], list[Problem]]:
         """The page's layout, flowables and type scale, set smaller if need be,
@@ -269,7 +286,6 @@ class Booklet:
     planner: Planner
     jobs: int = 1
     cache: WorkCache | None = None  # a watch session's laid-out pages
-    ready: dict[int, tuple[Page, tuple[Problem, ...]]] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -279,18 +295,18 @@ class Booklet:
         """Page ``index`` laid out (set smaller if need be), with what laying it
         out found; the intro and contents were laid out with the plan. A watch
         session keeps laid-out pages under a digest of all that decides them."""
-        if index in self.ready:
-            return self.ready[index]
         planned, planner = self.plan[index], self.planner
         if planned.pending is None:
             return planned, ()
-        xml = planner.rendered(planned)
-        key = digest(*planner.cache_key(planned, xml)) if self.cache is not None else None
-        kept = self.cache.find(key) if self.cache is not None else None
+        xml = None
+        key = None
+        if self.cache is not None:
+            key, xml = planner.cache_key(planned)
+        kept = self.cache.find(key) if self.cache is not None and key is not None else None
         if kept is not None:
             page, found = kept
         else:
-            laid_out, problems = planner.laid_out(planned, xml)
+            laid_out, problems = planner.laid_out(planned, xml or planner.rendered(planned))
             page, found = replace(planned, **laid_out), tuple(problems)
             if self.cache is not None:
                 self.cache.store(key, (page, found))
@@ -298,11 +314,6 @@ class Booklet:
         # outline entries is this build's own: the first notes page may be the
         # one that was the second before a technique came
         return replace(page, anchors=planned.anchors, outline=planned.outline), found
-
-    def lay_out_all(self) -> None:
-        """Every page laid out here, before drawing (a watch session's rebuild:
-        most are kept, and the drawing processes inherit them)."""
-        self.ready = {index: self.page(index) for index in range(len(self.plan))}
 
     def pages(self) -> Iterator[Page]:
         """Every page laid out, in order, adding what laying out found to ``problems``."""

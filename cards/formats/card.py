@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -242,24 +243,39 @@ def draw_band(
 
     label = band.label.upper()
     room = width - safe - label_x
-    size = theme.band_label_pt
     tracking = theme.band_tracking_pt
-
-    def label_width(size_pt: float) -> float:
-        letters: float = stringWidth(label, FONT_SEMIBOLD, size_pt)
-        return letters + tracking * size_pt / theme.band_label_pt * len(label)
-
-    while size > theme.band_label_min_pt and label_width(size) > room:
-        size -= 0.25
+    size, narrowed = band_label_size(
+        label, room, theme.band_label_pt, theme.band_label_min_pt, tracking
+    )
     text_object = canvas.beginText(label_x, middle - size * 0.34)
     text_object.setFont(FONT_SEMIBOLD, size)
-    if label_width(size) > room:  # a very long name is narrowed, never cut off
-        text_object.setHorizScale(100 * room / label_width(size))
+    if narrowed < 100:  # a very long name is narrowed, never cut off
+        text_object.setHorizScale(narrowed)
     text_object.setCharSpace(tracking * size / theme.band_label_pt)
     text_object.setFillColor(text)
     text_object.textOut(label)
     canvas.drawText(text_object)
     canvas.restoreState()
+
+
+@lru_cache(maxsize=256)
+def band_label_size(
+    label: str, room_pt: float, size_pt: float, least_pt: float, tracking_pt: float
+) -> tuple[float, float]:
+    """The size a band's label is set at to fit ``room_pt`` (a quarter point at a
+    time, down to ``least_pt``), and the horizontal scale in per cent that
+    narrows it when even that is too wide. The same for every card of a
+    section: worked out once."""
+
+    def label_width(at_pt: float) -> float:
+        letters: float = stringWidth(label, FONT_SEMIBOLD, at_pt)
+        return letters + tracking_pt * at_pt / size_pt * len(label)
+
+    size = size_pt
+    while size > least_pt and label_width(size) > room_pt:
+        size -= 0.25
+    width = label_width(size)
+    return size, (100 * room_pt / width if width > room_pt else 100.0)
 
 
 def draw_motif(canvas: Canvas, element: ET.Element, theme: Theme, bleed: Bleed) -> None:

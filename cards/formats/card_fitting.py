@@ -32,14 +32,16 @@ from cards.layout.theme import (
 from cards.model import Deck, Technique
 from cards.problems import ERROR, WARNING, Problem
 from cards.templating import (
+    RenderKeys,
     deck_view,
+    digest,
     labels_view,
     picture_roots,
     render,
     section_view,
     template_path,
 )
-from cards.workers import WorkCache, digest
+from cards.workers import WorkCache
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
@@ -116,6 +118,8 @@ class CardWork:
         self.language = hyphenation_for(deck)
         self.picture_roots = picture_roots(deck)
         self.sizes = card_sizes_view(theme)
+        # a watch session's keys: what each layout is rendered from
+        self.render_keys = RenderKeys(env) if kept is not None else None
 
     def context(self, technique: Technique) -> dict[str, object]:
         section, shown = self.views[technique.number]
@@ -132,12 +136,15 @@ class CardWork:
         watch session kept of the same inputs."""
         technique = self.techniques[index]
         names = (FRONT_TEMPLATE, BACK_TEMPLATE) if self.backs else (FRONT_TEMPLATE,)
-        xml = {name: render(self.env, name, **self.context(technique)) for name in names}
-        key = self.cache_key(xml, technique) if self.kept is not None else None
-        if key is not None and self.kept is not None:
+        context = self.context(technique)
+        xml: dict[str, str] = {}
+        key = None
+        if self.kept is not None:
+            key = self.cache_key(names, context, technique, xml)
             known: TechniqueCards | None = self.kept.find(key)
             if known is not None:
                 return known
+        xml = xml or {name: render(self.env, name, **context) for name in names}
         found: list[Problem] = []
         fronts = self.laid_out(FRONT_TEMPLATE, xml[FRONT_TEMPLATE], technique, found, "card")
         backs = (
@@ -156,14 +163,33 @@ class CardWork:
         layout = parse_layout(xml, self.paths[name], self.picture_roots)
         return fit_side(layout, self, name, technique, problems, side)
 
-    def cache_key(self, xml: dict[str, str], technique: Technique) -> str:
-        """A digest of all that decides a technique's cards: the rendered markup,
-        the theme, the language, the overflow rule, the file, and its pictures'
-        size and time."""
+    def cache_key(
+        self,
+        names: tuple[str, ...],
+        context: dict[str, object],
+        technique: Technique,
+        xml: dict[str, str],
+    ) -> str:
+        """A digest of all that decides a technique's cards: what its layouts
+        are rendered from (``RenderKeys``: the views they name), the theme, the
+        language, the overflow rule, the file and its pictures' size and time.
+        A layout that cannot be read so is rendered into ``xml`` and keyed by
+        the markup it made."""
+        assert self.render_keys is not None
+        keys = []
+        for name in names:
+            key = self.render_keys.key(name, context)
+            if key is None:
+                xml[name] = render(self.env, name, **context)
+                key = digest(xml[name])
+            keys.append(key)
         diagram = technique.diagram.path if technique.diagram else None
         pictures = file_stamps(technique.image, diagram)
-        path = str(technique.source.path)
-        return digest("cards", xml, self.theme, self.language, self.overflow, path, pictures)
+        roots = [str(root) for root in self.picture_roots]
+        return digest(
+            "cards", keys, self.theme, self.language, self.overflow,
+            str(technique.source.path), pictures, roots,
+        )  # fmt: skip
 
 
 def card_sizes_view(theme: CardTheme) -> SimpleNamespace:

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from cards.formats.assembly import Assembly, file_info
 from cards.formats.card import FittedCard, draw_card
 from cards.formats.card_fitting import CardWork, PreparedCard, TechniqueCards
-from cards.formats.drawing import chunk_ranges, drawn_chunks, finished
+from cards.formats.drawing import Drawing, chunk_ranges, finished
 from cards.geometry import (
     Bleed,
     Box,
@@ -53,7 +53,6 @@ from cards.model import Deck
 from cards.options import BuildSettings
 from cards.problems import ERROR, ContentError, Problem
 from cards.templating import labels_view
-from cards.workers import worth_parallel
 
 FOLD_DASH_PT = (3, 2)
 # The fewest sheets drawn into one chunk (formats/drawing.py): below it,
@@ -165,18 +164,14 @@ class CardsFile:
             return chunk_ranges(len(self.order), CHUNK_CARDS)
         return chunk_ranges(self.sheets, CHUNK_SHEETS)
 
-    def make(
-        self,
-        jobs: int,
-        progress: Callable[[Iterable[Chunk], int, str], Iterable[Chunk]] | None = None,
-    ) -> tuple[CardsResult, list[Problem]]:
-        """The file, and what fitting found, technique by technique in deck order."""
-        ranges = self.chunks()
+    def drawing(self) -> Drawing:
+        """The file's drawing work: chunks of sheets (or of cards, for a print shop)."""
         draw = self.draw_cards if self.options.print_shop else self.draw_sheets
-        parallel = worth_parallel(jobs, len(self.work.techniques))
-        chunks: Iterable[Chunk] = drawn_chunks(ranges, draw, jobs, parallel)
-        if progress:
-            chunks = progress(chunks, len(ranges), "cards")
+        return Drawing(self.chunks(), draw, self.work.kept, len(self.work.techniques))
+
+    def assembled(self, chunks: Iterable[Chunk]) -> tuple[CardsResult, list[Problem]]:
+        """The file from its drawn chunks, and what fitting found, technique by
+        technique in deck order."""
         assembly = Assembly()
         found: dict[int, tuple[Problem, ...]] = {
             index: cards.problems for index, cards in self.ready.items()

@@ -10,11 +10,15 @@ same bytes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Generator, Hashable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from cards.layout.canvas import PageCanvas
 from cards.marks import Chunk
+
+if TYPE_CHECKING:
+    from cards.workers import WorkCache
 
 
 def finished(canvas: PageCanvas, found: Any = None) -> Chunk:
@@ -58,7 +62,7 @@ def compact(pdf_data: bytes) -> bytes:
 # A file is drawn in at most about this many chunks: each embeds its own copy
 # of the fonts (a few kilobytes, and hundreds of objects in qpdf), and the
 # cores need only a few each to share the work.
-MOST_CHUNKS = 16
+MOST_CHUNKS = 8
 
 
 def chunk_ranges(count: int, least: int) -> list[range]:
@@ -69,14 +73,42 @@ def chunk_ranges(count: int, least: int) -> list[range]:
     return [range(start, min(start + size, count)) for start in range(0, count, size)]
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """A file's drawing work: where its chunks start and end, how one is drawn,
+    and where its fitted layouts are kept (a watch session's)."""
+
+    ranges: list[range]
+    draw: Callable[[range], Chunk]
+    kept: WorkCache | None = None
+    size: int = 0  # cards or pages: whether workers are worth starting (workers.worth_parallel)
+
+
 def drawn_chunks(
-    ranges: list[range], draw: Callable[[range], Chunk], jobs: int, parallel: bool
-) -> Iterator[Chunk]:
-    """``draw(r)`` for each range, in order: in ``jobs`` forked worker processes
-    when ``parallel`` (they inherit all that drawing needs), else here."""
-    if not parallel or jobs <= 1 or len(ranges) <= 1:
-        yield from map(draw, ranges)
+    drawings: Sequence[Drawing], jobs: int, parallel: bool
+) -> Generator[Chunk, None, None]:
+    """Every chunk of every drawing, in order (the first file's, then the next's):
+    in ``jobs`` forked worker processes when ``parallel`` (they inherit all that
+    drawing needs), else here. One pool for all the files: the workers draw the
+    next file while this process assembles the one before.
+
+    A watch session's kept layouts are found and added to in the workers'
+    copies; what each worker found and made is taken back here."""
+    tasks = [(drawing, chunk) for drawing in drawings for chunk in drawing.ranges]
+    if not parallel or jobs <= 1 or len(tasks) <= 1:
+        yield from (drawing.draw(chunk) for drawing, chunk in tasks)
         return
     from cards.workers import in_workers
 
-    yield from in_workers(lambda index: draw(ranges[index]), len(ranges), jobs, group=1)
+    def task(index: int) -> tuple[Chunk, list[tuple[Hashable, Any]]]:
+        drawing, chunk = tasks[index]
+        if drawing.kept is not None:
+            drawing.kept.journal = []
+        drawn = drawing.draw(chunk)
+        return drawn, (drawing.kept.journal or []) if drawing.kept is not None else []
+
+    results = in_workers(task, len(tasks), jobs, group=1)
+    for (drawn, journal), (drawing, _) in zip(results, tasks, strict=True):
+        if drawing.kept is not None:
+            drawing.kept.replay(journal)
+        yield drawn

@@ -212,8 +212,10 @@ class CardTheme:
 SCALED_WITH_TYPE = ("band_height_mm", "band_disc_mm", "diagram_width_mm", "diagram_height_mm")
 
 
+@lru_cache(maxsize=1024)
 def paint(colour: str, cmyk: bool = False) -> Any:
-    """A ReportLab colour for ``#RRGGBB``: RGB, or CMYK for print shops.
+    """A ReportLab colour for ``#RRGGBB``: RGB, or CMYK for print shops (made
+    once a colour: nothing changes a ReportLab colour once made).
 
     In CMYK, neutral greys and the ink go to black only (text in 100 % K) so
     small type never depends on the registration of four plates.
