@@ -186,15 +186,32 @@ def build(
         cache.forget_unused()
     if settings.strict and report.warnings:
         raise ContentError(report.warnings)
-    write_all_atomic([(path, data) for path, data, _ in pending])  # all, or none
+    write_all_atomic([(made.path, made.data) for made in pending])  # all, or none
     from cards.review.note import review_note  # the deck's reading grades, after the build
 
     report.notes += review_note(deck)
-    for path, data, summary in pending:
-        report.written.append(Written(path, summary))
+    for made in pending:
+        report.written.append(Written(made.path, made.summary))
         if log:
-            log(f"wrote {path}: {size_of(data):,} bytes")
+            log(f"wrote {made.path}: {size_of(made.data):,} bytes")
     return report
+
+
+@dataclass(frozen=True)
+class Made:
+    """A file made in memory: where it goes, its bytes, the line that sums it up."""
+
+    path: Path
+    data: bytes
+    summary: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A format's files, assembled, and what laying them out found."""
+
+    files: list[Made]
+    problems: list[Problem]
 
 
 @dataclass(frozen=True)
@@ -203,13 +220,13 @@ class Planned:
     are assembled from the drawn chunks, with what laying them out found."""
 
     drawing: Drawing
-    finish: Callable[[Iterable[Chunk]], tuple[list[tuple[Path, bytes, str]], list[Problem]]]
+    finish: Callable[[Iterable[Chunk]], Finished]
     label: str  # for a progress bar
 
 
 def _draw_and_assemble(
     deck: Deck, settings: BuildSettings, services: BuildServices, report: BuildReport
-) -> list[tuple[Path, bytes, str]]:
+) -> list[Made]:
     """Every requested file: each format planned, then all their chunks drawn by
     one pool of workers and each file assembled as its chunks come. The booklet
     is drawn first: its assembly, the longer, is done while the workers draw
@@ -241,13 +258,13 @@ def _draw_and_assemble(
             if services.progress:
                 part = services.progress(part, len(plan.drawing.ranges), plan.label)
             finished[plan.label] = plan.finish(part)
-    pending: list[tuple[Path, bytes, str]] = []
+    pending: list[Made] = []
     for plan in planned:
-        files, problems = finished[plan.label]
-        if any(p.level == ERROR for p in problems):
-            raise ContentError(report.warnings + problems)
-        report.warnings.extend(problems)
-        pending += files
+        done = finished[plan.label]
+        if any(p.level == ERROR for p in done.problems):
+            raise ContentError(report.warnings + done.problems)
+        report.warnings.extend(done.problems)
+        pending += done.files
     if deferred is not None:
         raise deferred
     return pending
@@ -349,12 +366,12 @@ def _cards(
         ready = {index: work.fitted(index) for index in range(len(work.techniques))}
     cards_file = CardsFile(subset, settings, theme, SheetTheme(), work, extras, ready)
 
-    def finish(chunks: Iterable[Chunk]) -> tuple[list[tuple[Path, bytes, str]], list[Problem]]:
+    def finish(chunks: Iterable[Chunk]) -> Finished:
         result, fitting = cards_file.assembled(chunks)
         path = settings.out_dir / f"{deck.slug}-cards.pdf"
         seconds = time.perf_counter() - started
         summary = cards_summary(settings, theme, result, len(extras), seconds)
-        return [(path, result.data, summary)], problems + fitting  # the deck's own cards' first
+        return Finished([Made(path, result.data, summary)], problems + fitting)  # own cards first
 
     return Planned(cards_file.drawing(), finish, "cards")
 
@@ -413,7 +430,7 @@ def _booklet(
     )
     duplex = settings.duplex_for("booklet")
 
-    def finish(chunks: Iterable[Chunk]) -> tuple[list[tuple[Path, bytes, str]], list[Problem]]:
+    def finish(chunks: Iterable[Chunk]) -> Finished:
         result = booklet_pdfs(deck, booklet, settings, chunks)
         seconds = time.perf_counter() - started
         size = "A5" if settings.paper == "a4" else "half-letter"
@@ -423,13 +440,13 @@ def _booklet(
         imposed = settings.out_dir / f"{deck.slug}-booklet-imposed.pdf"
         sheets = f"{result.sheets} {paper} sheet{'s' if result.sheets != 1 else ''}"
         files = [
-            (reading, result.reading, f"{result.pages} {size} pages{bleed} · {seconds:.1f} s"),
-            (
+            Made(reading, result.reading, f"{result.pages} {size} pages{bleed} · {seconds:.1f} s"),
+            Made(
                 imposed,
                 result.imposed,
                 f"{sheets} · print two-sided, {DUPLEX_SETTING[duplex]}, fold, staple",
             ),
         ]
-        return files, booklet.problems
+        return Finished(files, booklet.problems)
 
     return Planned(booklet_drawing(deck, booklet, settings), finish, "booklet pages")

@@ -46,11 +46,14 @@ class BookletResult:
 
 def booklet_drawing(deck: Deck, booklet: Booklet, options: BuildSettings) -> Drawing:
     """The reading-order file's drawing work: chunks of pages."""
-    seed = font_seed([*deck.texts(), *vars(labels_view(deck)).values()])
+    count = len(booklet.plan)
+    ranges = chunk_ranges(count, CHUNK_PAGES)
+    # a file of several chunks seeds its fonts alike in each (layout/canvas.py)
+    texts = [*deck.texts(), *vars(labels_view(deck)).values()]
+    seed = font_seed(texts) if len(ranges) > 1 else ""
     theme = booklet.planner.theme
     draw = partial(draw_reading_pages, booklet, theme, options.print_shop, seed)
-    count = len(booklet.plan)
-    return Drawing(chunk_ranges(count, CHUNK_PAGES), draw, booklet.cache, count)
+    return Drawing(ranges, draw, booklet.cache, count)
 
 
 def booklet_pdfs(

@@ -153,7 +153,9 @@ class CardsFile:
                 ]
             )
         self.labels = vars(labels_view(deck))  # the deck's own words (labels:) over its language's
-        self.font_seed = font_seed([*deck.texts(), *self.labels.values()])
+        # a file of several chunks seeds its fonts alike in each (layout/canvas.py)
+        many = len(self.chunks()) > 1
+        self.font_seed = font_seed([*deck.texts(), *self.labels.values()]) if many else ""
 
     @property
     def sheets(self) -> int:

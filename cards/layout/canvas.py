@@ -52,6 +52,7 @@ class PageCanvas(Canvas):
             enforceColorSpace="cmyk" if cmyk else None,
         )
         self.marks: list[PageMarks] = [PageMarks()]
+        self.next_mcid = 0  # the page's next marked-content id
         if font_seed:
             self.seed_fonts(font_seed)
 
@@ -73,6 +74,7 @@ class PageCanvas(Canvas):
     def showPage(self) -> None:
         super().showPage()
         self.marks.append(PageMarks())
+        self.next_mcid = 0
 
     def link_to(self, target: str, width_pt: float, height_pt: float) -> None:
         """The box from the current origin, ``width_pt`` by ``height_pt``, links to
@@ -81,23 +83,30 @@ class PageCanvas(Canvas):
         xs, ys = [x for x, _ in corners], [y for _, y in corners]
         self.marks[-1].links.append(Link(target, BoxPt(min(xs), min(ys), max(xs), max(ys))))
 
-    @contextmanager
-    def piece(self, role: str, text: str = "") -> Iterator[None]:
-        """What is drawn inside, wrapped in marked content of ``role``: ``BDC …
-        EMC`` with the page's next marked-content id, or ``BMC … EMC`` for an
-        artifact."""
+    def begin_piece(self, role: str, text: str = "") -> None:
+        """Start a piece of ``role``: ``BDC`` with the page's next marked-content
+        id, or ``BMC`` for an artifact; ``end_piece`` ends it."""
         pieces = self.marks[-1].pieces
         if role == "Artifact":
             self.addLiteral("/Artifact BMC")
             pieces.append(Piece(role, None))
-        else:
-            mcid = sum(1 for p in pieces if p.mcid is not None)
-            self.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
-            pieces.append(Piece(role, mcid, text))
+            return
+        mcid = self.next_mcid
+        self.next_mcid = mcid + 1
+        self.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
+        pieces.append(Piece(role, mcid, text))
+
+    def end_piece(self) -> None:
+        self.addLiteral("EMC")
+
+    @contextmanager
+    def piece(self, role: str, text: str = "") -> Iterator[None]:
+        """What is drawn inside, wrapped in marked content of ``role``."""
+        self.begin_piece(role, text)
         try:
             yield
         finally:
-            self.addLiteral("EMC")
+            self.end_piece()
 
 
 # Characters the built-in layouts and labels write around the deck's text.
@@ -147,6 +156,19 @@ def piece(canvas: Canvas, role: str | None, text: str = "") -> Iterator[None]:
             yield
     else:
         yield
+
+
+def draw_marked(canvas: Canvas, flowable: Flowable, x_pt: float, y_pt: float) -> None:
+    """``flowable.drawOn`` wrapped in a piece of its role (``role_of``) where the
+    canvas keeps pieces: the hot path of drawing, without a context manager."""
+    role = role_of(flowable) if isinstance(canvas, PageCanvas) else None
+    if role is None:
+        flowable.drawOn(canvas, x_pt, y_pt)
+        return
+    assert isinstance(canvas, PageCanvas)
+    canvas.begin_piece(role)
+    flowable.drawOn(canvas, x_pt, y_pt)
+    canvas.end_piece()
 
 
 def link_to(canvas: Canvas, target: str, width_pt: float, height_pt: float) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from reportlab.platypus import Flowable
 
 from cards.images import ImageTrouble, bitmap_size, read_svg, svg_drawing
-from cards.layout.canvas import piece, role_of
+from cards.layout.canvas import draw_marked
 from cards.layout.fit import lay_stack, paginate
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -105,14 +105,11 @@ class Figure(Flowable):
     def draw(self) -> None:
         text_x = 0.0 if self.side == "right" else self.picture_w + self.gap_pt
         picture_x = self.text_w + self.gap_pt if self.side == "right" else 0.0
-        with piece(self.canv, role_of(self.picture)):
-            self.picture.drawOn(self.canv, picture_x, self.height - self.picture_h)
+        draw_marked(self.canv, self.picture, picture_x, self.height - self.picture_h)
         for flowable, bottom in self.placed:
-            with piece(self.canv, role_of(flowable)):
-                flowable.drawOn(self.canv, text_x, self.height - bottom)
+            draw_marked(self.canv, flowable, text_x, self.height - bottom)
         for flowable, bottom in self.below:
-            with piece(self.canv, role_of(flowable)):
-                flowable.drawOn(self.canv, 0.0, self.height - self.below_top - bottom)
+            draw_marked(self.canv, flowable, 0.0, self.height - self.below_top - bottom)
 
 
 @lru_cache(maxsize=64)

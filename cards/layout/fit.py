@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from cards.layout.canvas import piece, role_of
+from cards.layout.canvas import draw_marked
 
 PRECISION_PT = 0.1
 CLOSE_ENOUGH_PT = 0.25  # a fitting size this close below one too big is kept
@@ -129,8 +129,7 @@ def draw_stack(
         else:
             _, height = flowable.wrap(width_pt, max(0.0, y - gap - bottom_pt))
         y -= gap + height
-        with piece(canvas, role_of(flowable)):  # marked content, for a structure tree
-            flowable.drawOn(canvas, x_pt, y)
+        draw_marked(canvas, flowable, x_pt, y)  # marked content, for a structure tree
         previous_after = flowable.getSpaceAfter()
     return y
 
