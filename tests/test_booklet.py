@@ -162,11 +162,12 @@ def test_thumb_tabs_step_down_and_sit_on_the_outer_edge(booklet, deck):
         inner_x = 1 if first % 2 else theme.width_mm - 1
         colour = hex_rgb(section.colour)
         assert close(pixel_mm(image, 210, outer_x, middle, DPI), colour), section.title
-        # 12 mm deep: still there 10 mm in from the edge (its number sits past a
-        # home printer's margin), and white again 14 mm in
-        deep_x = theme.width_mm - 10 if first % 2 else 10
+        # 14 mm deep: still there 12 mm in from the edge (its number sits past a
+        # home printer's 8 mm margin), and white again 16 mm in
+        assert theme.tab_depth_mm == 14 and theme.tab_number_from_edge_mm >= 8 + 2
+        deep_x = theme.width_mm - 12 if first % 2 else 12
         assert close(pixel_mm(image, 210, deep_x, middle, DPI), colour)
-        beyond_x = theme.width_mm - 14 if first % 2 else 14
+        beyond_x = theme.width_mm - 16 if first % 2 else 16
         assert close(pixel_mm(image, 210, beyond_x, middle, DPI), (255, 255, 255))
         assert close(pixel_mm(image, 210, inner_x, middle, DPI), (255, 255, 255))
         # other sections' slots on this page stay white
@@ -178,11 +179,11 @@ def test_thumb_tabs_step_down_and_sit_on_the_outer_edge(booklet, deck):
         # below the top trim, and the tab starts below the panel, not inside it
         assert close(pixel_mm(image, 210, 30, 210 - 40, DPI), colour)
         assert top < 210 - theme.panel_height_mm
-        # a page that does not open a section has the 14 mm band: colour 12 mm down
+        # a page that does not open a section has the 17 mm band: colour 16 mm down
         if len(section.techniques) > 1:
             second = render(reading, pages[section.techniques[1].title] - 1, DPI)
-            assert close(pixel_mm(second, 210, 74, 210 - 12, DPI), colour)
-            assert close(pixel_mm(second, 210, 74, 210 - 16, DPI), (255, 255, 255))
+            assert close(pixel_mm(second, 210, 74, 210 - 16, DPI), colour)
+            assert close(pixel_mm(second, 210, 74, 210 - 19, DPI), (255, 255, 255))
 
 
 def words_in(

@@ -264,15 +264,52 @@ def test_backs_lead_with_the_section(out, tmp_path):
 # -- 8. home printers -------------------------------------------------------------------------
 
 
+HOME_PRINTER_MM = 8  # what a home printer may leave unprinted, with room to spare
+
+
 @pytest.mark.parametrize("paper, sheet", [("a4", (297.0, 210.0)), ("letter", (279.4, 215.9))])
-def test_no_word_within_5_mm_of_the_imposed_sheet_edge(tmp_path, paper, sheet):
+def test_no_word_within_8_mm_of_the_imposed_sheet_edge(tmp_path, paper, sheet):
     pdf = build(DEFAULT_DECK, tmp_path, "-f", "booklet", "--paper", paper)
     imposed = pdf / "foot-massage-booklet-imposed.pdf"
     width, height = sheet
+    edge = HOME_PRINTER_MM
     for index in range(page_count(imposed)):
         for char, left, bottom, right, top in char_boxes_mm(imposed, index):
-            assert left >= 5 and bottom >= 5, (index, char, left, bottom)
-            assert right <= width - 5 and top <= height - 5, (index, char, right, top)
+            assert left >= edge and bottom >= edge, (index, char, left, bottom)
+            assert right <= width - edge and top <= height - edge, (index, char, right, top)
+
+
+def test_the_band_holds_no_disc_or_word_within_8_mm_of_the_sheet_edge(out):
+    """Along the top edge of the imposed sheet the bands are colour only: the
+    number disc (white) and the label start more than 8 mm down."""
+    imposed = out / "foot-massage-booklet-imposed.pdf"
+    sheet = render(imposed, 4, 200)  # 16|5: Toe Arches on the right, its band blue
+    blue = hex_rgb("#2A6CB8")
+    strip = [
+        pixel_mm(sheet, 210, x / 2, 210 - y / 4, 200)
+        for x in range(2 * 148 + 2, 2 * 297 - 2)
+        for y in range(1, 4 * HOME_PRINTER_MM)
+    ]
+    assert all(close(p, blue, 24) for p in strip)
+    # and the disc is there, just below
+    below = [pixel_mm(sheet, 210, 148 + 16 + 3.5, 210 - y / 4, 200) for y in range(32, 64)]
+    assert any(min(p) > 230 for p in below)
+
+
+@pytest.mark.parametrize(
+    "options", [(), ("--paper", "letter"), ("--backs",), ("--fold",), ("--card-size", "a6")]
+)
+def test_card_sheet_footers_stay_8_mm_from_the_sheet_edge(tmp_path, options):
+    pdf = build(DEFAULT_DECK, tmp_path, "-f", "cards", *options) / "foot-massage-cards.pdf"
+    reader = pypdf.PdfReader(pdf)
+    footers = 0
+    for index, page in enumerate(reader.pages):
+        width, height = (float(v) / 72 * 25.4 for v in page.mediabox[2:])
+        for char, left, bottom, right, top in char_boxes_mm(pdf, index):
+            nearest = min(left, bottom, width - right, height - top)
+            assert nearest >= HOME_PRINTER_MM, (options, index, char, nearest)
+            footers += nearest < 12
+    assert footers > 20  # the footer is there, near the edge but not within 8 mm
 
 
 def test_colour_still_bleeds_to_the_imposed_sheet_edge(out):
@@ -307,6 +344,30 @@ def test_low_ink_uses_at_most_30_percent_of_the_colour(tmp_path):
     default_area = coloured_pixels(full / "foot-massage-cards.pdf")
     low_area = coloured_pixels(low / "foot-massage-cards.pdf")
     assert low_area <= 0.3 * default_area, (low_area, default_area)
+
+
+def test_low_ink_draws_nothing_in_the_bleed_and_outlines_1_mm_inside_the_trim(tmp_path):
+    """A print shop's low-ink cards (one a page, trim plus 3 mm bleed): the bleed
+    and the first millimetre inside the trim are white on every side, so each
+    cut card keeps its whole outline and no neighbour's line."""
+    pdf = build(DEFAULT_DECK, tmp_path, "-f", "cards", "--low-ink", "--print-shop", "--backs")
+    cards = pdf / "foot-massage-cards.pdf"
+    width, height = 63 + 6, 88 + 6
+    clear = 3 + 0.9  # the bleed and a millimetre in, less antialiasing
+    for index in range(page_count(cards)):
+        image = render(cards, index, 150)
+        border = [
+            pixel_mm(image, height, x / 4, y / 4, 150)
+            for x in range(1, 4 * width)
+            for y in range(1, 4 * height)
+            if min(x / 4, y / 4, width - x / 4, height - y / 4) < clear
+        ]
+        assert all(min(p) > 235 for p in border), index
+    # and the outline is there just inside that: the band's, on the first card
+    image = render(cards, 0, 150)
+    assert any(
+        min(pixel_mm(image, height, 3 + 1 + d / 10, height - 10, 150)) < 200 for d in range(10)
+    )
 
 
 def test_low_ink_sections_still_differ_in_greyscale(tmp_path):

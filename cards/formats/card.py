@@ -170,8 +170,20 @@ def colour_block(
     canvas: Canvas, colour: str, theme: Theme, x: float, y: float, width: float, height: float
 ) -> str:
     """A block of section colour: solid, or with --low-ink a light tint inside an
-    outline of the colour. Returns the colour text on it should take."""
+    outline of the colour. Returns the colour text on it should take.
+
+    In low ink nothing is drawn in the bleed: the block is cut back to
+    ``LOW_INK.trim_inset_mm`` inside the trim (the card's or page's, the
+    origin's), so every cut card keeps its whole outline and no stray line."""
     cmyk = getattr(theme, "cmyk", False)
+    if getattr(theme, "low_ink", False):
+        inside = mm_to_pt(LOW_INK.trim_inset_mm)
+        right = min(x + width, mm_to_pt(theme.width_mm) - inside)
+        top = min(y + height, mm_to_pt(theme.height_mm) - inside)
+        x, y = max(x, inside), max(y, inside)
+        width, height = right - x, top - y
+        if width <= 0 or height <= 0:
+            return theme.ink
     canvas.saveState()
     if getattr(theme, "low_ink", False):
         canvas.setFillColor(paint(tint(colour, LOW_INK.tint), cmyk))
@@ -223,7 +235,9 @@ def draw_band(
 
     safe = mm_to_pt(getattr(theme, "safe_mm", 0.0) if left_mm is None else left_mm)
     radius = mm_to_pt(theme.band_disc_mm) / 2
-    middle = height - band_pt / 2
+    # the disc and label in the band's middle, or (the booklet) where the theme
+    # keeps them clear of a home printer's margin
+    middle = height - mm_to_pt(getattr(theme, "band_middle_mm", theme.band_height_mm / 2))
     label_x = safe
     if band.number:
         if low_ink:  # an outlined disc, the number in ink

@@ -46,7 +46,10 @@ from cards.workers import WorkCache
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
 # The deck's own cards, after the techniques, in the last sheet's free slots first.
-EXTRA_TEMPLATES = ("card/title.xml.j2", "card/safety.xml.j2", "card/routine.xml.j2")
+TITLE_TEMPLATE = (
+    "card/title.xml.j2"  # first on the first sheet; the others in the last's free slots
+)
+EXTRA_TEMPLATES = (TITLE_TEMPLATE, "card/safety.xml.j2", "card/routine.xml.j2")
 DECK_BACK_TEMPLATE = "card/deck-back.xml.j2"  # the back of each of them
 ROUTINE_MAX = 40  # more techniques than this never fit one card: not even tried
 

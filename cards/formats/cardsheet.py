@@ -441,8 +441,8 @@ def draw_sheet_footer(
     edges = sorted({round(x, 6) for box in layout.slots() for x in (box.x_mm, box.right_mm)})
     if layout.columns == 1 or len(edges) < 2:
         edges = [layout.left_mm, layout.left_mm + layout.block_width_mm]
-    bottom_mm = sheet.printer_margin_mm + 0.8
-    top_mm = layout.sheet_height_mm - sheet.printer_margin_mm - 0.8 - sheet.footer_pt / mm_to_pt(1)
+    bottom_mm = sheet.footer_from_edge_mm
+    top_mm = layout.sheet_height_mm - sheet.footer_from_edge_mm - sheet.footer_pt / mm_to_pt(1)
     spans = [(a + gap_mm, b - gap_mm) for a, b in itertools.pairwise(edges) if b - a > 2 * gap_mm]
     segments = [(a, b, bottom_mm) for a, b in spans] + [(a, b, top_mm) for a, b in spans]
     pieces: list[tuple[str, float]] = []

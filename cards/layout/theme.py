@@ -118,6 +118,7 @@ class LowInk:
     tint: float = 0.12  # this much of the section colour on white
     outline_pt: float = 1.2
     frame_inset_mm: float = 1.5  # a back's outline, inside the trim so cutting keeps it
+    trim_inset_mm: float = 1.0  # every outline at least this far inside the trim
 
 
 LOW_INK = LowInk()
@@ -256,22 +257,25 @@ class BookletTheme:
     width_mm: float = 148.0
     height_mm: float = 210.0
     bleed_mm: float = 3.0
-    home_printer_mm: float = 5.0  # what a home printer leaves unprinted at the sheet edge
+    # every word and number disc at least this far from the imposed sheet's
+    # edges (the pages' top, bottom and outer edges): home printers lose 5-6 mm
+    home_printer_mm: float = 8.0
 
     margin_inner_mm: float = 16.0
     margin_outer_mm: float = 18.0  # room for the thumb tab beside the text
     margin_top_mm: float = 18.0
     margin_bottom_mm: float = 17.0  # the folio sits 10 mm up, below the text
 
-    band_height_mm: float = 14.0  # its label sits 7 mm from the top edge
+    band_height_mm: float = 17.0
+    band_middle_mm: float = 12.0  # the disc and label's middle, from the top edge: 8.5 mm clear
     band_disc_mm: float = 7.0
     band_label_pt: float = 9.5
     band_label_min_pt: float = 6.5
     band_tracking_pt: float = 0.8
     band_gap_mm: float = 8.0
 
-    tab_depth_mm: float = 12.0  # how far the tab reaches into the page from the trim
-    tab_number_from_edge_mm: float = 7.5  # the number's centre, from the trim
+    tab_depth_mm: float = 14.0  # how far the tab reaches into the page from the trim
+    tab_number_from_edge_mm: float = 10.5  # the number's centre, from the trim
     tab_height_mm: float = 24.0
     tab_top_mm: float = 52.0  # from the top trim to the first section's tab: below any panel
     tab_bottom_mm: float = 24.0
@@ -356,6 +360,9 @@ class SheetTheme:
     scale_bar_mm: float = 50.0
     scale_tick_mm: float = 1.2
     footer_pt: float = 6.0
+    # the footer's baseline from the sheet edge: its words stay 8 mm clear, where
+    # a home printer with a 6.35 mm bottom margin still prints them
+    footer_from_edge_mm: float = 8.5
 
     @property
     def card_margin_mm(self) -> float:
