@@ -116,3 +116,39 @@ def test_links_and_bookmarks_point_across_chunks_to_the_right_pages(tmp_path):
     }
     notes = next(i for i, p in enumerate(reader.pages) if p.extract_text().startswith("Notes"))
     assert targets == set(bookmarks.values()) | {notes}
+
+
+def test_a_booklet_assembled_in_its_own_process_is_the_same_file(tmp_path, monkeypatch):
+    """From APART_FROM pages the booklet's files are assembled by a process of
+    its own (python -m cards.formats.assembler): byte for byte the same."""
+    from cards.formats import assembler, booklet_files
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    deck = REPO / "content" / "foot-massage"
+    build(deck, BuildSettings(out_dir=tmp_path / "here", format="booklet"))
+    started = []
+    real = assembler.AssemblyProcess.__init__
+
+    def spy(self):
+        started.append(True)
+        real(self)
+
+    monkeypatch.setattr(assembler.AssemblyProcess, "__init__", spy)
+    monkeypatch.setattr(booklet_files, "APART_FROM", 4)
+    build(deck, BuildSettings(out_dir=tmp_path / "apart", format="booklet"))
+    assert started == [True]
+    for name in ("booklet", "booklet-imposed"):
+        here = (tmp_path / "here" / f"foot-massage-{name}.pdf").read_bytes()
+        assert (tmp_path / "apart" / f"foot-massage-{name}.pdf").read_bytes() == here, name
+
+
+def test_an_assembly_process_that_fails_says_so_in_one_line():
+    from cards.formats.assembler import AssemblyProcess
+    from cards.marks import Chunk
+
+    process = AssemblyProcess()
+    process.add(Chunk(b"not a pdf", ()))
+    with pytest.raises(RuntimeError, match="the assembly process failed: .*"):
+        process.finish(None)  # type: ignore[arg-type]
+    process.close()
+    assert process.process.poll() is not None

@@ -41,10 +41,16 @@ class AssemblyProcess:
         self.page_count = 0
 
     def send(self, *request: object) -> None:
-        pickle.dump(request, self.requests, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            pickle.dump(request, self.requests, protocol=pickle.HIGHEST_PROTOCOL)
+        except BrokenPipeError:
+            pass  # it has ended: its answer says why
 
     def answer(self) -> Any:
-        self.requests.flush()
+        try:
+            self.requests.flush()
+        except BrokenPipeError:
+            pass
         try:
             done, value = pickle.load(self.answers)
         except EOFError:
@@ -78,8 +84,11 @@ class AssemblyProcess:
     def close(self) -> None:
         if self.process.poll() is None:
             self.send("close")
-            self.requests.close()
-            self.process.wait()
+            try:
+                self.requests.close()
+            except BrokenPipeError:
+                pass
+        self.process.wait()
 
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:

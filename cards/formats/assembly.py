@@ -110,7 +110,8 @@ class Assembly:
 
     @property
     def page_count(self) -> int:
-        return len(self.pdf.pages)
+        """The pages added so far (known after the file is closed too)."""
+        return len(self.marks)
 
     def finish(
         self,

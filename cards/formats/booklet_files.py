@@ -63,23 +63,25 @@ def booklet_pdfs(
     then imposed from the finished pages."""
     count = len(booklet.plan)
     assembly = AssemblyProcess() if count >= APART_FROM else Assembly()
-    for chunk in chunks:
-        assembly.add(chunk)
-        booklet.problems.extend(chunk.found)
-    anchors = {anchor: number - 1 for anchor, number in booklet.planner.page_of.items()}
-    outline = [
-        (page.number - 1, OutlineEntry(title, key, level))
-        for page in booklet.plan
-        for title, key, level in page.outline
-    ]
-    reading = assembly.finish(file_info(deck, "booklet"), anchors, outline)
-    duplex = options.duplex_for("booklet")
-    imposed = assembly.impose(  # the finished file's own pages become the forms
-        saddle_order(count),
-        imposition(booklet.planner.theme, options.paper, duplex),
-        file_info(deck, "booklet for saddle stitching", duplex),
-    )
-    assembly.close()
+    try:
+        for chunk in chunks:
+            assembly.add(chunk)
+            booklet.problems.extend(chunk.found)
+        anchors = {anchor: number - 1 for anchor, number in booklet.planner.page_of.items()}
+        outline = [
+            (page.number - 1, OutlineEntry(title, key, level))
+            for page in booklet.plan
+            for title, key, level in page.outline
+        ]
+        reading = assembly.finish(file_info(deck, "booklet"), anchors, outline)
+        duplex = options.duplex_for("booklet")
+        imposed = assembly.impose(  # the finished file's own pages become the forms
+            saddle_order(count),
+            imposition(booklet.planner.theme, options.paper, duplex),
+            file_info(deck, "booklet for saddle stitching", duplex),
+        )
+    finally:
+        assembly.close()  # the assembly process, too, whatever happened
     return BookletResult(
         reading=reading,
         imposed=imposed,

@@ -179,16 +179,18 @@ class CardsFile:
             index: cards.problems for index, cards in self.ready.items()
         }
         drawn = 0
-        for chunk in chunks:
-            assembly.add(chunk)
-            for index, problems in chunk.found.problems.items():
-                found.setdefault(index, problems)  # a technique fitted in two chunks: once
-            drawn += chunk.found.cards
         options = self.options
         duplex = options.duplex_for("cards") if options.card_backs and not options.fold else None
         what = "cards for print" if options.print_shop else "cards"
-        data = assembly.finish(file_info(self.deck, what, duplex))
-        assembly.close()
+        try:
+            for chunk in chunks:
+                assembly.add(chunk)
+                for index, problems in chunk.found.problems.items():
+                    found.setdefault(index, problems)  # a technique fitted in two chunks: once
+                drawn += chunk.found.cards
+            data = assembly.finish(file_info(self.deck, what, duplex))
+        finally:
+            assembly.close()
         result = CardsResult(
             data=data,
             cards=drawn,
