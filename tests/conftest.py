@@ -14,6 +14,28 @@ REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DECK = REPO / "content" / "foot-massage"
 
 
+# The title card is the first card of the first sheet (the top of the pile):
+# technique number n (1-based, in deck order) is the file's card n + 1.
+TITLE_CARD_SLOT = 0
+
+
+def technique_card(index: int, per_sheet: int = 9) -> tuple[int, int]:
+    """The sheet and slot (0-based) of technique ``index`` (0-based, in deck
+    order) in a cards file of a whole deck, which has the title card first."""
+    return divmod(index + 1, per_sheet)
+
+
+def pocket_slot(slot: int, paper: str = "a4"):
+    """The trim box (geometry.Box, mm) of a pocket card's slot on a sheet."""
+    from cards.geometry import best_grid
+    from cards.layout.theme import PAPERS_MM, CardTheme, SheetTheme
+
+    theme = CardTheme()
+    return best_grid(
+        PAPERS_MM[paper], (theme.width_mm, theme.height_mm), SheetTheme().card_margin_mm, 6.0
+    ).slot(slot)
+
+
 def write_deck(root: Path, files: dict[str, str | bytes]) -> Path:
     """Write ``files`` (relative path → text) under ``root``; returns ``root``."""
     for relative, content in files.items():

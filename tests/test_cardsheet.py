@@ -7,7 +7,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import DEFAULT_DECK, small_deck, technique
+from conftest import DEFAULT_DECK, TITLE_CARD_SLOT, small_deck, technique, technique_card
 from pdfcheck import (
     all_text,
     close,
@@ -66,36 +66,34 @@ def test_each_card_carries_its_section_colour_with_bleed(built_cards):
     deck, _ = load_deck(DEFAULT_DECK)
     layout = grid_for("a4")
     height = 297.0
-    for sheet in range(2):
-        image = render(built_cards, sheet, DPI)
-        on_sheet = deck.techniques[sheet * 9 : sheet * 9 + 9]
-        colours = {t.number: s.colour for s in deck.sections for t in s.techniques}
-        for slot, t in enumerate(on_sheet):
-            box = layout.slot(slot)
-            want = hex_rgb(colours[t.number])
-            # inside the band, right of the number disc
-            assert close(pixel_mm(image, height, box.right_mm - 3, box.top_mm - 2), want)
-            # 2 mm above the trim: the band bleeds (6 mm gutters between rows)
-            assert close(pixel_mm(image, height, box.x_mm + 30, box.top_mm + 2), want)
-            # below the band the card is white
-            assert close(
-                pixel_mm(image, height, box.right_mm - 2, box.top_mm - 20), (255, 255, 255)
-            )
-        # the outermost cards bleed sideways too
-        left = layout.slot(0)
-        assert close(
-            pixel_mm(image, height, left.x_mm - 2, left.top_mm - 2),
-            hex_rgb(colours[on_sheet[0].number]),
-        )
+    images = [render(built_cards, sheet, DPI) for sheet in range(2)]
+    colours = {t.number: s.colour for s in deck.sections for t in s.techniques}
+    for index, t in enumerate(deck.techniques):
+        sheet, slot = technique_card(index)
+        image, box = images[sheet], layout.slot(slot)
+        want = hex_rgb(colours[t.number])
+        # inside the band, right of the number disc
+        assert close(pixel_mm(image, height, box.right_mm - 3, box.top_mm - 2), want)
+        # 2 mm above the trim: the band bleeds (6 mm gutters between rows)
+        assert close(pixel_mm(image, height, box.x_mm + 30, box.top_mm + 2), want)
+        # below the band the card is white
+        assert close(pixel_mm(image, height, box.right_mm - 2, box.top_mm - 20), (255, 255, 255))
+        if slot % layout.columns == 0:  # the outermost cards bleed sideways too
+            assert close(pixel_mm(image, height, box.x_mm - 2, box.top_mm - 2), want)
+    # the title card, first on the first sheet, bleeds its stripes (the first
+    # section's colour at its left)
+    title = layout.slot(TITLE_CARD_SLOT)
+    first = hex_rgb(deck.sections[0].colour)
+    assert close(pixel_mm(images[0], height, title.x_mm - 2, title.top_mm - 2), first)
 
 
 def test_no_ink_between_the_safe_area_and_the_trim(built_cards):
     """Nothing but the band reaches the 4 mm safe margin: no text over the edge."""
     layout = grid_for("a4")
-    for sheet, cards_on_sheet in ((0, 9), (1, 4)):
-        image = render(built_cards, sheet, DPI)
-        for slot in range(cards_on_sheet):
-            assert_card_margins_clean(image, layout.slot(slot), 297.0)
+    images = [render(built_cards, sheet, DPI) for sheet in range(2)]
+    for index in range(13):
+        sheet, slot = technique_card(index)
+        assert_card_margins_clean(images[sheet], layout.slot(slot), 297.0)
 
 
 def assert_card_margins_clean(image, box, height_mm: float) -> None:
@@ -231,8 +229,8 @@ def test_an_overlong_word_is_broken_inside_the_card(deck_dir, tmp_path):
     pdf = build(deck_dir(files), tmp_path / "out")
     image = render(pdf, 0, DPI)
     layout = grid_for("a4")
-    for slot in range(3):
-        assert_card_margins_clean(image, layout.slot(slot), 297.0)
+    for index in range(3):
+        assert_card_margins_clean(image, layout.slot(technique_card(index)[1]), 297.0)
 
 
 def test_a_long_technique_is_set_smaller_and_still_fits(deck_dir, tmp_path):
@@ -247,7 +245,7 @@ def test_a_long_technique_is_set_smaller_and_still_fits(deck_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert "fits only when set smaller" in result.output
     image = render(tmp_path / "o" / "test-deck-cards.pdf", 0, DPI)
-    assert_card_margins_clean(image, grid_for("a4").slot(0), 297.0)
+    assert_card_margins_clean(image, grid_for("a4").slot(technique_card(0)[1]), 297.0)
     assert "8 Press the heel" in all_text(tmp_path / "o" / "test-deck-cards.pdf")
 
 
@@ -264,7 +262,7 @@ def test_long_hold_text_wraps_beside_its_icon(deck_dir, tmp_path):
     text = all_text(pdf).replace("\n", " ")
     assert hold in text
     image = render(pdf, 0, DPI)
-    assert_card_margins_clean(image, grid_for("a4").slot(0), 297.0)
+    assert_card_margins_clean(image, grid_for("a4").slot(technique_card(0)[1]), 297.0)
 
 
 def test_a_decks_own_label_reaches_the_sheet_footer(deck_dir, tmp_path):

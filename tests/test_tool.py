@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, small_deck, technique
+from conftest import REPO, pocket_slot, small_deck, technique, technique_card
 from pdfcheck import all_text, close, pixel_mm, render
 from PIL import Image
 
@@ -126,14 +126,16 @@ def test_an_image_appears_on_its_card_and_booklet_page(run, deck_dir):
     red_png(folder / "01-one" / "foot.png")
     assert run("build", folder).exit_code == 0
     image = render(Path("out/test-deck-cards.pdf"), 0, 100)
-    # first card: the picture sits at the right of the text, below the title
+    # its card (after the title card): the picture sits at the right of the
+    # text, below the title
+    card = pocket_slot(technique_card(0)[1])
     reds = [
         (x, y)
-        for x in range(40, 70)
+        for x in range(round(card.x_mm) + 29, round(card.x_mm) + 60)
         for y in range(200, 270)
         if close(pixel_mm(image, 297, x + 0.5, y + 0.5, 100), (220, 20, 20), 30)
     ]
-    assert reds and min(x for x, _ in reds) > 10.5 + 63 / 2
+    assert reds and min(x for x, _ in reds) > card.x_mm + 63 / 2
     page = render(Path("out/test-deck-booklet.pdf"), 3, 100)  # the first technique page
     assert any(
         close(pixel_mm(page, 210, x, y, 100), (220, 20, 20), 30)
@@ -146,9 +148,10 @@ def test_svg_images_work_too(run):
     assert run("new", "deck").exit_code == 0  # the scaffold's first technique has an SVG
     assert run("build", "deck", "-f", "cards").exit_code == 0
     image = render(Path("out/deck-cards.pdf"), 0, 100)
+    card = pocket_slot(technique_card(0)[1])  # its first technique, after the title card
     blue = [
         (x, y)
-        for x in range(45, 73)
+        for x in range(round(card.x_mm) + 34, round(card.x_mm) + 63)
         for y in range(215, 265)
         if close(pixel_mm(image, 297, x, y, 100), (0x2A, 0x6C, 0xB8), 40)
     ]

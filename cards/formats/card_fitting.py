@@ -45,7 +45,7 @@ from cards.workers import WorkCache
 
 FRONT_TEMPLATE = "card/front.xml.j2"
 BACK_TEMPLATE = "card/back.xml.j2"
-# The deck's own cards, after the techniques, in the last sheet's free slots first.
+# The deck's own cards: the title card first, the others in the last sheet's free slots.
 TITLE_TEMPLATE = (
     "card/title.xml.j2"  # first on the first sheet; the others in the last's free slots
 )

@@ -21,7 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cards.formats.assembly import Assembly, file_info
 from cards.formats.card import FittedCard, draw_card
-from cards.formats.card_fitting import CardWork, PreparedCard, TechniqueCards
+from cards.formats.card_fitting import TITLE_TEMPLATE, CardWork, PreparedCard, TechniqueCards
 from cards.formats.drawing import Drawing, chunk_ranges, finished
 from cards.geometry import (
     Bleed,
@@ -103,17 +103,24 @@ def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = Fals
 
 
 def card_order(
-    techniques: int, copies: int, extras: int, ready: dict[int, TechniqueCards] | None
+    techniques: int,
+    copies: int,
+    extras: int,
+    ready: dict[int, TechniqueCards] | None,
+    title_first: bool = False,
 ) -> list[CardRef]:
-    """Every card in the file's order: each technique's fronts ``copies`` times
-    (one front each, unless ``ready`` says how many), then the deck's own."""
+    """Every card in the file's order: the title card first on the first sheet
+    when the deck's own cards begin with one (the top of the pile), each
+    technique's fronts ``copies`` times (one front each, unless ``ready``
+    says how many), then the rest of the deck's own in the free slots."""
+    first = [CardRef(None, 0)] if title_first and extras else []
     refs = [
         CardRef(index, part)
         for index in range(techniques)
         for part in range(len(ready[index].fronts) if ready is not None else 1)
         for _ in range(copies)
     ]
-    return refs + [CardRef(None, n) for n in range(extras)]
+    return first + refs + [CardRef(None, n) for n in range(len(first), extras)]
 
 
 class CardsFile:
@@ -137,7 +144,10 @@ class CardsFile:
     ):
         self.deck, self.options, self.theme, self.sheet = deck, options, theme, sheet
         self.work, self.extras, self.ready = work, extras, ready or {}
-        self.order = card_order(len(work.techniques), options.copies, len(extras), ready)
+        title_first = bool(extras) and extras[0].front.template == TITLE_TEMPLATE
+        self.order = card_order(
+            len(work.techniques), options.copies, len(extras), ready, title_first
+        )
         self.layout = card_grid(options.paper, theme, sheet, options.fold)
         if not options.print_shop and self.layout.per_sheet == 0:
             what = "fold-over pair" if options.fold else "card"
