@@ -77,8 +77,10 @@ def test_default_deck_page_plan(booklet, deck):
     )
     assert "Before you start" in page_text(reading, 1)
     assert page_text(reading, 2).startswith("Contents")
-    for index in (16, 17, 18):
-        assert page_text(reading, index).startswith("Notes")  # padding is useful, and at the end
+    # padding is useful, and at the end: pages headed for what a patient writes
+    headings = ("Questions for my therapist", "How it felt", "Notes")
+    for index, heading in zip((16, 17, 18), headings, strict=True):
+        assert page_text(reading, index).startswith(heading)
 
 
 def lines_of(text: str) -> list[str]:
@@ -296,7 +298,9 @@ def test_small_deck_pads_with_notes_and_another_script(deck_dir, tmp_path):
     # cover, intro, contents, 3 techniques, back = 7 → 8 with a notes page
     assert page_count(reading) == 8
     assert "Массаж стопы" in page_text(reading, 3)
-    assert page_text(reading, 6).startswith("Notes")
+    assert page_text(reading, 6).startswith(
+        "Questions for my therapist"
+    )  # English words: ru has none
 
 
 def test_a_technique_too_long_for_its_page_is_an_error(run, deck_dir):
@@ -321,3 +325,12 @@ def test_before_you_start_is_a_boxed_note(booklet):
     # the paragraphs above it sit on white
     [above] = [r for r in text_runs(reading, 1) if r.text.startswith("A foot massage is one of")]
     assert close(pixel_mm(image, 210, above.x_mm - 1, above.y_mm + 1, 100), (255, 255, 255))
+
+
+def test_notes_pages_are_headed_for_what_a_patient_writes_in_the_decks_language(deck_dir, tmp_path):
+    files = small_deck(**{"_index.md": "---\ntitle: Fußmassage\nlanguage: de\n---\nEinleitung.\n"})
+    reading, _imposed = build(deck_dir(files), tmp_path)
+    texts = [" ".join(page_text(reading, i).split()) for i in range(page_count(reading))]
+    notes = [t for t in texts if t.startswith(("Fragen für", "Wie es sich", "Notizen"))]
+    assert notes and notes[0].startswith("Fragen für die nächste Behandlung")
+    assert not any(t.startswith(("Questions for", "How it felt")) for t in texts)

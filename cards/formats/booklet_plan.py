@@ -387,7 +387,7 @@ def plan_booklet(
                     )
     notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
     for index in range(notes_needed):
-        notes = planner.planned_page("notes", theme.ink, source, "Notes")
+        notes = planner.planned_page("notes", theme.ink, source, "Notes", notes_page=index)
         if index == 0:
             notes.anchors.append("notes")
         pages.append(notes)
