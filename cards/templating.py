@@ -16,6 +16,7 @@ re-parsed as a template.
 from __future__ import annotations
 
 import os
+import re
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
@@ -336,6 +337,7 @@ def deck_view(deck: Deck) -> SimpleNamespace:
         section_count=len(deck.sections),
         colours=[s.colour for s in deck.sections],
         contact=list(deck.contact),
+        phone=phone_in(deck.contact),
         url=deck.url,
         logo=deck.logo.as_posix() if deck.logo else None,
         edition=edition,
@@ -344,6 +346,21 @@ def deck_view(deck: Deck) -> SimpleNamespace:
         sources=list(deck.sources),
         logo_alt=deck.logo_alt,
     )
+
+
+PHONE = re.compile(r"\+?\(?\d[\d\s().\-/]{5,}\d")
+PHONE_DIGITS = 7  # fewer digits than this is a house number or a postcode, not a phone
+
+
+def phone_in(contact: tuple[str, ...] | list[str]) -> str | None:
+    """The first phone number in the contact lines, as written there (for the
+    back cover's "Questions? Call"); None when there is none."""
+    for line in contact:
+        for found in PHONE.finditer(line):
+            number = found.group().strip()
+            if sum(c.isdigit() for c in number) >= PHONE_DIGITS:
+                return number
+    return None
 
 
 def reviewed_line(deck: Deck) -> str | None:

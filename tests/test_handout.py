@@ -240,6 +240,57 @@ def test_back_cover_has_contact_url_qr_logo_and_edition(tmp_path, monkeypatch):
     assert again.read_bytes() == pdf.read_bytes()
 
 
+def test_back_cover_says_questions_call_with_the_number_large_and_captions_the_qr(tmp_path):
+    deck = clinic_deck(tmp_path)
+    pdf = build(deck, tmp_path / "out", "-f", "booklet") / "clinic-booklet.pdf"
+    last = page_count(pdf) - 1
+    runs = sized_runs(pdf, last)
+    [call] = [r for r in runs if r.text == "Questions? Call"]
+    [number] = [r for r in runs if r.text == "0113 496 0000"]  # the number alone
+    assert number.size_pt >= 16 and number.y_mm < call.y_mm  # below its heading
+    assert "Semibold" in font_of(pdf, last, "0113 496 0000")
+    [caption] = [r for r in runs if r.text == "Scan for this guide online"]
+    [url] = [r for r in runs if r.text == "sunnyfeet.example.org/massage"]
+    assert abs(caption.x_mm - url.x_mm) < 1 and caption.y_mm > url.y_mm  # above the address
+
+
+def font_of(pdf: Path, index: int, text: str) -> str:
+    """The base font name of the run that shows ``text`` on a page."""
+    found: list[str] = []
+
+    def visit(shown, cm, tm, font_dict, font_size):
+        if shown.strip() == text and font_dict is not None:
+            found.append(str(font_dict.get("/BaseFont")))
+
+    pypdf.PdfReader(pdf).pages[index].extract_text(visitor_text=visit)
+    return found[0] if found else ""
+
+
+@pytest.mark.parametrize(
+    "contact, phone",
+    [
+        (["Sunny Feet Clinic, 12 Garden Row", "Telephone 0113 496 0000"], "0113 496 0000"),
+        (["Tel. +44 (0)113 496 0000", "Fax 0113 496 0001"], "+44 (0)113 496 0000"),
+        (["Praxis am Park, 10115 Berlin"], None),  # a postcode is not a phone
+        (["Call 030-1234567 today"], "030-1234567"),
+        ([], None),
+    ],
+)
+def test_the_phone_is_the_first_number_long_enough_in_the_contact(contact, phone):
+    from cards.templating import phone_in
+
+    assert phone_in(contact) == phone
+
+
+def test_no_phone_no_questions_call(tmp_path):
+    files = small_deck()
+    files["_index.md"] = "---\ntitle: Feet\ncontact: |\n  Ask at the desk\n---\nAn intro.\n"
+    pdf = build(write_deck(tmp_path / "d", files), tmp_path / "out", "-f", "booklet")
+    reading = pdf / "d-booklet.pdf"
+    text = page_text(reading, page_count(reading) - 1)
+    assert "Ask at the desk" in text and "Questions? Call" not in text
+
+
 def test_qr_is_drawn_as_vectors(tmp_path):
     deck = clinic_deck(tmp_path)
     pdf = build(deck, tmp_path / "out", "-f", "booklet") / "clinic-booklet.pdf"

@@ -65,11 +65,12 @@ def flowables(
             out.append(paragraph(inline_markup(element, template, tag == "note"), style))
         elif tag in ("steps", "bullets"):
             out.extend(list_items(element, styles, template))
-        elif tag in ("display", "subtitle", "byline"):
+        elif tag in ("display", "subtitle", "byline", "call"):
             style = {
                 "display": styles.display,
                 "subtitle": styles.subtitle,
                 "byline": styles.byline,
+                "call": styles.call,
             }[tag]
             style = overridden(style, element, styles.scale, template)
             out.append(paragraph(inline_markup(element, template), style))

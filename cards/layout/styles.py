@@ -47,6 +47,7 @@ class TypeScale:
     language: str  # the hyphenation language; '' breaks only words longer than a line
     display_pt: float = 30.0
     subtitle_pt: float = 13.0
+    call_pt: float = 16.0  # the clinic's number on the back cover (<call>)
     entry_pt: float = 10.5
     cmyk: bool = False
 
@@ -79,6 +80,7 @@ class Styles:
     display: ParagraphStyle
     subtitle: ParagraphStyle
     byline: ParagraphStyle
+    call: ParagraphStyle
     scale: TypeScale
 
 
@@ -157,6 +159,7 @@ def styles_for(scale: TypeScale) -> Styles:
         byline=line_style(
             "byline", FONT_REGULAR, scale.footer_pt * 1.4, 9 / 7, grey, before=scale.subtitle_pt * 2
         ),
+        call=line_style("call", FONT_SEMIBOLD, scale.call_pt, 1.25, ink, after=scale.call_pt * 0.4),
         scale=scale,
     )
 

@@ -297,6 +297,7 @@ class BookletTheme:
     display_pt: float = 36.0
     subtitle_pt: float = 15.0
     entry_pt: float = 12.0
+    call_pt: float = 16.0  # "Questions? Call": the number, bold, on the back cover
 
     meta_pt: float = 11.0
     meta_icon_pt: float = 11.0
@@ -338,6 +339,7 @@ class BookletTheme:
             body_min_pt=LARGE_PRINT_BOOKLET_MIN_PT,
             meta_pt=LARGE_PRINT_BOOKLET_BODY_PT,  # the glance values as large as the steps
             title_pt=26.0,
+            call_pt=20.0,
             **sized,
         )
 
