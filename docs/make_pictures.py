@@ -19,7 +19,9 @@ DPI = 60
 SPREAD = (8, 9)  # facing pages: even on the left (a section opening), odd on the right
 GAP_PX = 6
 CARD_DPI = 150
-FIRST_CARD_MM = (10.5, 10.5, 63.0, 88.0)  # left, top, width, height on the A4 sheet
+# The first technique's card, beside the title card: left, top, width, height
+# on the A4 sheet, from its top left corner
+FIRST_CARD_MM = (73.5, 10.5, 63.0, 88.0)
 
 
 def page_image(pdf: Path, number: int, dpi: int = DPI) -> Image.Image:
@@ -28,7 +30,7 @@ def page_image(pdf: Path, number: int, dpi: int = DPI) -> Image.Image:
 
 
 def first_card(pdf: Path) -> Image.Image:
-    """The first card alone, at a size where its diagram can be read."""
+    """The first technique's card alone, at a size where its diagram can be read."""
     sheet = page_image(pdf, 1, CARD_DPI)
     left, top, width, height = (round(v / 25.4 * CARD_DPI) for v in FIRST_CARD_MM)
     return sheet.crop((left, top, left + width, top + height))
