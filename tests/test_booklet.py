@@ -78,8 +78,11 @@ def test_default_deck_page_plan(booklet, deck):
     assert "Before you start" in page_text(reading, 1)
     assert page_text(reading, 2).startswith("Contents")
     # padding is useful, and at the end: pages headed for what a patient writes
-    headings = ("Questions for my therapist", "How it felt", "Notes")
-    for index, heading in zip((16, 17, 18), headings, strict=True):
+    # after the techniques the routine on a page of its own, then notes pages
+    # headed for what a patient writes
+    assert page_text(reading, 16).startswith("The routine")
+    headings = ("Questions for my therapist", "How it felt")
+    for index, heading in zip((17, 18), headings, strict=True):
         assert page_text(reading, index).startswith(heading)
 
 
@@ -111,7 +114,7 @@ def test_outline_has_a_node_per_section_with_its_techniques(booklet, deck):
     reader = pypdf.PdfReader(booklet[0])
     outline = reader.outline
     sections = [item.title for item in outline if not isinstance(item, list)]
-    assert sections == [s.title for s in deck.sections]
+    assert sections == [s.title for s in deck.sections] + ["The routine"]
     children = [item for item in outline if isinstance(item, list)]
     assert [[c.title for c in group] for group in children] == [
         [t.title for t in s.techniques] for s in deck.sections
@@ -133,7 +136,10 @@ def test_contents_numbers_are_the_real_pages_and_link_there(booklet, deck):
     targets = sorted(page_numbers[a["/Dest"][0].idnum] for a in links)
     pages = technique_pages(reading)
     # a section's entry points at its first technique's page, where it opens
-    assert targets == sorted(list(pages.values()) + [17])  # sections, techniques, notes
+    # sections, techniques, and the notes (after the routine page, which the
+    # contents do not list: it has a bookmark)
+    listed = [page for title, page in pages.items() if title != "The routine"]
+    assert targets == sorted(listed + [18])
 
 
 def test_page_numbers_at_the_outer_corner_with_running_footer(booklet):
@@ -291,16 +297,20 @@ def test_metadata(booklet):
     assert meta["/Author"] == "The cards project"
 
 
-def test_small_deck_pads_with_notes_and_another_script(deck_dir, tmp_path):
+def test_small_deck_in_another_script_fills_its_pages_and_pads_with_notes(deck_dir, tmp_path):
     files = small_deck(**{"_index.md": "---\ntitle: Массаж\nlanguage: ru\n---\nВведение.\n"})
     files["01-one/01-alpha.md"] = technique("Массаж стопы", "1. Мягко надавите на пятку.")
     reading, _imposed = build(deck_dir(files), tmp_path)
-    # cover, intro, contents, 3 techniques, back = 7 → 8 with a notes page
+    # cover, intro, contents, 3 techniques, the routine, back = 8: no padding
     assert page_count(reading) == 8
     assert "Массаж стопы" in page_text(reading, 3)
-    assert page_text(reading, 6).startswith(
-        "Questions for my therapist"
-    )  # English words: ru has none
+    assert page_text(reading, 6).startswith("The routine")  # English words: ru has none
+    assert "Массаж стопы" in page_text(reading, 6)
+    files["01-one/04-delta.md"] = technique("Дельта", "1. Отпустите.")
+    reading, _imposed = build(deck_dir(files), tmp_path / "more")
+    # one technique more: 9 pages, padded to 12 with notes after the routine
+    assert page_count(reading) == 12
+    assert page_text(reading, 8).startswith("Questions for my therapist")
 
 
 def test_a_technique_too_long_for_its_page_is_an_error(run, deck_dir):
@@ -329,6 +339,7 @@ def test_before_you_start_is_a_boxed_note(booklet):
 
 def test_notes_pages_are_headed_for_what_a_patient_writes_in_the_decks_language(deck_dir, tmp_path):
     files = small_deck(**{"_index.md": "---\ntitle: Fußmassage\nlanguage: de\n---\nEinleitung.\n"})
+    files["01-one/04-delta.md"] = technique("Delta")  # 9 pages: three of notes
     reading, _imposed = build(deck_dir(files), tmp_path)
     texts = [" ".join(page_text(reading, i).split()) for i in range(page_count(reading))]
     notes = [t for t in texts if t.startswith(("Fragen für", "Wie es sich", "Notizen"))]

@@ -174,11 +174,14 @@ def test_bad_image_paths_are_errors(run, deck_dir, value, message):
 
 
 def test_german_deck_prints_german_labels(run, deck_dir):
-    folder = deck_dir(small_deck(**{"_index.md": "---\ntitle: Karten\nlanguage: de\n---\n"}))
+    files = small_deck(**{"_index.md": "---\ntitle: Karten\nlanguage: de\n---\n"})
+    files["01-one/04-delta.md"] = technique("Delta")  # a page more: notes pad the booklet
+    folder = deck_dir(files)
     assert run("build", folder).exit_code == 0
     assert "fest" in all_text(Path("out/test-deck-cards.pdf"))  # Gamma: pressure firm
     booklet = all_text(Path("out/test-deck-booklet.pdf"))
     assert "Inhalt" in booklet and "Notizen" in booklet and "Contents" not in booklet
+    assert "Der Ablauf" in booklet  # the routine page
 
 
 @pytest.mark.parametrize("language, word", [("fr", "ferme"), ("es", "firme"), ("en", "firm")])

@@ -282,7 +282,8 @@ def test_a_watch_session_keeps_one_entry_per_booklet_page(tmp_path):
         build(deck, settings, services)
         assert len(pages.entries) == first > 1
         # from the cache: all but the pages of the edited section (their layout
-        # names its section) and the cover (it names every section)
+        # names its section) and the cover (it names every section); the
+        # routine page is laid out with the plan, as the contents are
         assert pages.hits == first - len(in_section) - 1
 
 

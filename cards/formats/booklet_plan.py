@@ -42,8 +42,13 @@ from cards.workers import WorkCache
 
 TEMPLATES = {
     kind: f"booklet/{kind}.xml.j2"
-    for kind in ("cover", "intro", "contents", "technique", "notes", "back")
+    for kind in ("cover", "intro", "contents", "technique", "routine", "notes", "back")
 }
+
+
+# A deck of more techniques gets no routine page: its list would run longer
+# than a page or two, and the contents list them all already.
+ROUTINE_PAGE_MAX = 24
 
 
 @dataclass(frozen=True)
@@ -385,6 +390,11 @@ def plan_booklet(
                             f"continues on {len(parts) - 1} more (--overflow continue)",
                         )
                     )
+    if deck.technique_count <= ROUTINE_PAGE_MAX:  # the routine, where a patient turns last
+        routine = planner.flowing_pages("routine")  # a page, or two for long titles
+        routine[0].anchors.append("routine")
+        routine[0].outline.append((str(planner.labels.routine), "routine", 0))
+        pages += routine
     notes_needed = padded_page_count(len(pages) + 1) - len(pages) - 1
     for index in range(notes_needed):
         notes = planner.planned_page("notes", theme.ink, source, "Notes", notes_page=index)
