@@ -18,16 +18,15 @@ from cards.formats.assembler import APART_FROM, AssemblyProcess
 from cards.formats.assembly import Assembly, Imposition, OutlineEntry, file_info
 from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet
-from cards.formats.drawing import Drawing, chunk_ranges, finished
+from cards.formats.drawing import Drawing, chunk_font_seed, chunk_ranges, finished
 from cards.geometry import saddle_order
-from cards.layout.canvas import PageCanvas, font_seed
+from cards.layout.canvas import PageCanvas
 from cards.layout.glance import define_icons
 from cards.layout.theme import PAPERS_MM, BookletTheme, mm_to_pt
 from cards.marks import Chunk
 from cards.model import Deck
 from cards.options import BuildSettings
 from cards.problems import Problem
-from cards.templating import labels_view
 
 # The fewest pages drawn into one chunk (formats/drawing.py): a file embeds
 # its fonts once a chunk, and the cores share the chunks.
@@ -48,9 +47,7 @@ def booklet_drawing(deck: Deck, booklet: Booklet, options: BuildSettings) -> Dra
     """The reading-order file's drawing work: chunks of pages."""
     count = len(booklet.plan)
     ranges = chunk_ranges(count, CHUNK_PAGES)
-    # a file of several chunks seeds its fonts alike in each (layout/canvas.py)
-    texts = [*deck.texts(), *vars(labels_view(deck)).values()]
-    seed = font_seed(texts) if len(ranges) > 1 else ""
+    seed = chunk_font_seed(deck, ranges)
     theme = booklet.planner.theme
     draw = partial(draw_reading_pages, booklet, theme, options.print_shop, seed)
     return Drawing(ranges, draw, booklet.cache, count)

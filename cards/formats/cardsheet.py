@@ -22,7 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from cards.formats.assembly import Assembly, file_info
 from cards.formats.card import FittedCard, draw_card
 from cards.formats.card_fitting import TITLE_TEMPLATE, CardWork, PreparedCard, TechniqueCards
-from cards.formats.drawing import Drawing, chunk_ranges, finished
+from cards.formats.drawing import Drawing, chunk_font_seed, chunk_ranges, finished
 from cards.geometry import (
     Bleed,
     Box,
@@ -34,7 +34,7 @@ from cards.geometry import (
     sheets_needed,
     slot_bleed,
 )
-from cards.layout.canvas import PageCanvas, font_seed, piece
+from cards.layout.canvas import PageCanvas, piece
 from cards.layout.glance import define_icons
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -163,9 +163,7 @@ class CardsFile:
                 ]
             )
         self.labels = vars(labels_view(deck))  # the deck's own words (labels:) over its language's
-        # a file of several chunks seeds its fonts alike in each (layout/canvas.py)
-        many = len(self.chunks()) > 1
-        self.font_seed = font_seed([*deck.texts(), *self.labels.values()]) if many else ""
+        self.font_seed = chunk_font_seed(deck, self.chunks())
 
     @property
     def sheets(self) -> int:

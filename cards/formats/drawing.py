@@ -14,11 +14,22 @@ from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from cards.layout.canvas import PageCanvas
+from cards.layout.canvas import PageCanvas, font_seed
 from cards.marks import Chunk
+from cards.model import Deck
+from cards.templating import labels_view
 
 if TYPE_CHECKING:
     from cards.workers import WorkCache
+
+
+def chunk_font_seed(deck: Deck, ranges: list[range]) -> str:
+    """The characters each chunk's canvas codes first (``PageCanvas.seed_fonts``)
+    when a file has several chunks, so they embed the same subsets; nothing
+    for a file of one chunk, which has nothing to share."""
+    if len(ranges) <= 1:
+        return ""
+    return font_seed([*deck.texts(), *vars(labels_view(deck)).values()])
 
 
 def finished(canvas: PageCanvas, found: Any = None) -> Chunk:
