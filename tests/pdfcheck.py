@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -181,3 +182,168 @@ def paths_box_mm(pdf: Path, index: int, region: Box) -> Box | None:
         max(b[2] for b in boxes),
         max(b[3] for b in boxes),
     )
+
+
+# -- diagrams, found by the marked content they are drawn in ---------------------------------
+
+
+@dataclass(frozen=True)
+class DrawnPath:
+    """One vector path of a page: its box (mm), colours (``#RRGGBB`` or None
+    when it is not stroked or filled), stroke width as printed (pt), and the
+    matrix from its own units to the page (pt)."""
+
+    box: Box
+    stroke: str | None
+    fill: str | None
+    width_pt: float
+    matrix: tuple[float, float, float, float, float, float]
+
+    def to_page_mm(self, x: float, y: float) -> tuple[float, float]:
+        """A point of the path's own units (a diagram's SVG units) on the page, in mm."""
+        a, b, c, d, e, f = self.matrix
+        return (a * x + c * y + e) / PT_PER_MM, (b * x + d * y + f) / PT_PER_MM
+
+
+def _marks(obj) -> list[str]:
+    raw = pypdfium2.raw
+    names = []
+    for k in range(raw.FPDFPageObj_CountMarks(obj.raw)):
+        mark = raw.FPDFPageObj_GetMark(obj.raw, k)
+        buffer = (ctypes.c_ushort * 128)()
+        length = ctypes.c_ulong()
+        raw.FPDFPageObjMark_GetName(mark, buffer, 256, ctypes.byref(length))
+        names.append(bytes(buffer)[: length.value].decode("utf-16-le").rstrip("\x00"))
+    return names
+
+
+def _colour(getter, obj) -> str:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    getter(obj.raw, r, g, b, a)
+    return f"#{r.value:02X}{g.value:02X}{b.value:02X}"
+
+
+def figure_paths(pdf: Path, index: int, region: Box | None = None) -> list[DrawnPath]:
+    """The paths drawn inside a ``Figure`` of the page's marked content (a
+    technique's diagram), those lying in ``region`` if given."""
+    return page_paths(pdf, index, region, role="Figure")
+
+
+def page_paths(
+    pdf: Path, index: int, region: Box | None = None, role: str | None = None
+) -> list[DrawnPath]:
+    """The vector paths of a page (forms included), those in ``region`` and
+    marked as ``role`` if given."""
+    raw = pypdfium2.raw
+    page = pypdfium2.PdfDocument(str(pdf))[index]
+    found = []
+    for obj in page.get_objects(max_depth=4):
+        if obj.type != raw.FPDF_PAGEOBJ_PATH or (role is not None and role not in _marks(obj)):
+            continue
+        left, bottom, right, top = (v / PT_PER_MM for v in obj.get_bounds())
+        box = Box(left, bottom, right, top)
+        if region is not None and not (
+            left >= region.left_mm - 1 and right <= region.right_mm + 1
+            and bottom >= region.bottom_mm - 1 and top <= region.top_mm + 1
+        ):  # fmt: skip
+            continue
+        mode, stroked = ctypes.c_int(), ctypes.c_int()
+        raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(mode), ctypes.byref(stroked))
+        width = ctypes.c_float()
+        raw.FPDFPageObj_GetStrokeWidth(obj.raw, ctypes.byref(width))
+        m = obj.get_matrix()
+        scale = abs(m.a * m.d - m.b * m.c) ** 0.5
+        found.append(
+            DrawnPath(
+                box,
+                _colour(raw.FPDFPageObj_GetStrokeColor, obj) if stroked.value else None,
+                _colour(raw.FPDFPageObj_GetFillColor, obj) if mode.value else None,
+                width.value * scale,
+                (m.a, m.b, m.c, m.d, m.e, m.f),
+            )
+        )
+    return found
+
+
+def union(boxes: list[Box]) -> Box:
+    return Box(
+        min(b.left_mm for b in boxes),
+        min(b.bottom_mm for b in boxes),
+        max(b.right_mm for b in boxes),
+        max(b.top_mm for b in boxes),
+    )
+
+
+def colour_area_mm2(
+    image, page_height_mm: float, box: Box, colour, dpi: int, tolerance: int = 10
+) -> float:
+    """How many square millimetres inside ``box`` are painted ``colour`` (± tolerance)."""
+    px = dpi / 25.4
+    crop = image.crop(
+        (
+            int(box.left_mm * px),
+            int((page_height_mm - box.top_mm) * px),
+            int(box.right_mm * px) + 1,
+            int((page_height_mm - box.bottom_mm) * px) + 1,
+        )
+    )
+    count = sum(1 for pixel in rgb_pixels(crop) if close(pixel, colour, tolerance))
+    return count / px / px
+
+
+def rgb_pixels(image) -> list[tuple[int, int, int]]:
+    """Every pixel of an RGB image, row by row."""
+    data = image.convert("RGB").tobytes()
+    return list(zip(data[0::3], data[1::3], data[2::3]))
+
+
+def longest_blank_share(image, left_px: int, right_px: int) -> float:
+    """The tallest band of a page with nothing drawn across ``left_px``-``right_px``,
+    as a share of the page's height: where a page is empty."""
+    from PIL import Image
+
+    column = image.crop((left_px, 0, right_px, image.height)).convert("L")
+    ink = column.point(lambda v: 255 if v < 240 else 0).resize((1, image.height), Image.BOX)
+    best = run = 0
+    for value in ink.tobytes():
+        run = run + 1 if value == 0 else 0
+        best = max(best, run)
+    return best / image.height
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of text as printed: where it starts and ends (mm), its baseline
+    (mm), its type size (pt) and its text, spaces included."""
+
+    left_mm: float
+    right_mm: float
+    baseline_mm: float
+    size_pt: float
+    text: str
+
+
+def printed_lines(pdf: Path, index: int) -> list[Line]:
+    """The page's text in lines of one size on one baseline, as pdfium reads them."""
+    raw = pypdfium2.raw
+    page = pypdfium2.PdfDocument(str(pdf))[index]
+    textpage = page.get_textpage()
+    lines: list[list] = []
+    for i in range(textpage.count_chars()):
+        char = textpage.get_text_range(i, 1)
+        if char in "\r\n\x02\ufffe":
+            continue
+        x, y = ctypes.c_double(), ctypes.c_double()
+        raw.FPDFText_GetCharOrigin(textpage.raw, i, ctypes.byref(x), ctypes.byref(y))
+        size = round(raw.FPDFText_GetFontSize(textpage.raw, i), 2)
+        right = textpage.get_charbox(i, loose=True)[2]
+        here = (x.value / PT_PER_MM, right / PT_PER_MM, y.value / PT_PER_MM, size, char)
+        last = lines[-1][-1] if lines else None
+        if last and abs(last[2] - here[2]) < 0.3 and last[3] == size and here[0] >= last[0] - 0.1:
+            lines[-1].append(here)
+        else:
+            lines.append([here])
+    return [
+        Line(chars[0][0], chars[-1][1], chars[0][2], chars[0][3], "".join(c[4] for c in chars))
+        for chars in lines
+    ]

@@ -183,9 +183,10 @@ def test_thumb_tabs_step_down_and_sit_on_the_outer_edge(booklet, deck):
             if other.number != section.number:
                 b, t = tab_span_mm(theme, other.number, len(deck.sections))
                 assert close(pixel_mm(image, 210, outer_x, (b + t) / 2, DPI), (255, 255, 255))
-        # the section opens here: its panel, 46 mm deep, is in its colour 40 mm
+        # the section opens here: its panel, 36 mm deep, is in its colour 33 mm
         # below the top trim, and the tab starts below the panel, not inside it
-        assert close(pixel_mm(image, 210, 30, 210 - 40, DPI), colour)
+        assert theme.panel_height_mm == 36
+        assert close(pixel_mm(image, 210, 30, 210 - 33, DPI), colour)
         assert top < 210 - theme.panel_height_mm
         # a page that does not open a section has the 17 mm band: colour 16 mm down
         if len(section.techniques) > 1:

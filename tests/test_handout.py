@@ -54,9 +54,10 @@ def test_booklet_type_sizes(out):
     for title in ("Toe Arches", "Knuckle Presses", "Oil Massage"):
         runs = sized_runs(pdf, pages[title])
         assert {r.size_pt for r in runs if r.text == title} == {24.0}
-        assert {r.size_pt for r in runs if r.text in ("Hold", "Repeat", "Pressure")} == {11.0}
-        steps = [r for r in runs if r.size_pt == 13.5]
-        assert len(steps) >= 5, title  # the steps: 13.5 pt
+        # the glance beside the diagram: labels and values at 12 pt, not the 11 of the folio
+        assert {r.size_pt for r in runs if r.text in ("Hold", "Repeat", "Pressure")} == {12.0}
+        steps = [r for r in runs if r.size_pt == 13.0]
+        assert len(steps) >= 5, title  # the steps: 13 pt, on a measure of 55-70 characters
     # page 2's own heading
     assert page_text(pdf, 1).startswith("About this guide")
 
@@ -117,19 +118,42 @@ def test_twenty_pages_and_none_near_empty(out):
 # -- 3. the at-a-glance strip ----------------------------------------------------------------
 
 
-def test_glance_labels_in_the_same_places_on_every_card(out):
+@pytest.fixture(scope="module")
+def deck():
+    from cards.content import load_deck
+
+    return load_deck(DEFAULT_DECK)[0]
+
+
+def test_glance_labels_in_the_same_places_on_every_card(out, deck):
+    """Every card's glance strip starts at the same height below the card's
+    top, whether its title takes one line or two; its labels sit at the safe
+    margin; a line with no value is left out, never printed as "—"; values are
+    8.5 pt or more, never the smallest words on the card."""
     pdf = out / "foot-massage-cards.pdf"
-    slots_x = (10.5, 73.5, 136.5)
-    offsets = set()
+    slots_x, slots_top = (10.5, 73.5, 136.5), (286.5, 192.5, 98.5)
+    offsets, drops, values_pt, labels = set(), set(), set(), 0
+    two_line_titles = 0
     for page in (0, 1):
-        for run in sized_runs(pdf, page):
+        runs = sized_runs(pdf, page)
+        first_label: dict[tuple[float, float], float] = {}
+        for at, run in enumerate(runs):
             if run.text in ("Hold", "Repeat", "Pressure"):
                 left = max(x for x in slots_x if x <= run.x_mm)
+                top = min(t for t in slots_top if t >= run.y_mm)
                 offsets.add(round(run.x_mm - left, 2))
+                first_label[(left, top)] = max(first_label.get((left, top), 0.0), run.y_mm)
+                values_pt.add(round(runs[at + 1].size_pt, 2))
+                labels += 1
+        drops |= {round(top - y, 2) for (_, top), y in first_label.items()}
+        two_line_titles += sum(1 for r in runs if r.text in ("Foot and Sole", "Thumb Slides on"))
     assert offsets == {4.0}  # every label at the safe margin
-    text = all_text(pdf)
-    assert text.count("Hold") >= 13 and text.count("Pressure") >= 13
-    assert re.search(r"Hold\s*—", text)  # "—" for none
+    assert len(drops) == 1, drops  # the first label at one height on every card
+    assert two_line_titles == 2  # though two titles wrap
+    assert min(values_pt) >= 8.5
+    values = sum(bool(v) for t in deck.techniques for v in (t.hold, t.repeat, t.pressure))
+    assert labels == values  # one line a value, no more
+    assert "—" not in all_text(pdf).replace("Print at 100 % — do not", "")
 
 
 # -- 4. hyphenation ---------------------------------------------------------------------------

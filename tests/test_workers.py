@@ -157,7 +157,7 @@ def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypa
     from reportlab.platypus import paraparser
 
     steps = "\n".join(
-        f"{i}. Press the **heel** {i} times with both thumbs, then slide." for i in range(1, 8)
+        f"{i}. Press the **heel** {i} times with both thumbs, then slide." for i in range(1, 9)
     )
     folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", steps)}))
     calls = []
@@ -171,7 +171,7 @@ def test_inline_markup_is_parsed_once_per_paragraph(deck_dir, tmp_path, monkeypa
     report = build(folder, BuildSettings(out_dir=tmp_path, format="cards", jobs=1, extras=False))
     assert any("set smaller" in p.message for p in report.warnings)  # several layouts
     steps_parsed = [t for t in calls if "Press the" in t]
-    assert len(steps_parsed) == len(set(steps_parsed)) == 7
+    assert len(steps_parsed) == len(set(steps_parsed)) == 8
 
 
 @pytest.mark.parametrize("jobs", [1, 2])

@@ -20,6 +20,10 @@ def sizes_view(theme: BookletTheme) -> SimpleNamespace:
         diagram_width_mm=theme.diagram_width_mm,
         diagram_height_mm=theme.diagram_height_mm,
         opener_diagram_height_mm=theme.opener_diagram_height_mm,
+        opener_diagram_width_mm=theme.opener_diagram_width_mm,
+        diagram_grow_to_mm=theme.diagram_grow_to_mm,
+        picture_width_mm=theme.picture_width_mm,
+        picture_height_mm=theme.picture_height_mm,
     )
 
 

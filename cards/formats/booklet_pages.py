@@ -77,6 +77,9 @@ def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
             draw_folio(canvas, page, theme)
 
 
+PANEL_NUMBER_GAP_EM = 0.3  # the section number to its name, times the number's size
+
+
 def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTheme) -> None:
     """Where a section opens: the top of the page in its colour, bleeding, with
     its number big and its name, and on the outer side its diagrams with every
@@ -94,17 +97,24 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
     left = mm_to_pt(text_left_mm(page, theme))
     right = width - mm_to_pt(theme.margin_outer_mm if page.odd else theme.margin_inner_mm)
     pictures = panel_pictures(element, page, theme, colour, height - bottom - 2 * pad)
-    room = right - left - sum(p.width + pad for p in pictures)
+    number = element.get("number", "")
+    number_w = stringWidth(number, FONT_SEMIBOLD, theme.panel_number_pt)
+    gap = theme.panel_number_pt * PANEL_NUMBER_GAP_EM if number else 0.0
+    room = right - left - number_w - gap - sum(p.width + pad for p in pictures)
     style = styles_for(page.scale).display.clone(
         "panel", fontSize=theme.panel_title_pt, leading=theme.panel_title_pt * 1.15, textColor=text
     )
+    # the number big at the left, the name beside it, both on one baseline at
+    # the panel's foot: the panel stays shallow and every word 8 mm below the
+    # top edge however the name wraps
     paragraph = Paragraph(escape(element.get("label", "")), style)
-    _, title_height = paragraph.wrap(max(room, width / 3), height)
-    paragraph.drawOn(canvas, left, bottom + pad * 0.8)
+    paragraph.wrap(max(room, width / 3), height)
+    baseline = bottom + pad * 0.8
+    descent = style.leading - style.fontSize  # the paragraph's last baseline sits this far up
+    paragraph.drawOn(canvas, left + number_w + gap, baseline - descent)
     canvas.setFillColor(text)
     canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
-    number_y = bottom + pad * 0.8 + title_height + theme.panel_number_pt * 0.2
-    canvas.drawString(left, number_y, element.get("number", ""))
+    canvas.drawString(left, baseline, number)
     x = right
     inset = mm_to_pt(theme.panel_picture_pad_mm)
     for picture in reversed(pictures):

@@ -21,7 +21,15 @@ from cards.formats.booklet_runon import run_on_pages
 from cards.geometry import padded_page_count
 from cards.images import file_stamps
 from cards.layout.blocks import flowables
-from cards.layout.fit import MOST_RUN_ON_PARTS, Overflow, fit, hopeless, lay_stack, paginate
+from cards.layout.fit import (
+    MOST_RUN_ON_PARTS,
+    Overflow,
+    fit,
+    grow_into,
+    hopeless,
+    lay_stack,
+    paginate,
+)
 from cards.layout.markup import Layout, parse_layout
 from cards.layout.runon import ContinuedWords
 from cards.layout.styles import TypeScale, hyphenation_for, styles_for, type_scale
@@ -258,6 +266,7 @@ class Planner:
                     )
                 )
             flows, body_pt = result.flowables, result.body_pt
+            grow_into(flows, box.height_pt - result.height_pt)  # a diagram fills the page
         scale = type_scale(self.theme, body_pt, accent, self.language)
         return {"layout": layout, "flowables": flows, "scale": scale, "pending": None}, found
 
@@ -270,7 +279,8 @@ class Planner:
         if page.pending.part:
             layout = continuation_layout(layout, page.pending.accent)
         box = flow_box(layout, self.theme)
-        lay_stack(flows, box.width_pt)  # drawn as wrapped at the column
+        stack = lay_stack(flows, box.width_pt)  # drawn as wrapped at the column
+        grow_into(flows, box.height_pt - stack.height_pt)  # its diagram fills the first page
         scale = type_scale(self.theme, self.theme.body_pt, page.pending.accent, self.language)
         return {"layout": layout, "flowables": flows, "scale": scale, "pending": None}
 

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from cards.colour import HEX_COLOUR
@@ -29,7 +30,7 @@ from cards.layout.markup import (
     plain_text,
 )
 from cards.layout.parsed import paragraph
-from cards.layout.pieces import Callout, ColourKey, ContentsEntry, Rules
+from cards.layout.pieces import Callout, ColourKey, ContentsEntry, ReservedLines, Rules, Spring
 from cards.layout.styles import Styles, TypeScale
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -49,7 +50,9 @@ def flowables(
     for element in blocks:
         tag = element.tag
         if tag == "title":
-            out.append(paragraph(inline_markup(element, template), styles.title))
+            title = paragraph(inline_markup(element, template), styles.title)
+            lines = int(number_attribute(element, "lines", "0", template))
+            out.append(ReservedLines(title, lines) if lines > 1 else title)
         elif tag == "meta":
             row = meta_row(element, styles, template)
             if row.items:
@@ -106,6 +109,8 @@ def flowables(
             out.append(picture_flowable(element, styles, template))
         elif tag == "glance":
             out.append(glance(element, styles, template))
+        elif tag == "spring":
+            out.append(Spring())
         elif tag == "space":
             out.append(Spacer(1, float(element.get("pt", styles.scale.paragraph_gap_pt))))
     return out
@@ -181,7 +186,12 @@ def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str
     flow = element.get("flow", "beside")
     if flow not in ("beside", "around"):
         raise markup_error(template, f"<figure flow> must be beside or around, not {flow!r}")
-    return Figure(picture, inner, side, gap_pt=gap_pt, around=flow == "around")
+    wide = element.get("wide", "beside")
+    if wide not in ("beside", "below"):
+        raise markup_error(template, f"<figure wide> must be beside or below, not {wide!r}")
+    return Figure(
+        picture, inner, side, gap_pt=gap_pt, around=flow == "around", wide_below=wide == "below"
+    )
 
 
 def picture_flowable(element: ET.Element, styles: Styles, template: str) -> Flowable:
@@ -241,6 +251,10 @@ def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
     colour = colour_attribute(element, template, styles.scale.accent)
     width_pt = mm_to_pt(number_attribute(element, "width_mm", "18", template))
     height_mm = number_attribute(element, "max_height_mm", "0", template)
+    grow_to_mm = number_attribute(element, "grow_to_mm", "0", template)
+    align = element.get("align", "left")
+    if align not in ("left", "centre"):
+        raise markup_error(template, f"<diagram align> must be left or centre, not {align!r}")
     try:
         return diagram(
             source,
@@ -250,6 +264,8 @@ def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
             width_pt,
             mm_to_pt(height_mm) if height_mm else None,
             styles.scale.cmyk,
+            mm_to_pt(grow_to_mm),
+            align == "centre",
         )
     except OSError:
         raise markup_error(template, f"<diagram src> names no readable file ({source!r})") from None
@@ -260,8 +276,12 @@ def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
 
 
 def glance(element: ET.Element, styles: Styles, template: str) -> Flowable:
-    """The at-a-glance strip: one row per item, labels in a column of their own."""
-    return GlanceRows(meta_items(element, template, labelled=True), styles)
+    """The at-a-glance strip: one row per item, labels in a column of their own
+    (``layout="stacked"``: each label above its value)."""
+    layout = element.get("layout", "rows")
+    if layout not in ("rows", "stacked"):
+        raise markup_error(template, f"<glance layout> must be rows or stacked, not {layout!r}")
+    return GlanceRows(meta_items(element, template, labelled=True), styles, layout == "stacked")
 
 
 def meta_items(element: ET.Element, template: str, labelled: bool) -> list[MetaItem]:
@@ -278,6 +298,11 @@ def meta_items(element: ET.Element, template: str, labelled: bool) -> list[MetaI
     return items
 
 
+NUMBER_GAP_EM = (
+    0.65  # number to text: ReportLab keeps 0.6 em after a bullet, else it pushes the line
+)
+
+
 def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowable]:
     numbered = element.tag == "steps"
     try:
@@ -290,6 +315,15 @@ def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowa
     if "colour" in element.attrib:  # the numbers in another colour (a routine by section)
         colour = colour_attribute(element, template)
         style = style.clone(f"{style.name}-{colour}", bulletColor=paint(colour, styles.scale.cmyk))
+    if "gap_pt" in element.attrib:  # a list read at a glance (the routine) set closer
+        gap = number_attribute(element, "gap_pt", "0", template) * styles.scale.body_pt / 9
+        style = style.clone(f"{style.name}-gap{gap:.2f}", spaceAfter=gap)
+    if numbered:  # the numbers in one column: as wide as the widest, "10" as "9"
+        last = element.get("widest") or str(start + max(len(element) - 1, 0))
+        widest = stringWidth(last, style.bulletFontName, style.bulletFontSize)
+        needed = widest + style.bulletFontSize * NUMBER_GAP_EM
+        if needed > style.leftIndent:
+            style = style.clone(f"{style.name}-{len(last)}", leftIndent=needed)
     items = []
     for offset, item in enumerate(element):
         if item.tag != "item":

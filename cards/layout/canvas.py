@@ -144,7 +144,8 @@ def role_of(flowable: Flowable) -> str | None:
         return role
     style = getattr(flowable, "style", None)
     if style is not None and hasattr(style, "name"):
-        return STYLE_ROLES.get(style.name, "P")
+        # a style made from another ("step-2", numbers two digits wide) keeps its role
+        return STYLE_ROLES.get(style.name.split("-", 1)[0], "P")
     return "Figure" if getattr(flowable, "drawing", None) is not None else "Div"
 
 

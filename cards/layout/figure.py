@@ -18,6 +18,8 @@ from cards.layout.theme import (
 )
 from cards.problems import ERROR, ContentError, Problem
 
+WIDE = 1.2  # a picture this many times as wide as tall is wide (``wide_below``)
+GROW_STEPS = 12  # halvings to find how tall a picture may grow beside its text
 FIGURE_OVERHANG = 1.3  # how far below a picture a block beside it may reach, times its height
 
 
@@ -28,6 +30,10 @@ class Figure(Flowable):
     picture reaches (a paragraph that crosses its foot is split there) and
     continues below it at the full width, as text flows around a figure in a
     book.
+
+    With ``wide_below``, a picture wider than tall (``WIDE``) goes below the
+    blocks instead, centred, and may grow to the full width: a side view of a
+    foot beside a narrow column would leave both small.
     """
 
     role = "Div"  # a picture and the text beside it, each a piece of its own
@@ -39,13 +45,18 @@ class Figure(Flowable):
         side: str,
         gap_pt: float,
         around: bool = False,
+        wide_below: bool = False,
     ):
         super().__init__()
         self.picture, self.inner, self.side, self.gap_pt = picture, inner, side, gap_pt
         self.around = around
         self.overflow = False
+        self.below_text = wide_below and _wide(picture)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.avail_pt = (availWidth, availHeight)
+        if self.below_text:
+            return self._wrap_below(availWidth, availHeight)
         picture_w, self.picture_h = self.picture.wrap(availWidth, availHeight)
         self.picture_w = picture_w
         self.text_w = availWidth - picture_w - self.gap_pt
@@ -67,6 +78,47 @@ class Figure(Flowable):
             top += gap + rest.height_pt
         self.width, self.height = availWidth, top
         return availWidth, self.height
+
+    def _wrap_below(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        widen = getattr(self.picture, "widen", None)
+        if widen is not None:
+            widen(availWidth)
+        stack = lay_stack(self.inner, availWidth, availHeight)
+        self.placed, self.below, self.overflow = stack.placed, [], stack.too_wide
+        self.picture_w, self.picture_h = self.picture.wrap(availWidth, availHeight)
+        self.text_w, self.below_top = availWidth, 0.0
+        self.text_h = stack.height_pt + (
+            max(stack.space_after_pt, self.gap_pt / 2) if self.inner else 0.0
+        )
+        self.spaceAfter = 0.0
+        self.width, self.height = availWidth, self.text_h + self.picture_h
+        return availWidth, self.height
+
+    def grow(self, room_pt: float) -> float:
+        """A picture that can grow (a booklet page's diagram) made as tall as
+        ``room_pt`` allows, the text beside it wrapped again; how much taller
+        the figure came out. Only a figure with nothing below it grows."""
+        grow = getattr(self.picture, "grow", None)
+        if grow is None or self.below or room_pt <= 0:
+            return 0.0
+        if self.below_text:  # the text above does not change: all the room is the picture's
+            before = float(self.height)
+            grow(room_pt)
+            self.wrap(*self.avail_pt)
+            return float(self.height) - before
+        before, start = self.height, self.picture_h
+        grow(room_pt + max(0.0, before - start))  # up to the text's foot is free
+        self.wrap(*self.avail_pt)
+        if self.height - before > room_pt:  # the text beside it, narrower, grew too much
+            low, high = start, self.picture_h
+            for _ in range(GROW_STEPS):
+                middle = (low + high) / 2
+                self.picture.resize(middle)
+                self.wrap(*self.avail_pt)
+                low, high = (middle, high) if self.height - before <= room_pt else (low, middle)
+            self.picture.resize(low)
+            self.wrap(*self.avail_pt)
+        return float(self.height) - float(before)
 
     def _beside(self, width_pt: float) -> tuple[list[Flowable], list[Flowable]]:
         """The blocks that fit beside the picture, and the rest.
@@ -103,6 +155,11 @@ class Figure(Flowable):
         return [head, *(flowable for page in pages[1:] for flowable in page)]
 
     def draw(self) -> None:
+        if self.below_text:
+            for flowable, bottom in self.placed:
+                draw_marked(self.canv, flowable, 0.0, self.height - bottom)
+            draw_marked(self.canv, self.picture, (self.width - self.picture_w) / 2, 0.0)
+            return
         text_x = 0.0 if self.side == "right" else self.picture_w + self.gap_pt
         picture_x = self.text_w + self.gap_pt if self.side == "right" else 0.0
         draw_marked(self.canv, self.picture, picture_x, self.height - self.picture_h)
@@ -110,6 +167,11 @@ class Figure(Flowable):
             draw_marked(self.canv, flowable, text_x, self.height - bottom)
         for flowable, bottom in self.below:
             draw_marked(self.canv, flowable, 0.0, self.height - self.below_top - bottom)
+
+
+def _wide(picture: Flowable) -> bool:
+    width, height = float(getattr(picture, "width", 0.0)), float(getattr(picture, "height", 0.0))
+    return height > 0 and width > height * WIDE
 
 
 @lru_cache(maxsize=64)

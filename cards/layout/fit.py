@@ -107,6 +107,16 @@ def stacked_height(flowables: list[Flowable], width_pt: float, height_pt: float 
     return float("inf") if stack.too_wide else stack.height_pt
 
 
+def grow_into(flowables: list[Flowable], room_pt: float) -> float:
+    """Give the height a box has left to what can grow into it (a booklet
+    page's diagram, ``grow``), first come first served; the room still left."""
+    for flowable in flowables:
+        grow = getattr(flowable, "grow", None)
+        if grow is not None and room_pt > 0:
+            room_pt -= grow(room_pt)
+    return room_pt
+
+
 def draw_stack(
     canvas: Canvas,
     flowables: list[Flowable],

@@ -118,13 +118,16 @@ class GlanceRows(Flowable):
     page: side by side in three columns (label above value) where the width
     allows, else one row each with the labels in a column of their own. A
     long value wraps inside its own column or row; pressure shows one to three
-    dots before its word."""
+    dots before its word. An item with no value is left out (a "—" would say
+    nothing). ``stacked`` sets
+    every label above its value in one column where three columns do not fit
+    (beside a booklet diagram), instead of rows."""
 
     role = "P"  # its structure role (layout/canvas.py, role_of)
 
-    def __init__(self, items: list[MetaItem], styles: Styles):
+    def __init__(self, items: list[MetaItem], styles: Styles, stacked: bool = False):
         super().__init__()
-        self.items, self.styles = items, styles
+        self.items, self.styles, self.all_stacked = items, styles, stacked
         scale = styles.scale
         self.size_pt = scale.meta_pt
         self.line_pt = scale.meta_pt * GLANCE_LEADING
@@ -141,8 +144,10 @@ class GlanceRows(Flowable):
         each, the labels in a column of their own (a value whose longest word
         has no room there under its label): a word is never broken inside
         itself to keep the columns."""
+        self.shown = [item for item in self.items if _valued(item)]  # "—" says nothing
         widths = self._column_widths(availWidth)
-        self.columns, self.stacked = widths is not None, [False] * len(self.items)
+        self.columns = widths is not None
+        self.stacked = [False] * len(self.shown)
         self.column_x: list[float] = []
         if widths is not None:
             x = 0.0
@@ -151,21 +156,24 @@ class GlanceRows(Flowable):
                 x += width + self.size_pt
             self.label_pt = 0.0
         else:
-            labels = [stringWidth(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.items]
+            labels = [stringWidth(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.shown]
             self.label_pt = max(labels, default=0.0) + self.size_pt * 0.9
             # a value whose longest word has no room beside the labels goes
             # under its label, at the full width
             self.stacked = [
-                self._dots_width(item) + widest_word_pt(item.text, self.size_pt)
+                self.all_stacked
+                or self._dots_width(item) + widest_word_pt(item.text, self.size_pt)
                 > availWidth - self.label_pt
-                for item in self.items
+                for item in self.shown
             ]
             widths = [availWidth if under else availWidth - self.label_pt for under in self.stacked]
         self.values = []
-        for item, width_pt in zip(self.items, widths):
+        for item, width_pt in zip(self.shown, widths):
             room = width_pt - self._dots_width(item)
             self.values.append(split_text(item.text, self.size_pt, max(room, self.size_pt)))
-        if self.columns:
+        if not self.shown:
+            self.height = 0.0
+        elif self.columns:
             self.height = (1 + max(len(v) for v in self.values)) * self.line_pt
         else:
             lines = sum(len(v) + under for v, under in zip(self.values, self.stacked))
@@ -176,23 +184,23 @@ class GlanceRows(Flowable):
 
     def _column_widths(self, available_pt: float) -> list[float] | None:
         """Each column's width, or None where the values are to go in rows."""
-        if not self.items or available_pt < GLANCE_COLUMNS_FROM * self.size_pt:
+        if not self.shown or available_pt < GLANCE_COLUMNS_FROM * self.size_pt:
             return None
-        gaps = self.size_pt * (len(self.items) - 1)
+        gaps = self.size_pt * (len(self.shown) - 1)
         needed = [
             max(
                 stringWidth(item.label, FONT_SEMIBOLD, self.size_pt),
                 self._dots_width(item) + widest_word_pt(item.text, self.size_pt),
             )
-            for item in self.items
+            for item in self.shown
         ]
-        equal = (available_pt - gaps) / len(self.items)
+        equal = (available_pt - gaps) / len(self.shown)
         if all(width <= equal for width in needed):
-            return [equal] * len(self.items)
+            return [equal] * len(self.shown)
         spare = available_pt - gaps - sum(needed)
         if spare < 0:
             return None
-        return [width + spare / len(self.items) for width in needed]
+        return [width + spare / len(self.shown) for width in needed]
 
     def draw(self) -> None:
         """Dots first, then every label and value in one run of text."""
@@ -200,7 +208,7 @@ class GlanceRows(Flowable):
         grey, ink = paint(scale.grey, scale.cmyk), paint(scale.ink, scale.cmyk)
         text = canvas.beginText()
         top = self.height
-        for index, (item, lines) in enumerate(zip(self.items, self.values)):
+        for index, (item, lines) in enumerate(zip(self.shown, self.values)):
             if self.columns:
                 x = self.column_x[index]
                 label_at = (x, self._baseline(top))
@@ -234,9 +242,13 @@ class GlanceRows(Flowable):
         return top - self.line_pt + (self.line_pt - self.size_pt) * 0.5 + 0.12 * self.size_pt
 
 
+def _valued(item: MetaItem) -> bool:
+    return bool(item.text.strip() or item.level)
+
+
 GLANCE_COLUMNS_FROM = 19  # glance in three columns when this many type sizes wide
-GLANCE_LEADING = 1.3  # line height of the glance rows, times their type size
-GLANCE_ROW_GAP = 0.3  # extra space between rows, times the type size
+GLANCE_LEADING = 1.2  # line height of the glance rows, times their type size
+GLANCE_ROW_GAP = 0.2  # extra space between rows, times the type size
 GLANCE_DOTS = 0.95  # the pressure dots' size, times the meta icon size
 
 

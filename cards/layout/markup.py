@@ -31,7 +31,7 @@ INLINE_TAGS = {"b", "i", "br"}
 BLOCK_TAGS = {
     "title", "meta", "para", "heading", "steps", "bullets", "space", "note",
     "display", "subtitle", "byline", "key", "entry", "rules", "figure", "callout",
-    "diagram", "glance", "lead", "qr", "picture", "call",
+    "diagram", "glance", "lead", "qr", "picture", "call", "spring",
 }  # fmt: skip
 PICTURE_TAGS = {"figure", "diagram", "picture"}
 PICTURE_CHILDREN = {"diagram", "qr", "picture"}  # what a <figure> may hold as its picture

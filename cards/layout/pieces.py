@@ -1,4 +1,5 @@
-"""Flowables of the booklet's pages: colour keys, contents lines, ruled lines, boxes.
+"""Flowables of cards and pages: reserved title room, colour keys, contents
+lines, ruled lines, boxes.
 
 Each takes plain values (text, colours, sizes) and a ``Styles``; none reads
 layout markup.
@@ -9,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable
+from reportlab.platypus import Flowable, Spacer
 
 from cards.colour import text_colour_on
-from cards.layout.canvas import link_to
+from cards.layout.canvas import link_to, role_of
 from cards.layout.fit import lay_stack
 from cards.layout.styles import Styles
 from cards.layout.theme import (
@@ -20,6 +21,42 @@ from cards.layout.theme import (
     FONT_SEMIBOLD,
     paint,
 )
+
+
+class ReservedLines(Flowable):
+    """A title given the room of ``lines`` lines whatever its length, set at the
+    foot of that room: what follows it (a card's glance strip) stands in the
+    same place on every card, a one-line title or a two-line one."""
+
+    def __init__(self, inner: Flowable, lines: int):
+        super().__init__()
+        self.inner, self.lines = inner, lines
+        self.role = role_of(inner)
+        self.spaceBefore, self.spaceAfter = inner.getSpaceBefore(), inner.getSpaceAfter()
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        width, height = self.inner.wrap(availWidth, availHeight)
+        leading = float(getattr(getattr(self.inner, "style", None), "leading", 0.0))
+        self.width, self.height = width, max(height, leading * self.lines)
+        self.inner_height = height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.inner.drawOn(self.canv, 0, 0)
+
+
+class Spring(Spacer):
+    """Room that takes what a page has left (``<spring/>``): what follows it
+    stands at the foot of the page, as a back cover's colophon does. A spacer:
+    it draws nothing and has no structure role."""
+
+    def __init__(self) -> None:
+        super().__init__(0.0, 0.0)
+
+    def grow(self, room_pt: float) -> float:
+        taken = max(room_pt, 0.0)
+        self.height += taken
+        return taken
 
 
 class ColourKey(Flowable):

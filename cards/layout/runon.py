@@ -96,7 +96,7 @@ def run_on(
     heading_pt = stacked_height([heading], width_pt)
     units = split_long_units(units, width_pt, later_room_pt - heading_pt - heading.getSpaceAfter())
     # the first part holds at least everything through the title
-    title_at = next((i for i, unit in enumerate(units) if marks.is_title(unit)), 0)
+    title_at = next((i for i, unit in enumerate(units) if holds_title(unit, marks)), 0)
     parts = balanced_parts(
         units,
         lambda chunk: stacked_height(compose(True, chunk), width_pt),
@@ -109,6 +109,19 @@ def run_on(
     for page in pages[:-1]:
         page.append(marks.cue())
     return pages
+
+
+def holds_title(unit: Flowable, marks: RunOnMarks) -> bool:
+    """The title, or a block that holds it: a picture with the title beside it
+    (``Figure``), a title given room of its own (``ReservedLines``)."""
+    if marks.is_title(unit):
+        return True
+    inner = getattr(unit, "inner", None)
+    if isinstance(inner, Flowable):
+        return holds_title(inner, marks)
+    if isinstance(inner, list):
+        return any(holds_title(flowable, marks) for flowable in inner)
+    return False
 
 
 def split_long_units(units: list[Flowable], width_pt: float, room_pt: float) -> list[Flowable]:

@@ -104,8 +104,13 @@ class DiagramStyle:
     tint: float = 0.24  # the lit area's fill: this much of the section colour on white
     outline: float = 0.032  # the lit area's heavy outline
     arrow: float = 0.03
-    head_length: float = 0.12
-    head_width: float = 0.11
+    head_length: float = 0.15  # of the SVG width: 2 mm or more on a pocket card
+    head_width: float = 0.13
+    # lines are drawn for a diagram this wide; a larger one keeps them at most
+    # most_weight times as heavy (a booklet page's diagram is 3-5 times as wide)
+    card_width_mm: float = 17.0
+    most_weight: float = 1.6
+    weight_step: float = 0.05
 
 
 DIAGRAM = DiagramStyle()
@@ -155,22 +160,22 @@ class CardTheme:
     title_leading: float = 1.12
     title_gap_pt: float = 2.0
 
-    meta_pt: float = 7.25
+    meta_pt: float = 8.5  # the glance values: never the smallest words on the card
     meta_icon_pt: float = 7.0
     meta_item_gap_pt: float = 6.0
-    meta_gap_pt: float = 4.5
+    meta_gap_pt: float = 3.5
 
     body_pt: float = 9.0
     body_min_pt: float = 7.5
     body_leading: float = 1.25
-    step_gap_pt: float = 3.0  # scaled with the body size
+    step_gap_pt: float = 2.6  # scaled with the body size
     step_indent_pt: float = 11.0
     paragraph_gap_pt: float = 4.0
 
     footer_pt: float = 6.5
     footer_gap_mm: float = 1.5  # last body line to footer
 
-    diagram_width_mm: float = 17.0  # a technique's diagram, beside its title
+    diagram_width_mm: float = 20.0  # a technique's diagram, beside its title
     diagram_height_mm: float = 22.0
 
     ink: str = INK
@@ -249,7 +254,7 @@ BOOKLET_PAGES_MM = {"a4": (148.0, 210.0), "letter": (139.7, 215.9)}
 class BookletTheme:
     """The A5 handout: clear print for patients, often older readers.
 
-    Body type of 13.5 pt on lines of about 60 characters, no hyphenation; every
+    Body type of 13 pt on steps that hold 55-70 characters, no hyphenation; every
     word at least ``home_printer_mm`` from the edges of the imposed sheet, which
     are the pages' top, bottom and outer edges.
     """
@@ -261,7 +266,7 @@ class BookletTheme:
     # edges (the pages' top, bottom and outer edges): home printers lose 5-6 mm
     home_printer_mm: float = 8.0
 
-    margin_inner_mm: float = 16.0
+    margin_inner_mm: float = 14.0
     margin_outer_mm: float = 18.0  # room for the thumb tab beside the text
     margin_top_mm: float = 18.0
     margin_bottom_mm: float = 17.0  # the folio sits 10 mm up, below the text
@@ -272,7 +277,7 @@ class BookletTheme:
     band_label_pt: float = 9.5
     band_label_min_pt: float = 6.5
     band_tracking_pt: float = 0.8
-    band_gap_mm: float = 8.0
+    band_gap_mm: float = 6.5
 
     tab_depth_mm: float = 14.0  # how far the tab reaches into the page from the trim
     tab_number_from_edge_mm: float = 10.5  # the number's centre, from the trim
@@ -281,7 +286,7 @@ class BookletTheme:
     tab_bottom_mm: float = 24.0
     tab_number_pt: float = 11.0
 
-    panel_height_mm: float = 46.0  # where a section opens: its colour, number, diagrams
+    panel_height_mm: float = 36.0  # where a section opens: its colour, number, diagrams
     panel_number_pt: float = 44.0
     panel_title_pt: float = 20.0
     panel_pad_mm: float = 7.0
@@ -299,22 +304,28 @@ class BookletTheme:
     entry_pt: float = 12.0
     call_pt: float = 16.0  # "Questions? Call": the number, bold, on the back cover
 
-    meta_pt: float = 11.0
+    meta_pt: float = 12.0
     meta_icon_pt: float = 11.0
     meta_item_gap_pt: float = 14.0
-    meta_gap_pt: float = 11.0
+    meta_gap_pt: float = 7.0
 
-    body_pt: float = 13.5
+    body_pt: float = 13.0
     body_min_pt: float = 11.0
     body_leading: float = 1.38
     step_gap_pt: float = 5.0
-    step_indent_pt: float = 13.0
+    step_indent_pt: float = 10.0  # the number, then 0.6 em: the steps keep the measure
     paragraph_gap_pt: float = 6.0
     footer_pt: float = 9.0
 
-    diagram_width_mm: float = 46.0  # a technique's diagram, beside its title and steps
+    # a technique's diagram, across the measure above the steps: at least this
+    # tall, then grown into what the page has left, up to diagram_grow_to_mm
+    diagram_width_mm: float = 70.0
     diagram_height_mm: float = 62.0
-    opener_diagram_height_mm: float = 52.0  # where the section's panel and intro take room too
+    opener_diagram_height_mm: float = 60.0  # where the section's panel and intro take room too
+    opener_diagram_width_mm: float = 66.0  # the title and glance beside it need the room
+    diagram_grow_to_mm: float = 112.0
+    picture_width_mm: float = 40.0  # a technique's own picture, beside its diagram
+    picture_height_mm: float = 30.0
     ink: str = INK
     grey: str = GREY_TEXT
     low_ink: bool = False
@@ -324,14 +335,14 @@ class BookletTheme:
 
     def large_print(self) -> BookletTheme:
         """Body text of 16.5 pt (never below 16 pt) and everything else in step:
-        the diagrams grow with the type and nothing is smaller than in the
-        default booklet; a page too full for that runs on (``plan_booklet``)."""
+        nothing is smaller than in the default booklet: the diagrams keep their
+        sizes (at least 60 mm, grown into the room a page has left); a page too
+        full for that runs on (``plan_booklet``)."""
         factor = LARGE_PRINT_BOOKLET_BODY_PT / self.body_pt
         sized = {
             name: getattr(self, name) * factor
             for name in ("meta_icon_pt", "entry_pt", "footer_pt", "step_indent_pt",
-                         "subtitle_pt", "diagram_width_mm", "diagram_height_mm",
-                         "opener_diagram_height_mm")
+                         "subtitle_pt")
         }  # fmt: skip
         return replace(
             self,
