@@ -125,13 +125,75 @@ def grid(
 
 
 def best_grid(
-    paper_mm: tuple[float, float], card_mm: tuple[float, float], margin_mm: float, gutter_mm: float
+    paper_mm: tuple[float, float],
+    card_mm: tuple[float, float],
+    margin_mm: float,
+    gutter_mm: float,
+    full_gutter: bool = False,
 ) -> Grid:
-    """Portrait or landscape sheet, whichever holds more cards (portrait on a tie)."""
+    """Portrait or landscape sheet, whichever holds more cards (portrait on a tie).
+
+    With ``full_gutter``, cards keep the whole gutter between them (each its
+    own bleed) on the side that holds most of them so, as long as that sheet
+    holds at least ``GUTTER_KEEPS`` of what it would with the cards closer;
+    otherwise they stand as close as the room makes them.
+    """
     short, long = sorted(paper_mm)
     portrait = grid((short, long), card_mm, margin_mm, gutter_mm)
     landscape = grid((long, short), card_mm, margin_mm, gutter_mm)
-    return landscape if landscape.per_sheet > portrait.per_sheet else portrait
+    closest = landscape if landscape.per_sheet > portrait.per_sheet else portrait
+    if not full_gutter:
+        return closest
+    kept = [
+        side
+        for side in (
+            full_grid(portrait, margin_mm, gutter_mm),
+            full_grid(landscape, margin_mm, gutter_mm),
+        )
+        if side.per_sheet and has_gutter(side, gutter_mm)
+    ]
+    if not kept:
+        return closest
+    best = max(kept, key=lambda side: (side.per_sheet, not side.landscape))
+    return best if best.per_sheet >= GUTTER_KEEPS * closest.per_sheet else closest
+
+
+GUTTER_KEEPS = 0.75  # of the cards a sheet holds, for each to keep its own bleed
+
+
+def has_gutter(layout: Grid, gutter_mm: float) -> bool:
+    """Every gap between its cards is the whole gutter (a single row or column has none)."""
+    return all(
+        count < 2 or gap >= gutter_mm - EPSILON_MM
+        for count, gap in ((layout.columns, layout.gutter_x_mm), (layout.rows, layout.gutter_y_mm))
+    )
+
+
+def full_grid(layout: Grid, margin_mm: float, gutter_mm: float) -> Grid:
+    """The grid with one column or row fewer where that lets every gap be the
+    whole gutter: fewer cards, each with its own bleed."""
+    columns, rows = layout.columns, layout.rows
+    usable_w = layout.sheet_width_mm - 2 * margin_mm
+    usable_h = layout.sheet_height_mm - 2 * margin_mm
+    while (
+        columns > 1
+        and columns * layout.card_width_mm + (columns - 1) * gutter_mm > usable_w + EPSILON_MM
+    ):
+        columns -= 1
+    while (
+        rows > 1 and rows * layout.card_height_mm + (rows - 1) * gutter_mm > usable_h + EPSILON_MM
+    ):
+        rows -= 1
+    return Grid(
+        layout.sheet_width_mm,
+        layout.sheet_height_mm,
+        layout.card_width_mm,
+        layout.card_height_mm,
+        columns,
+        rows,
+        gutter(usable_w, layout.card_width_mm, columns, gutter_mm),
+        gutter(usable_h, layout.card_height_mm, rows, gutter_mm),
+    )
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,9 @@ class BuildSettings:
     card_size: str = "pocket"
     backs: bool = False
     fold: bool = False
+    # between cards on a sheet; None: twice the bleed where the paper allows
+    # (each card its own bleed), else butted
+    gutter_mm: float | None = None
     cmyk: bool = False
     back_offset_mm: tuple[float, float] = (0.0, 0.0)
     sections: tuple[str, ...] = ()

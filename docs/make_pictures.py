@@ -16,12 +16,9 @@ from PIL import Image
 
 DOCS = Path(__file__).resolve().parent
 DPI = 60
-SPREAD = (8, 9)  # facing pages: even on the left (a section opening), odd on the right
+SPREAD = (4, 5)  # facing pages: even on the left (a section opening), odd on the right
 GAP_PX = 6
 CARD_DPI = 150
-# The first technique's card, beside the title card: left, top, width, height
-# on the A4 sheet, from its top left corner
-FIRST_CARD_MM = (73.5, 10.5, 63.0, 88.0)
 
 
 def page_image(pdf: Path, number: int, dpi: int = DPI) -> Image.Image:
@@ -30,10 +27,17 @@ def page_image(pdf: Path, number: int, dpi: int = DPI) -> Image.Image:
 
 
 def first_card(pdf: Path) -> Image.Image:
-    """The first technique's card alone, at a size where its diagram can be read."""
+    """The first technique's card alone (beside the title card, in the sheet's
+    second slot as the build lays it), at a size where its diagram can be read."""
+    from cards.formats.cardsheet import card_grid
+    from cards.layout.theme import CardTheme, SheetTheme
+
+    layout = card_grid("a4", CardTheme(), SheetTheme())
+    box = layout.slot(1)
     sheet = page_image(pdf, 1, CARD_DPI)
-    left, top, width, height = (round(v / 25.4 * CARD_DPI) for v in FIRST_CARD_MM)
-    return sheet.crop((left, top, left + width, top + height))
+    px = CARD_DPI / 25.4
+    left, top = round(box.x_mm * px), round((layout.sheet_height_mm - box.top_mm) * px)
+    return sheet.crop((left, top, left + round(box.width_mm * px), top + round(box.height_mm * px)))
 
 
 def main() -> None:

@@ -19,21 +19,25 @@ DEFAULT_DECK = REPO / "content" / "foot-massage"
 TITLE_CARD_SLOT = 0
 
 
-def technique_card(index: int, per_sheet: int = 9) -> tuple[int, int]:
+def sheet_grid(paper: str = "a4", gutter_mm: float | None = None, fold: bool = False):
+    """The grid of pocket cards a build lays on a sheet (``geometry.Grid``): as
+    designed, cards 6 mm apart, each with its own bleed (A4 landscape, 8 a
+    sheet); ``gutter_mm=0`` butts them (A4 portrait, 9 a sheet)."""
+    from cards.formats.cardsheet import card_grid
+    from cards.layout.theme import CardTheme, SheetTheme
+
+    return card_grid(paper, CardTheme(), SheetTheme(), fold, gutter_mm)
+
+
+def technique_card(index: int, per_sheet: int | None = None) -> tuple[int, int]:
     """The sheet and slot (0-based) of technique ``index`` (0-based, in deck
     order) in a cards file of a whole deck, which has the title card first."""
-    return divmod(index + 1, per_sheet)
+    return divmod(index + 1, per_sheet or sheet_grid().per_sheet)
 
 
-def pocket_slot(slot: int, paper: str = "a4"):
+def pocket_slot(slot: int, paper: str = "a4", gutter_mm: float | None = None):
     """The trim box (geometry.Box, mm) of a pocket card's slot on a sheet."""
-    from cards.geometry import best_grid
-    from cards.layout.theme import PAPERS_MM, CardTheme, SheetTheme
-
-    theme = CardTheme()
-    return best_grid(
-        PAPERS_MM[paper], (theme.width_mm, theme.height_mm), SheetTheme().card_margin_mm, 6.0
-    ).slot(slot)
+    return sheet_grid(paper, gutter_mm).slot(slot)
 
 
 def write_deck(root: Path, files: dict[str, str | bytes]) -> Path:

@@ -7,7 +7,14 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
-from conftest import DEFAULT_DECK, TITLE_CARD_SLOT, small_deck, technique, technique_card
+from conftest import (
+    DEFAULT_DECK,
+    TITLE_CARD_SLOT,
+    sheet_grid,
+    small_deck,
+    technique,
+    technique_card,
+)
 from pdfcheck import (
     all_text,
     close,
@@ -22,8 +29,7 @@ from pdfcheck import (
 
 from cards.cli import main
 from cards.content import load_deck
-from cards.geometry import best_grid
-from cards.layout.theme import PAPERS_MM, CardTheme, SheetTheme
+from cards.layout.theme import CardTheme, SheetTheme
 
 THEME = CardTheme()
 DPI = 100
@@ -37,21 +43,51 @@ def build(deck: Path, out: Path, *options: str) -> Path:
     return out / f"{deck.name}-cards.pdf"
 
 
-def grid_for(paper: str):
-    return best_grid(
-        PAPERS_MM[paper], (THEME.width_mm, THEME.height_mm), SheetTheme().card_margin_mm, 6.0
-    )
+def grid_for(paper: str, gutter_mm: float | None = None):
+    return sheet_grid(paper, gutter_mm)
 
 
-def test_a4_sheets(built_cards):
-    assert page_size_mm(built_cards) == (210.0, 297.0)
-    assert page_count(built_cards) == 2  # 13 cards, 9 per sheet
+SHEET_HEIGHT_MM = grid_for("a4").sheet_height_mm  # A4 landscape, as designed
 
 
-def test_letter_sheets_are_landscape_with_eight_cards(tmp_path):
+def test_a4_sheets_hold_eight_cards_each_with_its_own_bleed(built_cards):
+    """As designed, cards stand 6 mm apart (twice the bleed), so each keeps its
+    own 3 mm of colour past its trim: on A4 that is landscape, 4 × 2."""
+    assert page_size_mm(built_cards) == (297.0, 210.0)
+    assert page_count(built_cards) == 2  # 13 cards and the deck's 3, 8 a sheet
+    layout = grid_for("a4")
+    assert (layout.columns, layout.rows) == (4, 2)
+    assert layout.gutter_x_mm == layout.gutter_y_mm == 2 * THEME.bleed_mm
+
+
+def test_gutter_0_butts_the_cards_nine_to_an_a4_sheet(tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "--gutter", "0")
+    assert page_size_mm(pdf) == (210.0, 297.0)
+    assert page_count(pdf) == 2  # 9 a sheet
+    layout = grid_for("a4", 0)
+    assert (layout.columns, layout.rows, layout.gutter_x_mm, layout.gutter_y_mm) == (3, 3, 0, 0)
+    # butted cards share their cut: a band stops at its trim, never on its neighbour
+    image = render(pdf, 0, DPI)
+    above, below = layout.slot(1), layout.slot(4)  # two technique cards, one above the other
+    assert below.top_mm == above.y_mm
+    assert close(pixel_mm(image, 297.0, below.x_mm + 30, below.top_mm - 1, DPI), hex_rgb("#2A6CB8"))
+    assert close(pixel_mm(image, 297.0, below.x_mm + 30, below.top_mm + 0.6, DPI), (255, 255, 255))
+
+
+def test_a_gutter_asked_for_is_kept_where_there_is_room(tmp_path):
+    pdf = build(DEFAULT_DECK, tmp_path, "--gutter", "4")
+    layout = grid_for("a4", 4)
+    assert page_size_mm(pdf) == (297.0, 210.0) and layout.gutter_x_mm == 4
+    assert page_count(pdf) == 2
+
+
+def test_letter_sheets_are_landscape_with_six_cards(tmp_path):
     pdf = build(DEFAULT_DECK, tmp_path, "--paper", "letter")
     assert page_size_mm(pdf) == (279.4, 215.9)
-    assert page_count(pdf) == 2
+    assert page_count(pdf) == 3  # 16 cards, 3 × 2 a sheet with their own bleed
+    butted = build(DEFAULT_DECK, tmp_path / "butted", "--paper", "letter", "--gutter", "0")
+    assert page_size_mm(butted) == (279.4, 215.9)
+    assert page_count(butted) == 2  # 4 × 2, closer than the bleed
 
 
 def test_every_title_is_printed(built_cards):
@@ -65,7 +101,7 @@ def test_every_title_is_printed(built_cards):
 def test_each_card_carries_its_section_colour_with_bleed(built_cards):
     deck, _ = load_deck(DEFAULT_DECK)
     layout = grid_for("a4")
-    height = 297.0
+    height = SHEET_HEIGHT_MM
     images = [render(built_cards, sheet, DPI) for sheet in range(2)]
     colours = {t.number: s.colour for s in deck.sections for t in s.techniques}
     for index, t in enumerate(deck.techniques):
@@ -93,7 +129,7 @@ def test_no_ink_between_the_safe_area_and_the_trim(built_cards):
     images = [render(built_cards, sheet, DPI) for sheet in range(2)]
     for index in range(13):
         sheet, slot = technique_card(index)
-        assert_card_margins_clean(images[sheet], layout.slot(slot), 297.0)
+        assert_card_margins_clean(images[sheet], layout.slot(slot), SHEET_HEIGHT_MM)
 
 
 def assert_card_margins_clean(image, box, height_mm: float) -> None:
@@ -125,10 +161,12 @@ def test_crop_marks_are_drawn_in_the_margin(built_cards):
     # the vertical mark on the first column's left trim line, below the block
     x = layout.slot(0).x_mm
     y = layout.bottom_mm - sheet.mark_offset_mm - sheet.mark_length_mm / 2
-    darkest = min(sum(pixel_mm(image, 297.0, x + dx / 100, y, 300)) for dx in range(-15, 16, 3))
+    darkest = min(
+        sum(pixel_mm(image, SHEET_HEIGHT_MM, x + dx / 100, y, 300)) for dx in range(-15, 16, 3)
+    )
     assert darkest < 300  # a hairline at 300 dpi
     # and nothing where no mark belongs: the middle of the bottom margin's first segment
-    assert close(pixel_mm(image, 297.0, x + 40, y + 0.5, 300), (255, 255, 255))
+    assert close(pixel_mm(image, SHEET_HEIGHT_MM, x + 40, y + 0.5, 300), (255, 255, 255))
 
 
 def test_first_sheet_has_a_scale_bar_and_print_note(built_cards):
@@ -156,7 +194,13 @@ def test_guides_draw_trim_boxes(tmp_path):
     image = render(pdf, 1, 300)
     box = grid_for("a4").slot(0)
     samples = [
-        pixel_mm(image, 297.0, box.x_mm + THEME.safe_mm + dx / 100, box.y_mm + 30 + dy / 10, 300)
+        pixel_mm(
+            image,
+            SHEET_HEIGHT_MM,
+            box.x_mm + THEME.safe_mm + dx / 100,
+            box.y_mm + 30 + dy / 10,
+            300,
+        )
         for dx in range(-10, 11, 2)
         for dy in range(0, 40, 2)
     ]
@@ -165,7 +209,11 @@ def test_guides_draw_trim_boxes(tmp_path):
     assert not any(
         close(
             pixel_mm(
-                plain, 297.0, box.x_mm + THEME.safe_mm + dx / 100, box.y_mm + 30 + dy / 10, 300
+                plain,
+                SHEET_HEIGHT_MM,
+                box.x_mm + THEME.safe_mm + dx / 100,
+                box.y_mm + 30 + dy / 10,
+                300,
             ),
             hex_rgb("#20A040"),
             40,
@@ -230,7 +278,7 @@ def test_an_overlong_word_is_broken_inside_the_card(deck_dir, tmp_path):
     image = render(pdf, 0, DPI)
     layout = grid_for("a4")
     for index in range(3):
-        assert_card_margins_clean(image, layout.slot(technique_card(index)[1]), 297.0)
+        assert_card_margins_clean(image, layout.slot(technique_card(index)[1]), SHEET_HEIGHT_MM)
 
 
 def test_a_long_technique_is_set_smaller_and_still_fits(deck_dir, tmp_path):
@@ -245,7 +293,7 @@ def test_a_long_technique_is_set_smaller_and_still_fits(deck_dir, tmp_path):
     assert result.exit_code == 0, result.output
     assert "fits only when set smaller" in result.output
     image = render(tmp_path / "o" / "test-deck-cards.pdf", 0, DPI)
-    assert_card_margins_clean(image, grid_for("a4").slot(technique_card(0)[1]), 297.0)
+    assert_card_margins_clean(image, grid_for("a4").slot(technique_card(0)[1]), SHEET_HEIGHT_MM)
     assert "8 Press the heel" in all_text(tmp_path / "o" / "test-deck-cards.pdf")
 
 
@@ -262,7 +310,7 @@ def test_long_hold_text_wraps_beside_its_icon(deck_dir, tmp_path):
     text = all_text(pdf).replace("\n", " ")
     assert hold in text
     image = render(pdf, 0, DPI)
-    assert_card_margins_clean(image, grid_for("a4").slot(technique_card(0)[1]), 297.0)
+    assert_card_margins_clean(image, grid_for("a4").slot(technique_card(0)[1]), SHEET_HEIGHT_MM)
 
 
 def test_a_decks_own_label_reaches_the_sheet_footer(deck_dir, tmp_path):

@@ -13,8 +13,8 @@ def test_build_writes_the_cards_and_prints_a_summary(run, deck_dir):
     result = run("build", folder, "-f", "cards")
     assert result.exit_code == 0, result.output
     assert result.output.startswith(
-        "out/test-deck-cards.pdf  3 cards (63 × 88 mm) + 3 of the deck's own · 1 A4 sheet · "
-        "9 per sheet · "
+        "out/test-deck-cards.pdf  3 cards (63 × 88 mm) + 3 of the deck's own · 1 A4 landscape "
+        "sheet · 8 per sheet · "
     )
 
 

@@ -8,7 +8,7 @@ import pypdf
 import pypdfium2
 import pytest
 from click.testing import CliRunner
-from conftest import DEFAULT_DECK, REPO, small_deck, technique, technique_card
+from conftest import DEFAULT_DECK, REPO, sheet_grid, small_deck, technique, technique_card
 from pdfcheck import (
     Box,
     all_text,
@@ -71,8 +71,7 @@ EXPECTED = {
     "Oil Massage": ("foot-top", ["top", "toes"], []),
 }
 
-# The pocket card slots on an A4 sheet (left, top), 9 a sheet.
-CARD_SLOTS = [(x, top) for top in (286.5, 192.5, 98.5) for x in (10.5, 73.5, 136.5)]
+SHEET = sheet_grid()  # the pocket cards' sheet as designed (A4 landscape, 8 a sheet)
 CARD_LIT_MM2 = 12  # every lit area on a pocket card, as printed
 BOOKLET_LIT_MM2 = 100  # and on a booklet page
 LEAST_STROKE_PT = 1.0  # every line of a diagram on a pocket card
@@ -105,8 +104,8 @@ def section_of(deck, t):
 
 def card_region(index: int) -> tuple[int, Box]:
     sheet, slot = technique_card(index)
-    x, top = CARD_SLOTS[slot]
-    return sheet, Box(x, top - 88, x + 63, top)
+    trim = SHEET.slot(slot)
+    return sheet, Box(trim.x_mm, trim.y_mm, trim.right_mm, trim.top_mm)
 
 
 def assert_lit_as_expected(image, height_mm, paths, t, section):
@@ -149,7 +148,7 @@ def test_each_card_lights_its_areas_in_its_section_colour(built, deck):
         image = images.setdefault(sheet, render(pdf, sheet, DPI))
         paths = figure_paths(pdf, sheet, region)
         assert paths, t.title
-        assert_lit_as_expected(image, 297, paths, t, section_of(deck, t))
+        assert_lit_as_expected(image, SHEET.sheet_height_mm, paths, t, section_of(deck, t))
 
 
 def test_each_booklet_page_lights_its_areas(built, deck):
@@ -183,7 +182,9 @@ def test_diagrams_read_at_arms_length_on_the_cards(built, deck):
             assert max(head.box.width_mm, head.box.height_mm) >= LEAST_HEAD_MM, t.title
             assert any(meets(head.box, shaft.box) for shaft in shafts), t.title  # no gap
         box = union([p.box for p in paths])
-        lit = colour_area_mm2(image, 297, box, hex_rgb(tint(section.colour, 0.24)), 200, 8)
+        lit = colour_area_mm2(
+            image, SHEET.sheet_height_mm, box, hex_rgb(tint(section.colour, 0.24)), 200, 8
+        )
         assert lit >= CARD_LIT_MM2 * len(t.areas), (t.title, lit)
 
 
@@ -342,8 +343,9 @@ def test_a_deck_with_its_own_svg_lights_its_parts(run, deck_dir):
     _, region = card_region(0)  # its only technique, after the title card
     to_page = figure_paths(pdf, 0, region)[0].to_page_mm
     colour = hex_rgb(tint("#1D4F91", 0.24))  # the first section's colour
-    assert close(pixel_mm(image, 297, *to_page(30, 55), DPI), colour, 14)
-    assert pixel_mm(image, 297, *to_page(6, 42), DPI) == (255, 255, 255)  # the thumb
+    height = SHEET.sheet_height_mm
+    assert close(pixel_mm(image, height, *to_page(30, 55), DPI), colour, 14)
+    assert pixel_mm(image, height, *to_page(6, 42), DPI) == (255, 255, 255)  # the thumb
 
 
 def test_the_nearest_diagram_wins(deck_dir):

@@ -151,3 +151,52 @@ def test_saddle_order_refuses_other_counts(pages):
 
 def test_padded_page_count():
     assert [padded_page_count(n) for n in (1, 4, 5, 8, 9, 22)] == [4, 4, 8, 8, 12, 24]
+
+
+# -- cards that keep their own bleed (the default): the whole gutter or none ----------
+
+
+def own_bleed_grid(paper: str, card=POCKET):
+    return best_grid(PAPERS_MM[paper], card, SHEET.card_margin_mm, 2 * CARD.bleed_mm, True)
+
+
+def test_with_their_own_bleed_eight_pocket_cards_on_a4_landscape():
+    layout = own_bleed_grid("a4")
+    assert (layout.columns, layout.rows, layout.landscape) == (4, 2, True)
+    assert layout.gutter_x_mm == layout.gutter_y_mm == pytest.approx(6.0)
+    # centred, and every trim at least the margin from the sheet's edges
+    assert layout.slot(0).x_mm == pytest.approx((297 - 4 * 63 - 3 * 6) / 2)
+    assert layout.slot(0).x_mm >= SHEET.card_margin_mm
+    assert layout.slot(7).y_mm >= SHEET.card_margin_mm
+
+
+def test_with_their_own_bleed_six_pocket_cards_on_letter():
+    layout = own_bleed_grid("letter")
+    assert (layout.columns, layout.rows) == (3, 2)
+    assert layout.gutter_x_mm == layout.gutter_y_mm == pytest.approx(6.0)
+
+
+def test_a_gutter_that_would_cost_a_quarter_of_the_sheet_is_not_kept():
+    # 94.5 x 92 mm: with their own bleed 1 x 2 fit A4, closer 2 x 3
+    card = (94.5, 92.0)
+    layout = own_bleed_grid("a4", card)
+    assert layout.per_sheet == best_grid(PAPERS_MM["a4"], card, SHEET.card_margin_mm, 6).per_sheet
+    assert layout.per_sheet == 6
+
+
+@given(st.floats(40, 140), st.floats(40, 140), st.sampled_from(["a4", "letter"]), st.floats(1, 12))
+def test_cards_keep_the_whole_gutter_unless_it_costs_a_quarter_of_the_sheet(
+    width, height, paper, gutter_mm
+):
+    own = best_grid(PAPERS_MM[paper], (width, height), SHEET.card_margin_mm, gutter_mm, True)
+    closest = best_grid(PAPERS_MM[paper], (width, height), SHEET.card_margin_mm, gutter_mm)
+    whole = all(
+        count < 2 or gap == pytest.approx(gutter_mm)
+        for count, gap in ((own.columns, own.gutter_x_mm), (own.rows, own.gutter_y_mm))
+    )
+    assert whole or own == closest
+    assert own.per_sheet >= 0.75 * closest.per_sheet
+    for slot in own.slots():  # inside the margins
+        assert slot.x_mm >= SHEET.card_margin_mm - 1e-6
+        assert slot.right_mm <= own.sheet_width_mm - SHEET.card_margin_mm + 1e-6
+        assert slot.y_mm >= SHEET.card_margin_mm - 1e-6

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 import zxingcpp
 from click.testing import CliRunner
-from conftest import DEFAULT_DECK, small_deck, technique, write_deck
+from conftest import DEFAULT_DECK, sheet_grid, small_deck, technique, technique_card, write_deck
 from pdfcheck import (
     all_text,
     char_boxes_mm,
@@ -131,7 +131,10 @@ def test_glance_labels_in_the_same_places_on_every_card(out, deck):
     margin; a line with no value is left out, never printed as "—"; values are
     8.5 pt or more, never the smallest words on the card."""
     pdf = out / "foot-massage-cards.pdf"
-    slots_x, slots_top = (10.5, 73.5, 136.5), (286.5, 192.5, 98.5)
+    layout = sheet_grid()
+    slots = layout.slots()
+    slots_x = sorted({round(box.x_mm, 3) for box in slots})
+    slots_top = sorted({round(box.top_mm, 3) for box in slots})
     offsets, drops, values_pt, labels = set(), set(), set(), 0
     two_line_titles = 0
     for page in (0, 1):
@@ -195,15 +198,21 @@ def test_a_word_longer_than_its_line_is_still_broken(deck_dir, tmp_path):
 
 def test_the_title_card_comes_first_and_the_others_fill_the_free_slots(out):
     pdf = out / "foot-massage-cards.pdf"
-    assert page_count(pdf) == 2  # 13 + 3 cards: the free slots of sheet 2, no third sheet
+    layout = sheet_grid()
+    assert page_count(pdf) == 2  # 13 + 3 cards: 8 a sheet, no third sheet
+
+    def inside(run, slot: int) -> bool:
+        box = layout.slot(slot)
+        return box.x_mm < run.x_mm < box.right_mm and box.y_mm < run.y_mm < box.top_mm
+
     # the title card on top of the pile: the first slot of the first sheet
     [title] = [r for r in sized_runs(pdf, 0) if r.text == "Foot Massage" and r.size_pt > 12]
-    assert 10.5 < title.x_mm < 10.5 + 63 and 286.5 - 88 < title.y_mm < 286.5
+    assert inside(title, 0)
+    # the 13 techniques fill slots 1-7 of sheet 1 and 0-5 of sheet 2; then the others
     runs = sized_runs(pdf, 1)
     [run] = [r for r in runs if r.text == "BEFORE YOU START" and r.size_pt > 7]
-    assert 136.5 < run.x_mm < 136.5 + 63 and 192.5 - 88 < run.y_mm < 192.5
-    routine = [r for r in runs if r.x_mm < 73.5 and r.y_mm < 98.5]
-    routine_text = " ".join(r.text for r in routine)
+    assert inside(run, 6)
+    routine_text = " ".join(r.text for r in runs if inside(r, 7))
     assert "THE ROUTINE" in routine_text
     for title in ("Sole Twists", "Knead the Heels", "Oil Massage"):
         assert title in routine_text
@@ -452,11 +461,15 @@ def test_low_ink_draws_nothing_in_the_bleed_and_outlines_1_mm_inside_the_trim(tm
 def test_low_ink_sections_still_differ_in_greyscale(tmp_path):
     low = build(DEFAULT_DECK, tmp_path, "-f", "cards", "--low-ink") / "foot-massage-cards.pdf"
     image = render(low, 0, 300).convert("L")
-    # the band's outline along its lower edge, on cards 1 (blue) and 6 (rust): the
+    layout = sheet_grid()
+    # the band's outline along its lower edge, on cards 1 (blue) and 5 (rust): the
     # darkest grey across it
     greys = [
-        min(pixel_mm(image, 297, x + 30, y - 10 + dy / 10, 300) for dy in range(-8, 9))
-        for x, y in ((10.5, 286.5), (136.5, 192.5))
+        min(
+            pixel_mm(image, layout.sheet_height_mm, box.x_mm + 30, box.top_mm - 10 + dy / 10, 300)
+            for dy in range(-8, 9)
+        )
+        for box in (layout.slot(technique_card(0)[1]), layout.slot(technique_card(4)[1]))
     ]
     assert abs(greys[0] - greys[1]) >= 12, greys
     text = all_text(low)

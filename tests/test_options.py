@@ -37,27 +37,35 @@ def build(deck: Path, out: Path, *options: str) -> Path:
     return out / f"{deck.name}-cards.pdf"
 
 
-def grid(size: str, paper: str):
-    return best_grid(PAPERS_MM[paper], CARD_SIZES_MM[size], MARGIN, 6.0)
+def grid(size: str, paper: str, own_bleed: bool = True):
+    """The sheet's grid as a build lays it: as designed each card keeps its own
+    bleed (6 mm apart), else (``--gutter 0``) the cards stand as close as need be."""
+    return best_grid(
+        PAPERS_MM[paper], CARD_SIZES_MM[size], MARGIN, 6.0 if own_bleed else 0.0, own_bleed
+    )
 
 
 @pytest.mark.parametrize(
-    "size, paper, per_sheet, landscape",
+    "size, paper, per_sheet, landscape, butted, butted_landscape",
     [
-        ("pocket", "a4", 9, False),
-        ("pocket", "letter", 8, True),
-        ("a7", "a4", 4, False),
-        ("a7", "letter", 4, False),
-        ("a6", "a4", 2, True),
-        ("a6", "letter", 2, True),
-        ("index", "a4", 4, False),
-        ("business", "a4", 10, False),
-        ("business", "letter", 9, True),
+        ("pocket", "a4", 8, True, 9, False),
+        ("pocket", "letter", 6, True, 8, True),
+        ("a7", "a4", 4, False, 4, False),
+        ("a7", "letter", 4, False, 4, False),
+        ("a6", "a4", 2, True, 2, True),
+        ("a6", "letter", 2, True, 2, True),
+        ("index", "a4", 4, False, 4, False),
+        ("business", "a4", 9, True, 10, False),
+        ("business", "letter", 8, False, 9, True),
     ],
 )
-def test_cards_per_sheet_for_each_size_and_paper(size, paper, per_sheet, landscape):
+def test_cards_per_sheet_for_each_size_and_paper(
+    size, paper, per_sheet, landscape, butted, butted_landscape
+):
     layout = grid(size, paper)
     assert (layout.per_sheet, layout.landscape) == (per_sheet, landscape)
+    closer = grid(size, paper, own_bleed=False)
+    assert (closer.per_sheet, closer.landscape) == (butted, butted_landscape)
 
 
 @pytest.mark.parametrize("size, sheets", [("a7", 4), ("a6", 7), ("70x100", 4)])
@@ -130,10 +138,10 @@ def test_each_back_lands_behind_its_front(tmp_path, size, paper, duplex):
 
 
 def test_mirror_slot_by_hand():
-    a4 = grid("pocket", "a4")  # 3 x 3 portrait
+    a4 = grid("pocket", "a4", own_bleed=False)  # 3 x 3 portrait
     assert [mirror_slot(a4, i, "long") for i in (0, 1, 2, 3)] == [2, 1, 0, 5]
     assert [mirror_slot(a4, i, "short") for i in (0, 1, 2, 3)] == [6, 7, 8, 3]
-    letter = grid("pocket", "letter")  # 4 x 2 landscape: long edge is horizontal
+    letter = grid("pocket", "a4")  # 4 x 2 landscape: long edge is horizontal
     assert [mirror_slot(letter, i, "long") for i in (0, 3, 4)] == [4, 7, 0]
     assert [mirror_slot(letter, i, "short") for i in (0, 3, 4)] == [3, 0, 7]
 
@@ -146,7 +154,9 @@ def test_back_carries_colour_title_section_and_number(tmp_path):
     image = render(pdf, 1, 72)
     _, first = technique_card(0)  # behind the first technique's front
     box = layout.slot(mirror_slot(layout, first, "long"))
-    assert close(pixel_mm(image, 297, box.x_mm + 5, box.y_mm + 5, 72), (0x2A, 0x6C, 0xB8))
+    assert close(
+        pixel_mm(image, layout.sheet_height_mm, box.x_mm + 5, box.y_mm + 5, 72), (0x2A, 0x6C, 0xB8)
+    )
 
 
 def test_back_offset_moves_every_back(tmp_path):
@@ -323,7 +333,10 @@ def test_sections_differ_in_greyscale(built_cards):
         box = layout.slot(slot)
         section = next(s for s in deck.sections if technique in s.techniques)
         greys[section.number] = images[sheet].getpixel(
-            (round((box.right_mm - 3) / 25.4 * 72), round((297 - box.top_mm + 2) / 25.4 * 72))
+            (
+                round((box.right_mm - 3) / 25.4 * 72),
+                round((layout.sheet_height_mm - box.top_mm + 2) / 25.4 * 72),
+            )
         )
     values = sorted(greys.values())
     assert len(values) == 4

@@ -11,7 +11,7 @@ import pypdf
 import pytest
 import yaml
 from click.testing import CliRunner
-from conftest import DEFAULT_DECK, REPO, small_deck, technique, write_deck
+from conftest import DEFAULT_DECK, REPO, sheet_grid, small_deck, technique, write_deck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pdfcheck import all_text, page_count
@@ -290,6 +290,6 @@ def test_empty_and_huge_sections(tmp_path_factory, count):
     )
     assert result.exit_code == 0, result.output
     cards = 3 + count
-    assert page_count(root / "out" / "deck-cards.pdf") == -(-cards // 9)
+    assert page_count(root / "out" / "deck-cards.pdf") == -(-cards // sheet_grid().per_sheet)
     if count == 0:
         assert "warning: section has no techniques" in result.output

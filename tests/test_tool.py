@@ -65,7 +65,7 @@ def test_preview_writes_pngs_of_the_right_size(run, deck_dir):
         "test-deck-booklet-4.png",
     ]
     assert all(p.parent == Path("out/preview") for p in paths)
-    assert Image.open(paths[0]).size == (827, 1170)  # A4 at 100 dpi, rounded up
+    assert Image.open(paths[0]).size == (1170, 827)  # A4 landscape at 100 dpi, rounded up
     assert Image.open(paths[1]).size == (583, 827)  # A5 at 100 dpi
 
 

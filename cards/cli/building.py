@@ -56,6 +56,16 @@ from cards.cli.app import _deck_argument, _print_problems, _progress, _run
     help="Front and back side by side, to cut out, fold and glue (no duplex needed).",
 )
 @click.option(
+    "--gutter",
+    "gutter_mm",
+    type=click.FloatRange(0, 20),
+    default=None,
+    metavar="MM",
+    help="Space between cards on a sheet. Default: 6 mm where the paper allows, each "
+    "card with its own 3 mm bleed (two cuts a gap, no neighbour's colour on a "
+    "miscut); 0 butts them (one cut a line, more cards a sheet).",
+)
+@click.option(
     "--print-shop",
     is_flag=True,
     help="One card or page per page with 3 mm bleed, TrimBox and BleedBox; no crop marks.",
@@ -135,6 +145,7 @@ def build(
     duplex: str | None,
     back_offset: tuple[float, float],
     fold: bool,
+    gutter_mm: float | None,
     print_shop: bool,
     cmyk: bool,
     sections: tuple[str, ...],
@@ -184,6 +195,7 @@ def build(
         card_size=card_size,
         backs=backs,
         fold=fold,
+        gutter_mm=gutter_mm,
         cmyk=cmyk,
         back_offset_mm=back_offset,
         sections=sections,

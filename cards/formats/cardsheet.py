@@ -94,12 +94,25 @@ class ChunkCards:
 # -- laying out --------------------------------------------------------------------
 
 
-def card_grid(paper: str, theme: CardTheme, sheet: SheetTheme, fold: bool = False) -> Grid:
-    """The grid of cards (or of fold-over pairs, twice as wide) on the paper."""
+def card_grid(
+    paper: str,
+    theme: CardTheme,
+    sheet: SheetTheme,
+    fold: bool = False,
+    gutter_mm: float | None = None,
+) -> Grid:
+    """The grid of cards (or of fold-over pairs, twice as wide) on the paper.
+
+    Cards stand ``gutter_mm`` apart (as designed: twice the bleed, each card
+    with its own) on whichever side of the paper holds most of them so; where
+    neither side has the room, they butt. ``gutter_mm=0`` butts them: more a
+    sheet, one cut a line."""
     width = theme.width_mm * (2 if fold else 1)
+    wanted = 2 * theme.bleed_mm if gutter_mm is None else gutter_mm
     return best_grid(
-        PAPERS_MM[paper], (width, theme.height_mm), sheet.card_margin_mm, 2 * theme.bleed_mm
-    )
+        PAPERS_MM[paper], (width, theme.height_mm), sheet.card_margin_mm, wanted,
+        full_gutter=wanted > 0,
+    )  # fmt: skip
 
 
 def card_order(
@@ -148,7 +161,7 @@ class CardsFile:
         self.order = card_order(
             len(work.techniques), options.copies, len(extras), ready, title_first
         )
-        self.layout = card_grid(options.paper, theme, sheet, options.fold)
+        self.layout = card_grid(options.paper, theme, sheet, options.fold, options.gutter_mm)
         if not options.print_shop and self.layout.per_sheet == 0:
             what = "fold-over pair" if options.fold else "card"
             size = f"{theme.width_mm * (2 if options.fold else 1):g} × {theme.height_mm:g} mm"
