@@ -22,6 +22,7 @@ from pdfcheck import (
     page_count,
     page_text,
     pixel_mm,
+    printed_lines,
     render,
     sized_runs,
 )
@@ -548,3 +549,40 @@ def test_an_svg_logo_with_text_builds_on_cover_and_back_cover(run, deck_dir, tmp
     used = fonts(booklet)
     assert used and all(used.values()), used  # every font embedded: ours, not Helvetica
     assert not any("Helvetica" in name or "Comic" in name for name in used), used
+
+
+def test_the_safety_note_is_in_full_on_page_2_and_short_on_the_back(out):
+    pdf = out / "foot-massage-booklet.pdf"
+    points = (
+        "Stop at once if anything hurts",
+        "Avoid broken, swollen, bruised or injured skin",
+        "Ask a doctor first if the person has diabetes",
+    )
+    intro = " ".join(page_text(pdf, 1).split())
+    assert all(point in intro for point in points)  # in full, once
+    back = " ".join(page_text(pdf, page_count(pdf) - 1).split())
+    assert "Before you start" in back and points[0] in back and "More on page 2" in back
+    assert not any(point in back for point in points[1:])  # not word for word again
+    # the colophon at the foot of the back cover, above the colour strip
+    [edition] = [r for r in sized_runs(pdf, page_count(pdf) - 1) if r.text.startswith("Edition")]
+    assert edition.y_mm < 40
+
+
+def test_the_routine_card_is_set_at_9_pt_in_one_number_column(out):
+    """The deck's routine card: every line at 9 pt or more, each technique's
+    name at one x whether its number has one digit or two."""
+    pdf = out / "foot-massage-cards.pdf"
+    layout = sheet_grid()
+    routine = layout.slot(7)  # the last slot of the second sheet
+    lines = [
+        line
+        for line in printed_lines(pdf, 1)
+        if routine.x_mm < line.left_mm < routine.right_mm
+        and routine.y_mm < line.baseline_mm < routine.top_mm
+        and line.text.strip()
+    ]
+    names = [line for line in lines if line.text.strip()[:1].isalpha() and "–" in line.text]
+    numbers = [line for line in lines if line.text.strip().isdigit()]
+    assert len(numbers) == 13 and len(names) >= 12
+    assert min(line.size_pt for line in names + numbers) >= 9
+    assert len({round(line.left_mm, 1) for line in names}) == 1  # one column for "1" and "13"
