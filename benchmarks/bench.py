@@ -73,8 +73,12 @@ def measure(
     out, before = work / f"out-{size}", work / f"before-{size}"
     floor_pdf, typst_pdf = work / f"floor-{size}.pdf", work / f"typst-{size}.pdf"
 
-    def cards(what: str, where: Path) -> list[str]:
-        return [sys.executable, "-m", "cards", "build", str(deck), "-f", what, "-o", str(where)]
+    # the 13-card deck is the default deck as each revision ships it: its
+    # content names the diagrams' areas of that revision
+    deck_before = previous / "content" / "foot-massage" if previous and size == 13 else deck
+
+    def cards(what: str, where: Path, source: Path = deck) -> list[str]:
+        return [sys.executable, "-m", "cards", "build", str(source), "-f", what, "-o", str(where)]
 
     commands: dict[str, tuple[list[str], dict[str, str] | None]] = {
         "cards": (cards("cards", out), None),
@@ -86,8 +90,8 @@ def measure(
         del commands["typst"]
     if previous is not None:
         env = {**os.environ, "PYTHONPATH": str(previous)}
-        commands["cards before"] = (cards("cards", before), env)
-        commands["booklet before"] = (cards("booklet", before), env)
+        commands["cards before"] = (cards("cards", before, deck_before), env)
+        commands["booklet before"] = (cards("booklet", before, deck_before), env)
     order = ["cards", "cards before", "floor", "typst", "booklet", "booklet before"]
     order = [name for name in order if name in commands]
     for command, env in commands.values():
