@@ -324,3 +324,47 @@ def svg_parts(root: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
             continue
         (arrows if is_arrow(element) else areas).append(element.get("id"))
     return tuple(areas), tuple(arrows)
+
+
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def svg_words(root: Any, language: str) -> tuple[str, dict[str, str]]:
+    """What a diagram says of itself: its ``<title>``, and each part's name (the
+    ``<title>`` inside the part, else its id with spaces), in ``language`` when
+    a title says it is in that language (``xml:lang``), else the one without."""
+
+    def title_of(element: Any) -> str | None:
+        titles = [
+            child
+            for child in element
+            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "title"
+        ]
+        base = language.split("-")[0].lower()
+        for child in titles:
+            if (child.get(XML_LANG) or "").split("-")[0].lower() == base:
+                return " ".join((child.text or "").split())
+        plain = [c for c in titles if not c.get(XML_LANG)]
+        return " ".join((plain[0].text or "").split()) if plain else None
+
+    names = {}
+    areas, arrows = svg_parts(root)
+    by_id = {e.get("id"): e for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+    for part in (*areas, *arrows):
+        names[part] = title_of(by_id[part]) or part.replace("-", " ").replace("_", " ")
+    return title_of(root) or "", names
+
+
+_WORDS: dict[tuple[str, int, int, str], tuple[str, dict[str, str]]] = {}
+
+
+def diagram_words(path: Path, language: str) -> tuple[str, dict[str, str]]:
+    """``svg_words`` of the diagram file, read once per file (by its size and
+    time, so an SVG edited under ``--watch`` is read again) and language."""
+    stat_ = path.stat()
+    key = (str(path), stat_.st_size, stat_.st_mtime_ns, language)
+    if key not in _WORDS:
+        if len(_WORDS) > 256:
+            _WORDS.clear()
+        _WORDS[key] = svg_words(read_svg(path), language)
+    return _WORDS[key]

@@ -23,10 +23,13 @@ class BoxPt:
 
 @dataclass(frozen=True)
 class Link:
-    """A box on a page that goes to the page holding ``target`` (an anchor of the plan)."""
+    """A box on a page that goes to the page holding ``target`` (an anchor of the
+    plan), drawn inside the piece of marked-content id ``mcid`` (its words)."""
 
     target: str
     box: BoxPt
+    mcid: int | None = None
+    text: str = ""  # what the link says it goes to (its annotation's /Contents)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,10 @@ class Piece:
     role: str
     mcid: int | None
     text: str = ""  # what it says, when it is a figure's alternative text
+    # "content" for marked content; "open" and "close" bound a group of the
+    # pieces between them (a card, a page, a picture with its text), which
+    # marks no content of its own
+    kind: str = "content"
 
 
 @dataclass

@@ -43,6 +43,7 @@ class BuildSettings:
     low_ink: bool = False  # outlines and light tints instead of solid colour
     overflow: str = "shrink"  # or "continue": a card too long runs on over more cards
     jobs: int = 1  # worker processes that fit and draw cards and pages (large decks only)
+    tags: bool = True  # a structure tree (tagged PDF/UA-1) in the cards and reading booklet
 
     @property
     def card_backs(self) -> bool:

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from cards.colour import INK, text_colour_on
 from cards.dates import build_month
+from cards.images import ImageTrouble, diagram_words
 from cards.labels import labels_for, month_name
 from cards.model import Block, Deck, Section, Technique
 from cards.problems import ERROR, ContentError, Problem
@@ -292,15 +293,32 @@ def copied(thing: object, *names: str) -> dict[str, Any]:
     return {name: getattr(thing, name) for name in names}
 
 
-def technique_view(technique: Technique) -> SimpleNamespace:
+def technique_view(technique: Technique, language: str = "en") -> SimpleNamespace:
+    title, names = diagram_description(technique, language)
     return SimpleNamespace(
-        **copied(technique, "slug", "title", "number", "hold", "repeat", "pressure"),
+        **copied(technique, "slug", "title", "number", "hold", "repeat", "pressure", "alt"),
         image=technique.image.as_posix() if technique.image else None,
         diagram=technique.diagram.path.as_posix() if technique.diagram else None,
         areas=list(technique.areas),
         arrows=list(technique.arrows),
+        # what the diagram shows, for its alternative text: its title, and the
+        # names of the parts the technique lights and the arrows it shows
+        diagram_title=title,
+        area_names=[names.get(a, a) for a in technique.areas],
+        arrow_names=[names.get(a, a) for a in technique.arrows],
         body=blocks_view(technique.body),
     )
+
+
+def diagram_description(technique: Technique, language: str) -> tuple[str, dict[str, str]]:
+    """The technique's diagram's title and its parts' names (none without a
+    diagram, or with one that cannot be read: the build reports that)."""
+    if technique.diagram is None:
+        return "", {}
+    try:
+        return diagram_words(technique.diagram.path, language)
+    except (OSError, ImageTrouble):
+        return "", {}
 
 
 def section_diagrams(section: Section) -> list[SimpleNamespace]:
@@ -315,15 +333,16 @@ def section_diagrams(section: Section) -> list[SimpleNamespace]:
     return [SimpleNamespace(src=path.as_posix(), areas=areas) for path, areas in lit.items()]
 
 
-def section_view(section: Section, low_ink: bool = False) -> SimpleNamespace:
+def section_view(section: Section, low_ink: bool = False, language: str = "en") -> SimpleNamespace:
     """A section for the layouts; with --low-ink its colour only outlines and
-    tints, so text on it is ink."""
+    tints, so text on it is ink. ``language``: the deck's, for what its
+    diagrams say of themselves."""
     return SimpleNamespace(
         **copied(section, "slug", "title", "number", "colour"),
         text_colour=INK if low_ink else text_colour_on(section.colour),
         intro=blocks_view(section.intro),
         technique_count=len(section.techniques),
-        techniques=[technique_view(t) for t in section.techniques],
+        techniques=[technique_view(t, language) for t in section.techniques],
         diagrams=section_diagrams(section),
     )
 

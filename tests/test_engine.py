@@ -22,7 +22,7 @@ from cards.formats.drawing import MOST_CHUNKS, chunk_ranges, finished
 from cards.layout.canvas import PageCanvas
 from cards.workers import PARALLEL_FROM
 
-MARKED = re.compile(rb"/(\w+) (?:<</MCID (\d+)>> BDC|BMC)")
+MARKED = re.compile(rb"/(\w+) (?:<</MCID (\d+)>> BDC|<</Type /\w+>> BDC|BMC)")
 
 
 @given(count=st.integers(min_value=0, max_value=20_000), least=st.integers(1, 300))

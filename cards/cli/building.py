@@ -122,6 +122,11 @@ from cards.cli.app import _deck_argument, _print_problems, _progress, _run
     help="Only the technique cards: no title, 'Before you start' or routine card.",
 )
 @click.option("--guides", is_flag=True, help="Draw trim, bleed and safe-area boxes on every card.")
+@click.option(
+    "--no-tags",
+    is_flag=True,
+    help="Leave the structure tree out (the smallest file; not accessible to screen readers).",
+)
 @opt.templates_option
 @click.option(
     "--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops)."
@@ -157,6 +162,7 @@ def build(
     low_ink: bool,
     no_extras: bool,
     guides: bool,
+    no_tags: bool,
     templates: str | None,
     watch: bool,
     strict: bool,
@@ -208,6 +214,7 @@ def build(
         low_ink=low_ink,
         overflow=overflow,
         jobs=jobs or available_cores(),
+        tags=not no_tags,
     )
     services = BuildServices(
         progress=_progress, log=(lambda line: click.echo(line, err=True)) if verbose else None

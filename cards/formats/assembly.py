@@ -23,6 +23,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from cards import __version__
 from cards.dates import build_epoch
+from cards.formats.structure import structure, write_tree
 from cards.geometry import SheetSide
 from cards.marks import BoxPt, Chunk, PageMarks
 from cards.model import Deck
@@ -40,6 +41,7 @@ class FileInfo:
     language: str
     epoch: int  # the build's date (dates.build_epoch), as seconds
     duplex: str | None = None  # "long" or "short": the print dialog's first flip
+    tagged: bool = True  # a structure tree and what PDF/UA asks of the document
 
 
 @dataclass(frozen=True)
@@ -51,12 +53,18 @@ class OutlineEntry:
     level: int
 
 
-def file_info(deck: Deck, what: str, duplex: str | None = None) -> FileInfo:
-    """What one of a deck's files says about itself; ``what``: which file it is."""
+PRINT_FILE_NOTE = "a print file, not tagged for reading aloud"
+
+
+def file_info(deck: Deck, what: str, duplex: str | None = None, tagged: bool = True) -> FileInfo:
+    """What one of a deck's files says about itself; ``what``: which file it is.
+    A print file (imposed, for a print shop) is not tagged, and says so."""
+    subject = deck.subtitle or deck.title
     return FileInfo(
         title=f"{deck.title} — {what}",
         author=deck.author or "",
-        subject=deck.subtitle or deck.title,
+        subject=subject if tagged else f"{subject} ({PRINT_FILE_NOTE})",
+        tagged=tagged,
         keywords=", ".join(s.title for s in deck.sections),
         creator=f"cards {__version__}",
         language=deck.language,
@@ -124,16 +132,25 @@ class Assembly:
         pdf = self.pdf
         pages = [page.obj for page in pdf.pages]
         no_border = pdf.make_indirect(Array([0, 0, 0]))  # one for every link
+        annotations: list[list[pikepdf.Object]] = []
         for page, marks in zip(pages, self.marks, strict=True):
+            made: list[pikepdf.Object] = []
             if marks.links and anchors is not None:
-                page.Annots = pdf.make_indirect(
-                    Array(
-                        link_annotation(pages[anchors[link.target]], link.box, no_border)
-                        for link in marks.links
+                made = [
+                    pdf.make_indirect(
+                        link_annotation(
+                            pages[anchors[link.target]], link.box, no_border,
+                            link.text or f"{anchors[link.target] + 1}",
+                        )
                     )
-                )
+                    for link in marks.links
+                ]  # fmt: skip
+                page.Annots = pdf.make_indirect(Array(made))
+            annotations.append(made)
         if outline:
             make_outline(self.pdf, pages, outline)
+        if info.tagged:
+            write_tree(pdf, pages, structure(self.marks, annotations))
         return saved(self.pdf, info)
 
     def impose(self, sides: Sequence[SheetSide], where: Imposition, info: FileInfo) -> bytes:
@@ -163,15 +180,22 @@ def font_key(font: pikepdf.Object) -> tuple[object, ...]:
     )
 
 
-def link_annotation(page: pikepdf.Object, box: BoxPt, border: pikepdf.Object) -> Dictionary:
-    """A link over ``box`` to the whole of ``page``, with ``border``."""
-    return Dictionary(
+def link_annotation(
+    page: pikepdf.Object, box: BoxPt, border: pikepdf.Object, says: str = ""
+) -> Dictionary:
+    """A link over ``box`` to the whole of ``page``, with ``border``; ``says``
+    where it goes (its ``/Contents``, what a screen reader announces)."""
+    link = Dictionary(
         Type=Name.Annot,
         Subtype=Name.Link,
         Rect=Array([round(v, 3) for v in (box.left_pt, box.bottom_pt, box.right_pt, box.top_pt)]),
         Border=border,
         Dest=Array([page, Name.Fit]),
+        F=4,  # printed as shown: screen and paper alike
     )
+    if says:
+        link.Contents = String(says)
+    return link
 
 
 def make_outline(
@@ -208,7 +232,14 @@ def saved(pdf: pikepdf.Pdf, info: FileInfo) -> bytes:
     preferences = Dictionary(PrintScaling=Name("/None"))
     if info.duplex:
         preferences.Duplex = Name(_DUPLEX_NAMES[info.duplex])
+    if info.tagged:  # the title, not the file's name, in the reader's title bar
+        preferences.DisplayDocTitle = True
+    else:  # a print file made from a tagged one keeps none of its tree
+        for key in ("/StructTreeRoot", "/MarkInfo"):
+            if key in pdf.Root:
+                del pdf.Root[key]
     pdf.Root.ViewerPreferences = preferences
+    write_xmp(pdf, info, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(info.epoch)))
     out = io.BytesIO()
     pdf.save(
         out,
@@ -217,6 +248,27 @@ def saved(pdf: pikepdf.Pdf, info: FileInfo) -> bytes:
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
     )
     return out.getvalue()
+
+
+def write_xmp(pdf: pikepdf.Pdf, info: FileInfo, date: str) -> None:
+    """The XMP metadata: title, author, subject, language, dates, and for a
+    tagged file the PDF/UA identification (part 1)."""
+    if "/Metadata" in pdf.Root:
+        del pdf.Root["/Metadata"]
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        meta["dc:title"] = info.title
+        if info.author:
+            meta["dc:creator"] = [info.author]
+        meta["dc:description"] = info.subject
+        meta["dc:language"] = [info.language]
+        meta["xmp:CreatorTool"] = info.creator
+        meta["xmp:CreateDate"] = date
+        meta["xmp:ModifyDate"] = date
+        meta["pdf:Producer"] = f"{info.creator} (ReportLab, pikepdf)"
+        if info.keywords:
+            meta["pdf:Keywords"] = info.keywords
+        if info.tagged:
+            meta["pdfuaid:part"] = "1"
 
 
 def pdf_date(epoch: int) -> str:

@@ -70,12 +70,16 @@ def booklet_pdfs(
             for page in booklet.plan
             for title, key, level in page.outline
         ]
-        reading = assembly.finish(file_info(deck, "booklet"), anchors, outline)
+        reading = assembly.finish(
+            file_info(deck, "booklet", tagged=options.tags and not options.print_shop),
+            anchors,
+            outline,
+        )
         duplex = options.duplex_for("booklet")
         imposed = assembly.impose(  # the finished file's own pages become the forms
             saddle_order(count),
             imposition(booklet.planner.theme, options.paper, duplex),
-            file_info(deck, "booklet for saddle stitching", duplex),
+            file_info(deck, "booklet for saddle stitching", duplex, tagged=False),
         )
     finally:
         assembly.close()  # the assembly process, too, whatever happened

@@ -27,7 +27,7 @@ from cards.geometry import (
     Bleed,
 )
 from cards.layout.blocks import diagram_flowable
-from cards.layout.canvas import piece
+from cards.layout.canvas import group, piece
 from cards.layout.fit import draw_stack
 from cards.layout.markup import markup_error
 from cards.layout.styles import styles_for
@@ -41,21 +41,26 @@ from cards.layout.theme import (
 
 
 def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
-    """Draw one page with its trim's bottom-left corner at the origin.
+    """Draw one page with its trim's bottom-left corner at the origin: one
+    section of the structure tree (``Sect``).
 
     Colour that reaches an edge runs ``bleed_mm`` past it; the page box (or
     the form's box, in the imposed file) decides how much of that shows.
     """
+    with group(canvas, "Sect"):
+        _draw_page(canvas, page, theme)
+
+
+def _draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
     layout, bleed = page.layout, theme.bleed_mm
     assert layout is not None and page.flowables is not None, "lay the page out first"
     motif = layout.furniture.get("motif")
-    with piece(canvas, "Artifact"):  # colour, not content
+    with piece(canvas, "Artifact:Layout"):  # colour, not content
         if motif is not None:
             draw_motif(canvas, motif, theme, Bleed(bleed, bleed, bleed, bleed))
-    if "panel" in layout.furniture:
-        with piece(canvas, "Div"):  # the section's number, name and diagrams
-            draw_panel(canvas, layout.furniture["panel"], page, theme)
-    with piece(canvas, "Artifact"):  # the running band and the thumb tab
+    if "panel" in layout.furniture:  # the section's heading (its diagrams: artifacts)
+        draw_panel(canvas, layout.furniture["panel"], page, theme)
+    with piece(canvas, "Artifact:Layout"):  # the running band and the thumb tab
         if layout.band:
             draw_band(
                 canvas, layout.band, theme, Bleed(bleed, bleed, bleed, 0), text_left_mm(page, theme)
@@ -73,7 +78,7 @@ def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
         wrapped=True,
     )
     if layout.attributes.get("folio", "yes") != "no":
-        with piece(canvas, "Artifact"):  # the page number and running title
+        with piece(canvas, "Artifact:Pagination"):  # the page number and running title
             draw_folio(canvas, page, theme)
 
 
@@ -88,11 +93,12 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
     bleed, pad = mm_to_pt(theme.bleed_mm), mm_to_pt(theme.panel_pad_mm)
     bottom = height - mm_to_pt(float(element.get("height_mm", theme.panel_height_mm)))
-    text = paint(
-        colour_block(
-            canvas, colour, theme, -bleed, bottom, width + 2 * bleed, height - bottom + bleed
+    with piece(canvas, "Artifact:Layout"):  # colour, not content
+        text = paint(
+            colour_block(
+                canvas, colour, theme, -bleed, bottom, width + 2 * bleed, height - bottom + bleed
+            )
         )
-    )
     canvas.saveState()
     left = mm_to_pt(text_left_mm(page, theme))
     right = width - mm_to_pt(theme.margin_outer_mm if page.odd else theme.margin_inner_mm)
@@ -111,21 +117,24 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
     paragraph.wrap(max(room, width / 3), height)
     baseline = bottom + pad * 0.8
     descent = style.leading - style.fontSize  # the paragraph's last baseline sits this far up
-    paragraph.drawOn(canvas, left + number_w + gap, baseline - descent)
-    canvas.setFillColor(text)
-    canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
-    canvas.drawString(left, baseline, number)
+    heading = " ".join(part for part in (number, element.get("label", "")) if part)
+    with piece(canvas, "H1", heading):  # the section's heading: its number and name
+        canvas.setFillColor(text)
+        canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
+        canvas.drawString(left, baseline, number)
+        paragraph.drawOn(canvas, left + number_w + gap, baseline - descent)
     x = right
     inset = mm_to_pt(theme.panel_picture_pad_mm)
     for picture in reversed(pictures):
         x -= picture.width
-        canvas.setFillColor(paint("#FFFFFF"))
-        radius = mm_to_pt(theme.panel_picture_radius_mm)
-        canvas.roundRect(
-            x - inset, bottom + pad - inset, picture.width + 2 * inset,
-            picture.height + 2 * inset, radius, stroke=0, fill=1,
-        )  # fmt: skip
-        picture.drawOn(canvas, x, bottom + pad)
+        with piece(canvas, "Artifact:Layout"):  # the technique pages show each one, described
+            canvas.setFillColor(paint("#FFFFFF"))
+            radius = mm_to_pt(theme.panel_picture_radius_mm)
+            canvas.roundRect(
+                x - inset, bottom + pad - inset, picture.width + 2 * inset,
+                picture.height + 2 * inset, radius, stroke=0, fill=1,
+            )  # fmt: skip
+            picture.drawOn(canvas, x, bottom + pad)
         x -= pad
     canvas.restoreState()
 

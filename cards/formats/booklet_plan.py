@@ -122,7 +122,7 @@ class Planner:
         self.context = {
             "deck": deck_view(deck),
             "labels": labels_view(deck),
-            "sections": [section_view(s, theme.low_ink) for s in deck.sections],
+            "sections": [section_view(s, theme.low_ink, deck.language) for s in deck.sections],
             "sizes": sizes_view(theme),
         }
 

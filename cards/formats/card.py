@@ -18,7 +18,7 @@ from reportlab.platypus import Flowable, Paragraph
 from cards.colour import text_colour_on, tint
 from cards.geometry import Bleed
 from cards.layout.blocks import flowables
-from cards.layout.canvas import piece
+from cards.layout.canvas import group, piece
 from cards.layout.fit import (
     MOST_RUN_ON_PARTS,
     Fitted,
@@ -123,9 +123,10 @@ def continued_cards(
 
 def draw_card(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
     """Draw at the current origin (the card's bottom-left trim corner)."""
-    with piece(canvas, "Artifact"):  # colour, not content
+    with piece(canvas, "Artifact:Layout"):  # colour, not content
         draw_furniture(canvas, card, theme, bleed)
-    draw_content(canvas, card, theme)
+    with group(canvas, "Sect"):  # one card, read whole before the next
+        draw_content(canvas, card, theme)
 
 
 def draw_furniture(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) -> None:
@@ -153,7 +154,7 @@ def draw_content(canvas: Canvas, card: FittedCard, theme: CardTheme) -> None:
         styles = styles_for(card.scale)
         footer = Paragraph(card.layout.footer, styles.footer)
         footer.wrap(box.width_pt, 1e6)
-        with piece(canvas, "Artifact"):  # the card's number and section: furniture
+        with piece(canvas, "Artifact:Pagination"):  # the card's number and section: furniture
             footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
 
 

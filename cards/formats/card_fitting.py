@@ -114,7 +114,7 @@ class CardWork:
         self.views = {
             technique.number: (view, shown)
             for section in deck.sections
-            for view in [section_view(section, theme.low_ink)]
+            for view in [section_view(section, theme.low_ink, deck.language)]
             for technique, shown in zip(section.techniques, view.techniques, strict=True)
         }
         self.paths = {name: template_path(env, name) for name in (FRONT_TEMPLATE, BACK_TEMPLATE)}
@@ -277,7 +277,7 @@ def extra_cards(
     deck_context = deck_view(deck)
     context = {
         "deck": deck_context,
-        "sections": [section_view(s, theme.low_ink) for s in deck.sections],
+        "sections": [section_view(s, theme.low_ink, deck.language) for s in deck.sections],
         "labels": labels_view(deck),
     }
     extras = []

@@ -209,7 +209,8 @@ class CardsFile:
                 for index, problems in chunk.found.problems.items():
                     found.setdefault(index, problems)  # a technique fitted in two chunks: once
                 drawn += chunk.found.cards
-            data = assembly.finish(file_info(self.deck, what, duplex))
+            tagged = options.tags and not options.print_shop
+            data = assembly.finish(file_info(self.deck, what, duplex, tagged))
         finally:
             assembly.close()
         result = CardsResult(
@@ -278,12 +279,12 @@ class CardsFile:
                 painter.folds(on_sheet)
             else:
                 painter.fronts(on_sheet)
-            with piece(canvas, "Artifact"):  # crop marks and the sheet's footer: for the printer
+            with piece(canvas, "Artifact:Page"):  # crop marks: for the printer
                 canvas.doForm(marks)
-                draw_sheet_footer(
-                    canvas, self.deck, layout, self.sheet, self.theme, self.labels, number + 1,
-                    self.sheets,
-                )  # fmt: skip
+            draw_sheet_footer(  # its parts marked one by one
+                canvas, self.deck, layout, self.sheet, self.theme, self.labels, number + 1,
+                self.sheets,
+            )  # fmt: skip
             canvas.showPage()
             if options.card_backs and not options.fold:
                 painter.backs(on_sheet)
@@ -351,7 +352,7 @@ class SheetPainter:
             self.place(card.front, front_box, replace(outer, right_mm=0))
             if card.back:
                 self.place(card.back, back_box, replace(outer, left_mm=0))
-            with piece(self.canvas, "Artifact"):
+            with piece(self.canvas, "Artifact:Page"):
                 draw_fold_line(
                     self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme
                 )
@@ -375,7 +376,7 @@ def place_card(
     canvas.translate(*at_pt)
     draw_card(canvas, card, theme, bleed)
     if guides:
-        with piece(canvas, "Artifact"):
+        with piece(canvas, "Artifact:Page"):
             draw_guides(canvas, theme)
     canvas.restoreState()
 
@@ -488,9 +489,14 @@ def draw_sheet_footer(
             if width_mm <= right_mm - left_mm:
                 x_pt, y_pt = mm_to_pt(left_mm), mm_to_pt(y_mm)
                 if part == "scale":
-                    draw_scale_bar(canvas, x_pt, y_pt, sheet)
+                    with piece(canvas, "Artifact:Page"):  # a print aid
+                        draw_scale_bar(canvas, x_pt, y_pt, sheet)
+                elif part == labels["print_at_full_size"]:
+                    with piece(canvas, "P"):  # how to print it: said to whoever prints it
+                        canvas.drawString(x_pt, y_pt, part)
                 else:
-                    canvas.drawString(x_pt, y_pt, part)
+                    with piece(canvas, "Artifact:Pagination"):
+                        canvas.drawString(x_pt, y_pt, part)
                 next_free = index + 1
                 break
     canvas.restoreState()

@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, Spacer
 from cards.colour import HEX_COLOUR
 from cards.images import ImageTrouble
 from cards.layout.diagrams import DiagramError, diagram
-from cards.layout.figure import Figure, load_image
+from cards.layout.figure import Described, Figure, load_image
 from cards.layout.glance import GlanceRows, MetaItem, MetaRow
 from cards.layout.markup import (
     ALIGNMENTS,
@@ -51,6 +51,11 @@ def flowables(
         tag = element.tag
         if tag == "title":
             title = paragraph(inline_markup(element, template), styles.title)
+            level = element.get("level")
+            if level is not None:  # a heading below the page's own (a technique under its section)
+                if level not in ("1", "2", "3"):
+                    raise markup_error(template, f"<title level> must be 1, 2 or 3, not {level!r}")
+                title.role = f"H{level}"
             lines = int(number_attribute(element, "lines", "0", template))
             out.append(ReservedLines(title, lines) if lines > 1 else title)
         elif tag == "meta":
@@ -180,7 +185,7 @@ def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str
         element.extend(children[1:])
     else:
         width_pt = mm_to_pt(number_attribute(element, "width_mm", "20", template))
-        picture = load_image(element.get("src", ""), width_pt)
+        picture = Described(load_image(element.get("src", ""), width_pt), alt_text(element))
     inner = flowables(block_children(element, template), styles, template, page_of)
     gap_pt = mm_to_pt(number_attribute(element, "gap_mm", "0", template)) or width_pt * 0.15
     flow = element.get("flow", "beside")
@@ -214,7 +219,7 @@ def picture_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
     picture.hAlign = {"left": "LEFT", "right": "RIGHT"}.get(align, "CENTER")
     # drawing a laid-out page reads each flowable's height, which Image leaves unset
     picture.width, picture.height = picture.wrap(1e6, 1e6)
-    return picture
+    return Described(picture, alt_text(element))
 
 
 def qr_flowable(element: ET.Element, styles: Styles, template: str) -> Flowable:
@@ -237,7 +242,12 @@ def qr_flowable(element: ET.Element, styles: Styles, template: str) -> Flowable:
     )
     drawing.add(widget)
     drawing.initialFontName = FONT_REGULAR  # not Helvetica, which would not be embedded
-    return drawing
+    return Described(drawing, alt_text(element) or qr_target(value))  # a reader hears where it goes
+
+
+def alt_text(element: ET.Element) -> str:
+    """A picture's alternative text (``alt``), spaces closed up."""
+    return " ".join(element.get("alt", "").split())
 
 
 def qr_target(value: str) -> str:
@@ -256,7 +266,7 @@ def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
     if align not in ("left", "centre"):
         raise markup_error(template, f"<diagram align> must be left or centre, not {align!r}")
     try:
-        return diagram(
+        drawn = diagram(
             source,
             tuple(element.get("areas", "").split()),
             tuple(element.get("arrows", "").split()),
@@ -267,6 +277,8 @@ def diagram_flowable(element: ET.Element, styles: Styles, template: str) -> Flow
             mm_to_pt(grow_to_mm),
             align == "centre",
         )
+        drawn.alt = alt_text(element)
+        return drawn
     except OSError:
         raise markup_error(template, f"<diagram src> names no readable file ({source!r})") from None
     except ImageTrouble as exc:

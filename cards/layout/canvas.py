@@ -53,6 +53,7 @@ class PageCanvas(Canvas):
         )
         self.marks: list[PageMarks] = [PageMarks()]
         self.next_mcid = 0  # the page's next marked-content id
+        self.open_mcids: list[int | None] = []  # the pieces being drawn, innermost last
         if font_seed:
             self.seed_fonts(font_seed)
 
@@ -76,28 +77,49 @@ class PageCanvas(Canvas):
         self.marks.append(PageMarks())
         self.next_mcid = 0
 
-    def link_to(self, target: str, width_pt: float, height_pt: float) -> None:
+    def link_to(self, target: str, width_pt: float, height_pt: float, text: str = "") -> None:
         """The box from the current origin, ``width_pt`` by ``height_pt``, links to
-        the page holding ``target``."""
+        the page holding ``target``; ``text`` says where it goes."""
         corners = [self.absolutePosition(x, y) for x in (0, width_pt) for y in (0, height_pt)]
         xs, ys = [x for x, _ in corners], [y for _, y in corners]
-        self.marks[-1].links.append(Link(target, BoxPt(min(xs), min(ys), max(xs), max(ys))))
+        mcid = self.open_mcids[-1] if self.open_mcids else None
+        box = BoxPt(min(xs), min(ys), max(xs), max(ys))
+        self.marks[-1].links.append(Link(target, box, mcid, text))
+
+    @contextmanager
+    def group(self, role: str) -> Iterator[None]:
+        """The pieces drawn inside, as one element of ``role`` in the structure
+        tree (a card, a page): no marked content of its own."""
+        pieces = self.marks[-1].pieces
+        pieces.append(Piece(role, None, kind="open"))
+        try:
+            yield
+        finally:
+            self.marks[-1].pieces.append(Piece(role, None, kind="close"))
 
     def begin_piece(self, role: str, text: str = "") -> None:
         """Start a piece of ``role``: ``BDC`` with the page's next marked-content
-        id, or ``BMC`` for an artifact; ``end_piece`` ends it."""
+        id, or an artifact (``Artifact``, or of a type: ``Artifact:Pagination``
+        for folios and running footers, ``Artifact:Layout`` for colour and
+        rules, ``Artifact:Page`` for crop marks and print aids); ``end_piece``
+        ends it."""
         pieces = self.marks[-1].pieces
-        if role == "Artifact":
-            self.addLiteral("/Artifact BMC")
-            pieces.append(Piece(role, None))
+        if role.startswith("Artifact"):  # "Artifact:Pagination": of that type
+            kind = role.partition(":")[2]
+            self.addLiteral(f"/Artifact <</Type /{kind}>> BDC" if kind else "/Artifact BMC")
+            pieces.append(Piece("Artifact", None))
+            self.open_mcids.append(None)
             return
         mcid = self.next_mcid
         self.next_mcid = mcid + 1
         self.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
         pieces.append(Piece(role, mcid, text))
+        self.open_mcids.append(mcid)
 
     def end_piece(self) -> None:
         self.addLiteral("EMC")
+        if self.open_mcids:
+            self.open_mcids.pop()
 
     @contextmanager
     def piece(self, role: str, text: str = "") -> Iterator[None]:
@@ -135,6 +157,9 @@ STYLE_ROLES = {
 }
 
 
+PICTURE_FLOWABLES = {"Image", "Drawing"}  # ReportLab's: a picture, a vector drawing
+
+
 def role_of(flowable: Flowable) -> str | None:
     """The structure role a flowable is drawn as; None for one that draws nothing."""
     if isinstance(flowable, Spacer):
@@ -143,6 +168,8 @@ def role_of(flowable: Flowable) -> str | None:
     if isinstance(role, str):
         return role
     style = getattr(flowable, "style", None)
+    if style is None and type(flowable).__name__ in PICTURE_FLOWABLES:
+        return "Figure"
     if style is not None and hasattr(style, "name"):
         # a style made from another ("step-2", numbers two digits wide) keeps its role
         return STYLE_ROLES.get(style.name.split("-", 1)[0], "P")
@@ -161,19 +188,52 @@ def piece(canvas: Canvas, role: str | None, text: str = "") -> Iterator[None]:
 
 def draw_marked(canvas: Canvas, flowable: Flowable, x_pt: float, y_pt: float) -> None:
     """``flowable.drawOn`` wrapped in a piece of its role (``role_of``) where the
-    canvas keeps pieces: the hot path of drawing, without a context manager."""
+    canvas keeps pieces: the hot path of drawing, without a context manager. A
+    flowable that holds others (a picture with its text) is a group of their
+    pieces (``holds_others``); a figure's piece carries its alternative text
+    (``alt``)."""
     role = role_of(flowable) if isinstance(canvas, PageCanvas) else None
     if role is None:
         flowable.drawOn(canvas, x_pt, y_pt)
         return
     assert isinstance(canvas, PageCanvas)
-    canvas.begin_piece(role)
+    if getattr(flowable, "holds_others", False):
+        with canvas.group(role):
+            flowable.drawOn(canvas, x_pt, y_pt)
+        return
+    canvas.begin_piece(role, str(getattr(flowable, "alt", "") or "") or spoken_text(flowable))
     flowable.drawOn(canvas, x_pt, y_pt)
     canvas.end_piece()
 
 
-def link_to(canvas: Canvas, target: str, width_pt: float, height_pt: float) -> None:
+def spoken_text(flowable: Flowable) -> str:
+    """What a piece says, as written (its words across line ends with their
+    spaces, a word broken at a line end whole, a step with its number): what a
+    structure tree gives as its ``ActualText``. A flowable of ours says it
+    (``spoken``); a paragraph says its plain text, after its bullet."""
+    spoken = getattr(flowable, "spoken", None)
+    if callable(spoken):
+        return str(spoken())
+    plain = getattr(flowable, "getPlainText", None)
+    if not callable(plain):
+        return ""
+    bullet = getattr(flowable, "bulletText", None)
+    text = " ".join(str(plain()).split())
+    return f"{bullet} {text}" if bullet and bullet != "•" else text
+
+
+@contextmanager
+def group(canvas: Canvas, role: str) -> Iterator[None]:
+    """``PageCanvas.group`` where the canvas keeps pieces; else nothing."""
+    if isinstance(canvas, PageCanvas):
+        with canvas.group(role):
+            yield
+    else:
+        yield
+
+
+def link_to(canvas: Canvas, target: str, width_pt: float, height_pt: float, text: str = "") -> None:
     """``PageCanvas.link_to`` where the canvas keeps links (a flowable drawn on
     any canvas: a measuring one keeps none)."""
     if isinstance(canvas, PageCanvas):
-        canvas.link_to(target, width_pt, height_pt)
+        canvas.link_to(target, width_pt, height_pt, text)

@@ -37,6 +37,7 @@ class Figure(Flowable):
     """
 
     role = "Div"  # a picture and the text beside it, each a piece of its own
+    holds_others = True  # a group in the structure tree (layout/canvas.py, draw_marked)
 
     def __init__(
         self,
@@ -162,9 +163,11 @@ class Figure(Flowable):
             return
         text_x = 0.0 if self.side == "right" else self.picture_w + self.gap_pt
         picture_x = self.text_w + self.gap_pt if self.side == "right" else 0.0
-        draw_marked(self.canv, self.picture, picture_x, self.height - self.picture_h)
+        # the text beside first, then the picture: a reader hears the title
+        # before the diagram it heads
         for flowable, bottom in self.placed:
             draw_marked(self.canv, flowable, text_x, self.height - bottom)
+        draw_marked(self.canv, self.picture, picture_x, self.height - self.picture_h)
         for flowable, bottom in self.below:
             draw_marked(self.canv, flowable, 0.0, self.height - self.below_top - bottom)
 
@@ -172,6 +175,27 @@ class Figure(Flowable):
 def _wide(picture: Flowable) -> bool:
     width, height = float(getattr(picture, "width", 0.0)), float(getattr(picture, "height", 0.0))
     return height > 0 and width > height * WIDE
+
+
+class Described(Flowable):
+    """A picture (a ReportLab ``Image`` or ``Drawing``) with its alternative
+    text: what a reader hears in its place (``alt``)."""
+
+    role = "Figure"  # its structure role (layout/canvas.py, role_of)
+
+    def __init__(self, picture: Flowable, alt: str):
+        super().__init__()
+        self.picture, self.alt = picture, alt
+        self.hAlign = getattr(picture, "hAlign", "LEFT")
+        self.width = float(getattr(picture, "width", 0.0))
+        self.height = float(getattr(picture, "height", 0.0))
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width, self.height = self.picture.wrap(availWidth, availHeight)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.picture.drawOn(self.canv, 0, 0)
 
 
 @lru_cache(maxsize=64)

@@ -238,6 +238,10 @@ class GlanceRows(Flowable):
                 text.textOut(line)
         canvas.drawText(text)
 
+    def spoken(self) -> str:
+        """The strip as a reader hears it: "Hold: 6–10 seconds; Pressure: medium"."""
+        return "; ".join(f"{item.label}: {item.text}" for item in self.items if _valued(item))
+
     def _baseline(self, top: float) -> float:
         return top - self.line_pt + (self.line_pt - self.size_pt) * 0.5 + 0.12 * self.size_pt
 

@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from cards.colour import text_colour_on
-from cards.layout.canvas import link_to, role_of
+from cards.layout.canvas import draw_marked, link_to, piece, role_of, spoken_text
 from cards.layout.fit import lay_stack
 from cards.layout.styles import Styles
 from cards.layout.theme import (
@@ -43,6 +43,9 @@ class ReservedLines(Flowable):
 
     def draw(self) -> None:
         self.inner.drawOn(self.canv, 0, 0)
+
+    def spoken(self) -> str:
+        return spoken_text(self.inner)
 
 
 class Spring(Spacer):
@@ -164,13 +167,14 @@ class ContentsEntry(Flowable):
             canvas.restoreState()
         canvas.setFillColor(ink)
         canvas.drawRightString(self.width, baseline, number)
-        link_to(canvas, self.target, self.width, self.height)  # made by assembly
+        # made by assembly; the link says where it goes: "Sole Twists, 4"
+        link_to(canvas, self.target, self.width, self.height, f"{self.text}, {number}")
 
 
 class Rules(Flowable):
     """Ruled lines for notes, filling what is left of the page."""
 
-    role = "Artifact"  # lines to write on: nothing to read out
+    role = "Artifact:Layout"  # lines to write on: nothing to read out
 
     def __init__(self, styles: Styles):
         super().__init__()
@@ -196,6 +200,7 @@ class Callout(Flowable):
     """Blocks in a tinted box with a rule down its left side: a note to heed."""
 
     role = "Div"  # a box of paragraphs
+    holds_others = True  # each a piece of its own; the box is colour
 
     def __init__(self, inner: list[Flowable], styles: Styles):
         super().__init__()
@@ -213,15 +218,16 @@ class Callout(Flowable):
 
     def draw(self) -> None:
         canvas, scale = self.canv, self.styles.scale
-        canvas.saveState()
-        canvas.setFillColor(paint(CALLOUT_TINT, scale.cmyk))
-        canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
-        canvas.setFillColor(paint(scale.accent, scale.cmyk))
-        canvas.rect(0, 0, self.rule_pt, self.height, stroke=0, fill=1)
-        canvas.restoreState()
+        with piece(canvas, "Artifact:Layout"):  # the box: colour, not content
+            canvas.saveState()
+            canvas.setFillColor(paint(CALLOUT_TINT, scale.cmyk))
+            canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
+            canvas.setFillColor(paint(scale.accent, scale.cmyk))
+            canvas.rect(0, 0, self.rule_pt, self.height, stroke=0, fill=1)
+            canvas.restoreState()
         left = self.rule_pt + self.pad_pt
         for flowable, bottom in self.placed:
-            flowable.drawOn(canvas, left, self.height - self.pad_pt - bottom)
+            draw_marked(canvas, flowable, left, self.height - self.pad_pt - bottom)
 
 
 CALLOUT_TINT = "#F1EEE8"  # a warm paper grey: reads as a box without a border

@@ -1,0 +1,210 @@
+"""Tagged PDF/UA-1 cards and booklet: checked by two checkers nobody here wrote
+(pdfua, outloud), and the structure tree read back with pikepdf."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+from conftest import DEFAULT_DECK, small_deck, technique, write_deck
+from PIL import Image, ImageDraw
+
+from cards.cli import main
+from cards.content import load_deck
+
+HAND = """<svg xmlns="http://www.w3.org/2000/svg" width="60" height="80" viewBox="0 0 60 80">
+  <title>An open right hand, palm up</title>
+  <path d="M 10 75 L 10 30 L 50 30 L 50 75 Z" fill="#FFFFFF" stroke="#7A7A7A" stroke-width="1.4"/>
+  <rect id="palm" x="15" y="45" width="30" height="20" fill="none" stroke="none"><title>the palm</title></rect>
+  <path id="arrow-press" class="arrow" d="M 30 6 L 30 26"><title>an arrow presses down</title></path>
+</svg>
+"""
+
+
+def own_deck(root: Path) -> Path:
+    """A clinic's deck: its own diagram, a picture, a logo, contact and web address."""
+    files = small_deck(
+        **{
+            "01-one/01-alpha.md": technique(
+                "Alpha", diagram="hand.svg", areas="palm", arrows="arrow-press", hold="5 seconds"
+            ),
+            "01-one/02-beta.md": technique(
+                "Beta", image="step.png", alt="Both thumbs pressing the heel", repeat="3 times"
+            ),
+        }
+    )
+    files["_index.md"] = (
+        "---\ntitle: Feet First\nauthor: Sunny Feet Clinic\ncontact: |\n"
+        "  Sunny Feet Clinic, 12 Garden Row\n  Telephone 0113 496 0000\n"
+        "url: sunnyfeet.example.org/massage\nlogo: logo.png\nlogo_alt: Sunny Feet Clinic\n"
+        "---\nAn intro.\n\n## Before you start\n\n- Stop if it hurts.\n"
+    )
+    files["01-one/hand.svg"] = HAND
+    deck = write_deck(root / "clinic", files)
+    for name in ("logo.png", "01-one/step.png"):
+        picture = Image.new("RGB", (200, 100), "white")
+        ImageDraw.Draw(picture).rectangle((20, 20, 180, 80), fill=(220, 20, 20))
+        picture.save(deck / name)
+    return deck
+
+
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory) -> dict[str, Path]:
+    """The tagged files of the default deck and of the clinic's deck, by name."""
+    work = tmp_path_factory.mktemp("tagged")
+    files = {}
+    for deck in (DEFAULT_DECK, own_deck(work)):
+        out = work / f"out-{deck.name}"
+        result = CliRunner().invoke(main, ["build", str(deck), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        for kind in ("cards", "booklet"):
+            files[f"{deck.name}-{kind}"] = out / f"{deck.name}-{kind}.pdf"
+    return files
+
+
+def checker(name: str) -> str:
+    """The checker's command, installed with the test dependencies beside Python."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    assert found, f"{name} is a test dependency (pyproject.toml): pip install -e '.[test]'"
+    return found
+
+
+@pytest.mark.parametrize(
+    "name", ["foot-massage-cards", "foot-massage-booklet", "clinic-cards", "clinic-booklet"]
+)
+def test_pdfua_finds_nothing(tagged, name):
+    run = subprocess.run(
+        [checker("pdfua"), "check", str(tagged[name])], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "PASS (no findings)" in run.stdout
+
+
+@pytest.mark.parametrize(
+    "name", ["foot-massage-cards", "foot-massage-booklet", "clinic-cards", "clinic-booklet"]
+)
+def test_outloud_finds_nothing(tagged, name):
+    run = subprocess.run(
+        [checker("outloud"), "--fail-on", "warning", str(tagged[name])],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "0 error(s), 0 warning(s)" in run.stdout, run.stdout
+
+
+def elements(node: pikepdf.Object, path: tuple[str, ...] = ()):
+    """Every structure element under ``node``, depth first (the reading order),
+    with the roles of its ancestors."""
+    if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+        return
+    role = str(node.S)[1:]
+    yield role, path, node
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        yield from elements(kid, (*path, role))
+
+
+def spoken(element: pikepdf.Object) -> str:
+    return str(element.get("/ActualText", element.get("/Alt", "")))
+
+
+def test_the_cards_read_card_by_card_title_glance_diagram_steps(tagged):
+    """Each technique's card is a section of its own, read whole: its title (H1),
+    the glance as one line ("Hold: 6–10 seconds; ..."), its diagram described,
+    its steps as a list, in the deck's order."""
+    pdf = pikepdf.open(tagged["foot-massage-cards"])
+    assert pdf.Root.MarkInfo.Marked is True
+    read = list(elements(pdf.Root.StructTreeRoot.K))
+    assert read[0][0] == "Document"
+    sections = [node for role, path, node in read if role == "Sect"]
+    deck = load_deck(DEFAULT_DECK)[0]
+    titles = [spoken(n) for role, _, n in read if role == "H1"]
+    assert titles[0] == "Foot Massage"  # the title card first
+    assert titles[1 : 1 + len(deck.techniques)] == [t.title for t in deck.techniques]
+    assert len(sections) == 1 + len(deck.techniques) + 2  # and "Before you start", the routine
+    first = [(role, spoken(n)) for role, _, n in elements(sections[1])]
+    roles = [role for role, _ in first]
+    assert roles.index("H1") < roles.index("P") < roles.index("Figure") < roles.index("L")
+    said = dict(first)
+    assert said["H1"] == "Sole Twists"
+    assert said["P"] == "Hold: 6–10 seconds; Repeat: Each direction, both feet; Pressure: medium"
+    assert said["Figure"].startswith("The top of the right foot") and "lit" in said["Figure"]
+    steps = [text for role, text in first if role == "LBody"]
+    assert steps[0] == "1 Rest your hands gently on both sides of the person’s foot."
+    assert len(steps) == 5
+
+
+def test_the_booklet_reads_sections_as_h1_and_techniques_as_h2_with_a_linked_contents(tagged):
+    pdf = pikepdf.open(tagged["foot-massage-booklet"])
+    read = list(elements(pdf.Root.StructTreeRoot.K))
+    deck = load_deck(DEFAULT_DECK)[0]
+    headings = [(role, spoken(n)) for role, _, n in read if role in ("H1", "H2")]
+    for section in deck.sections:
+        at = headings.index(("H1", f"{section.number} {section.title}"))
+        assert headings[at + 1] == ("H2", section.techniques[0].title)
+    first = headings.index(("H1", f"1 {deck.sections[0].title}"))
+    routine = headings.index(("H1", "The routine"))  # after the techniques
+    techniques = [text for role, text in headings[first:routine] if role == "H2"]
+    assert techniques == [t.title for t in deck.techniques]  # in order, under their sections
+    levels = [int(role[1]) for role, _ in headings]  # no level skipped going down
+    assert all(b <= a + 1 for a, b in itertools.pairwise(levels))
+    # the contents: a TOC of TOCI, each with a Link to its annotation, which says where
+    entries = [n for role, path, n in read if role == "TOCI"]
+    assert entries and all("TOC" in path for role, path, n in read if role == "TOCI")
+    links = [n for role, path, n in read if role == "Link" and "TOCI" in path]
+    assert len(links) == len(entries)
+    for link in links:
+        [objr] = [k for k in link.K if isinstance(k, pikepdf.Dictionary)]
+        annotation = objr.Obj
+        assert annotation.Subtype == "/Link" and str(annotation.Contents)
+        assert annotation.StructParent is not None
+    for page in pdf.pages:
+        assert page.obj.Tabs == "/S"
+
+
+def test_every_figure_says_what_it_shows(tagged):
+    clinic = pikepdf.open(tagged["clinic-booklet"])
+    figures = [
+        spoken(n) for role, _, n in elements(clinic.Root.StructTreeRoot.K) if role == "Figure"
+    ]
+    assert "An open right hand, palm up; the palm lit; an arrow presses down" in figures
+    assert "Both thumbs pressing the heel" in figures  # a technique's own alt:
+    assert "Sunny Feet Clinic" in figures  # the logo's logo_alt:
+    assert "https://sunnyfeet.example.org/massage" in figures  # the QR code: its address
+    assert all(figures), figures
+
+
+def test_the_print_files_are_not_tagged_and_say_so(tmp_path):
+    """The imposed booklet and the print-shop cards are for printing: no tree,
+    and their metadata says so; --no-tags leaves the tree out of every file."""
+    runner = CliRunner()
+    result = runner.invoke(main, ["build", str(DEFAULT_DECK), "-o", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    shop = runner.invoke(
+        main, ["build", str(DEFAULT_DECK), "-o", str(tmp_path / "b"), "--print-shop", "-f", "cards"]
+    )
+    assert shop.exit_code == 0, shop.output
+    untagged = runner.invoke(
+        main, ["build", str(DEFAULT_DECK), "-o", str(tmp_path / "c"), "--no-tags"]
+    )
+    assert untagged.exit_code == 0, untagged.output
+    for pdf in (
+        tmp_path / "a" / "foot-massage-booklet-imposed.pdf",
+        tmp_path / "b" / "foot-massage-cards.pdf",
+    ):
+        opened = pikepdf.open(pdf)
+        assert "/StructTreeRoot" not in opened.Root and "/MarkInfo" not in opened.Root
+        assert "not tagged" in str(opened.docinfo.Subject)
+    for name in ("cards", "booklet"):
+        plain = pikepdf.open(tmp_path / "c" / f"foot-massage-{name}.pdf")
+        assert "/StructTreeRoot" not in plain.Root
+        tagged_file = pikepdf.open(tmp_path / "a" / f"foot-massage-{name}.pdf")
+        assert "/StructTreeRoot" in tagged_file.Root and tagged_file.Root.MarkInfo.Marked
