@@ -85,6 +85,8 @@ def measure(
         "floor": ([sys.executable, str(HERE / "floor.py"), str(deck), str(floor_pdf)], None),
         "typst": ([sys.executable, str(HERE / "typst_peer.py"), str(deck), str(typst_pdf)], None),
         "booklet": (cards("booklet", out), None),
+        # the same cards without the structure tree: what tagging costs
+        "cards untagged": ([*cards("cards", work / f"untagged-{size}"), "--no-tags"], None),
     }
     if not with_typst:
         del commands["typst"]
@@ -92,7 +94,15 @@ def measure(
         env = {**os.environ, "PYTHONPATH": str(previous)}
         commands["cards before"] = (cards("cards", before, deck_before), env)
         commands["booklet before"] = (cards("booklet", before, deck_before), env)
-    order = ["cards", "cards before", "floor", "typst", "booklet", "booklet before"]
+    order = [
+        "cards",
+        "cards untagged",
+        "cards before",
+        "floor",
+        "typst",
+        "booklet",
+        "booklet before",
+    ]
     order = [name for name in order if name in commands]
     for command, env in commands.values():
         run(command, env)  # warm-up: file cache, .pyc files
@@ -112,6 +122,7 @@ def measure(
             ("booklet", "floor"),
             ("cards", "typst"),
             ("cards", "cards before"),
+            ("cards", "cards untagged"),
             ("booklet", "booklet before"),
         ]
         if against in times
@@ -125,6 +136,7 @@ def measure(
 
     sizes = {
         "cards": (out / f"{slug}-cards.pdf").stat().st_size,
+        "cards untagged": (work / f"untagged-{size}" / f"{slug}-cards.pdf").stat().st_size,
         "booklet": booklet_bytes(out),
         "floor": floor_pdf.stat().st_size,
     }
@@ -147,6 +159,7 @@ def measure(
                 "to_floor": ratios.get((name, "floor")),
                 "to_typst": ratios.get((name, "typst")),
                 "to_before": ratios.get((name, f"{name} before")),
+                "to_untagged": ratios.get((name, f"{name} untagged")),
             }
         )
     return rows
@@ -301,6 +314,16 @@ def targets(rows: list[dict], extra: dict) -> list[tuple[str, str, bool]]:
                 (f"{label}: ≤ 1.1× the commit before", f"{row['to_before']:.2f}×",
                  row["to_before"] <= 1.1)
             )  # fmt: skip
+    cards, untagged = found.get((1000, "cards")), found.get((1000, "cards untagged"))
+    if cards and untagged and cards.get("to_untagged") is not None:
+        checks.append(
+            ("1,000 cards: tagging adds ≤ 15 % to the time", f"{cards['to_untagged'] - 1:+.0%}",
+             cards["to_untagged"] <= 1.15)
+        )  # fmt: skip
+        grown = cards["bytes"] / untagged["bytes"]
+        checks.append(
+            ("1,000 cards: tagging adds ≤ 25 % to the file", f"{grown - 1:+.0%}", grown <= 1.25)
+        )
     if (5000, "booklet") in found:
         peak = found[(5000, "booklet")]["rss_mb"]
         checks.append(("5,000-technique booklet: peak < 150 MB", f"{peak:.0f} MB", peak < 150))

@@ -130,16 +130,55 @@ def test_the_cards_read_card_by_card_title_glance_diagram_steps(tagged):
     assert titles[0] == "Foot Massage"  # the title card first
     assert titles[1 : 1 + len(deck.techniques)] == [t.title for t in deck.techniques]
     assert len(sections) == 1 + len(deck.techniques) + 2  # and "Before you start", the routine
-    first = [(role, spoken(n)) for role, _, n in elements(sections[1])]
-    roles = [role for role, _ in first]
-    assert roles.index("H1") < roles.index("P") < roles.index("Figure") < roles.index("L")
-    said = dict(first)
+    first = [(role, path, spoken(n)) for role, path, n in elements(sections[1])]
+    roles = [role for role, _, _ in first]
+    assert (
+        roles.index("H1")
+        < roles.index("Lbl")
+        < roles.index("Figure")
+        < roles.index("LBody", roles.index("Figure"))
+    )
+    said = {role: text for role, _, text in first if role in ("H1", "Figure")}
     assert said["H1"] == "Sole Twists"
-    assert said["P"] == "Hold: 6–10 seconds; Repeat: Each direction, both feet; Pressure: medium"
     assert said["Figure"].startswith("The top of the right foot") and "lit" in said["Figure"]
-    steps = [text for role, text in first if role == "LBody"]
-    assert steps[0] == "1 Rest your hands gently on both sides of the person’s foot."
-    assert len(steps) == 5
+    # the glance: a labelled list, each label with its value
+    labels = [text for role, _, text in first if role == "Lbl"]
+    values = [text for role, path, text in first if role == "LBody" and "Div" in path[1:]]
+    assert dict(zip(labels, values)) == {
+        "Hold": "6–10 seconds", "Repeat": "Each direction, both feet", "Pressure": "medium"
+    }  # fmt: skip
+    steps = [text for role, path, text in first if role == "LBody" and "Div" not in path[1:]]
+    technique = deck.techniques[0]
+    assert steps == [
+        f"{number} {' '.join(plain(item).split())}"
+        for block in technique.body if block.kind == "steps"
+        for number, item in enumerate(block.items, start=block.start)
+    ]  # fmt: skip
+
+
+def plain(markup: str) -> str:
+    """Inline markup as a reader hears it: the words, the tags and entities gone."""
+    import html
+    import re
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def test_every_technique_reads_its_steps_as_written(tagged):
+    """The structure's text of every card's steps equals the content's."""
+    pdf = pikepdf.open(tagged["foot-massage-cards"])
+    read = [(role, path, spoken(n)) for role, path, n in elements(pdf.Root.StructTreeRoot.K)]
+    steps = [
+        text for role, path, text in read if role == "LBody" and path[-3:] == ("Sect", "L", "LI")
+    ]
+    deck = load_deck(DEFAULT_DECK)[0]
+    written = [
+        f"{number} {' '.join(plain(item).split())}"
+        for t in deck.techniques
+        for block in t.body if block.kind == "steps"
+        for number, item in enumerate(block.items, start=block.start)
+    ]  # fmt: skip
+    assert steps[: len(written)] == written
 
 
 def test_the_booklet_reads_sections_as_h1_and_techniques_as_h2_with_a_linked_contents(tagged):
@@ -208,3 +247,25 @@ def test_the_print_files_are_not_tagged_and_say_so(tmp_path):
         assert "/StructTreeRoot" not in plain.Root
         tagged_file = pikepdf.open(tmp_path / "a" / f"foot-massage-{name}.pdf")
         assert "/StructTreeRoot" in tagged_file.Root and tagged_file.Root.MarkInfo.Marked
+
+
+def test_cards_check_warns_of_a_picture_or_logo_without_alternative_text(run, deck_dir):
+    files = small_deck(**{"01-one/01-alpha.md": technique("Alpha", image="step.png")})
+    files["_index.md"] = (
+        "---\ntitle: Test Deck\nlogo: logo.png\n---\nAn intro.\n\n**Before you start:** stop if it hurts.\n"
+    )
+    folder = deck_dir(files)
+    for name in ("logo.png", "01-one/step.png"):
+        Image.new("RGB", (20, 10), "white").save(folder / name)
+    result = run("check", str(folder))
+    assert result.exit_code == 0, result.output
+    assert "01-alpha.md:3: warning: the picture has no alternative text: add  alt:" in result.output
+    assert "_index.md:3: warning: the logo has no alternative text: add  logo_alt:" in result.output
+    files["01-one/01-alpha.md"] = technique("Alpha", image="step.png", alt="A thumb on the heel")
+    files["_index.md"] = files["_index.md"].replace(
+        "logo: logo.png\n", "logo: logo.png\nlogo_alt: The clinic\n"
+    )
+    folder = deck_dir(files, "described")
+    for name in ("logo.png", "01-one/step.png"):
+        Image.new("RGB", (20, 10), "white").save(folder / name)
+    assert "alternative text" not in run("check", str(folder)).output

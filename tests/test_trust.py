@@ -295,7 +295,9 @@ def tiny_png(width: int, height: int, pixels: bool = True) -> bytes:
     ],
 )
 def test_bad_pictures_get_one_line_with_a_reason(run, deck_dir, content, message):
-    deck = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", image="huge.png")}))
+    deck = deck_dir(
+        small_deck(**{"01-one/01-alpha.md": technique("Alpha", image="huge.png", alt="A heel")})
+    )
     (deck / "01-one" / "huge.png").write_bytes(content)
     result = run("build", "test-deck", "-o", "out")
     assert result.exit_code == 1

@@ -121,6 +121,13 @@ def read_technique(
     image = None
     if "image" in values:
         image = deck_path(doc, "image", values["image"], deck_root, problems)
+        if not values.get("alt"):
+            problems.warning(
+                path,
+                doc.field_lines.get("image", 1),
+                "the picture has no alternative text: add  alt: what it shows  (a screen "
+                "reader says it in the picture's place)",
+            )
     diagram = diagrams.resolve(doc, values["diagram"]) if "diagram" in values else inherited
     areas, arrows = diagrams.parts_named(doc, values, diagram)
     body = markdown_blocks(doc, md, problems)
@@ -289,6 +296,13 @@ def load_deck(
                 deck_values["diagram"] = diagrams.resolve(doc, deck_values["diagram"])
             if "logo" in deck_values:
                 deck_values["logo"] = deck_path(doc, "logo", deck_values["logo"], folder, problems)
+                if not deck_values.get("logo_alt"):
+                    problems.warning(
+                        doc.path,
+                        doc.field_lines.get("logo", 1),
+                        "the logo has no alternative text: add  logo_alt: who it stands for  "
+                        "(without it a screen reader says the deck's title)",
+                    )
             if "title" in deck_values:
                 deck_values["title"] = typographic(md, deck_values["title"])
 

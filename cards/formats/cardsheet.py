@@ -19,7 +19,7 @@ from typing import NamedTuple
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from cards.formats.assembly import Assembly, file_info
+from cards.formats.assembly import Assembly, OutlineEntry, file_info
 from cards.formats.card import FittedCard, draw_card
 from cards.formats.card_fitting import TITLE_TEMPLATE, CardWork, PreparedCard, TechniqueCards
 from cards.formats.drawing import Drawing, chunk_font_seed, chunk_ranges, finished
@@ -192,6 +192,44 @@ class CardsFile:
         draw = self.draw_cards if self.options.print_shop else self.draw_sheets
         return Drawing(self.chunks(), draw, self.work.kept, len(self.work.techniques))
 
+    def page_of(self, position: int) -> int:
+        """The page (0-based) the card at ``position`` of the file's order is on."""
+        backs = self.options.card_backs and not self.options.fold
+        if self.options.print_shop:
+            return position * (2 if backs else 1)
+        return position // self.layout.per_sheet * (2 if backs else 1)
+
+    def outline(self) -> list[tuple[int, OutlineEntry]]:
+        """A bookmark for every card, as the booklet has one for every page: the
+        deck's own cards by name, each section (at its first card) with its
+        techniques under it, each technique at its first card."""
+        names = {
+            TITLE_TEMPLATE: self.deck.title,
+            "card/safety.xml.j2": self.labels["before_you_start"],
+            "card/routine.xml.j2": self.labels["routine"],
+        }
+        section_of = {t.number: s for s in self.deck.sections for t in s.techniques}
+        entries: list[tuple[int, OutlineEntry]] = []
+        seen: set[int] = set()
+        opened: set[int] = set()
+        for position, ref in enumerate(self.order):
+            page = self.page_of(position)
+            if ref.technique is None:
+                name = names.get(self.extras[ref.part].front.template)
+                if name:
+                    entries.append((page, OutlineEntry(name, "", 0)))
+                continue
+            if ref.technique in seen:  # a copy, or the card a technique runs on to
+                continue
+            seen.add(ref.technique)
+            technique = self.work.techniques[ref.technique]
+            section = section_of.get(technique.number)
+            if section is not None and section.number not in opened:
+                opened.add(section.number)
+                entries.append((page, OutlineEntry(section.title, "", 0)))
+            entries.append((page, OutlineEntry(technique.title, "", 1 if section else 0)))
+        return entries
+
     def assembled(self, chunks: Iterable[Chunk]) -> tuple[CardsResult, list[Problem]]:
         """The file from its drawn chunks, and what fitting found, technique by
         technique in deck order."""
@@ -210,7 +248,7 @@ class CardsFile:
                     found.setdefault(index, problems)  # a technique fitted in two chunks: once
                 drawn += chunk.found.cards
             tagged = options.tags and not options.print_shop
-            data = assembly.finish(file_info(self.deck, what, duplex, tagged))
+            data = assembly.finish(file_info(self.deck, what, duplex, tagged), {}, self.outline())
         finally:
             assembly.close()
         result = CardsResult(

@@ -16,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from cards.layout.canvas import group, piece
 from cards.layout.styles import Styles
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -123,7 +124,8 @@ class GlanceRows(Flowable):
     every label above its value in one column where three columns do not fit
     (beside a booklet diagram), instead of rows."""
 
-    role = "P"  # its structure role (layout/canvas.py, role_of)
+    role = "Div"  # a labelled list of its items (layout/canvas.py, role_of)
+    holds_others = True  # each item marked on its own: Lbl, then LBody
 
     def __init__(self, items: list[MetaItem], styles: Styles, stacked: bool = False):
         super().__init__()
@@ -203,10 +205,10 @@ class GlanceRows(Flowable):
         return [width + spare / len(self.shown) for width in needed]
 
     def draw(self) -> None:
-        """Dots first, then every label and value in one run of text."""
+        """Each item a list item of the structure tree: its label (``Lbl``),
+        then its dots and value (``LBody``), the pressure read as its word."""
         canvas, scale = self.canv, self.styles.scale
         grey, ink = paint(scale.grey, scale.cmyk), paint(scale.ink, scale.cmyk)
-        text = canvas.beginText()
         top = self.height
         for index, (item, lines) in enumerate(zip(self.shown, self.values)):
             if self.columns:
@@ -221,22 +223,27 @@ class GlanceRows(Flowable):
                 label_at = (0.0, self._baseline(top))
                 value_at = (self.label_pt, label_at[1])
                 top -= len(lines) * self.line_pt + self.row_gap_pt
-            value_x, value_y = value_at
-            if item.level:
-                accent = paint(scale.accent, scale.cmyk)
-                middle = value_y + self.size_pt * 0.33
-                place_icon(canvas, item, value_x, middle, self.dot_pt, accent)
-                value_x += self._dots_width(item)
-            text.setFillColor(grey)
-            text.setFont(FONT_SEMIBOLD, self.size_pt)
-            text.setTextOrigin(*label_at)
-            text.textOut(item.label)
-            text.setFillColor(ink)
-            text.setFont(FONT_REGULAR, self.size_pt)
-            for number, line in enumerate(lines):
-                text.setTextOrigin(value_x, value_y - number * self.line_pt)
-                text.textOut(line)
-        canvas.drawText(text)
+            with group(canvas, "LI"):
+                with piece(canvas, "Lbl", item.label):
+                    label = canvas.beginText(*label_at)
+                    label.setFillColor(grey)
+                    label.setFont(FONT_SEMIBOLD, self.size_pt)
+                    label.textOut(item.label)
+                    canvas.drawText(label)
+                with piece(canvas, "LBody", item.text):
+                    value_x, value_y = value_at
+                    if item.level:
+                        accent = paint(scale.accent, scale.cmyk)
+                        middle = value_y + self.size_pt * 0.33
+                        place_icon(canvas, item, value_x, middle, self.dot_pt, accent)
+                        value_x += self._dots_width(item)
+                    value = canvas.beginText()
+                    value.setFillColor(ink)
+                    value.setFont(FONT_REGULAR, self.size_pt)
+                    for number, line in enumerate(lines):
+                        value.setTextOrigin(value_x, value_y - number * self.line_pt)
+                        value.textOut(line)
+                    canvas.drawText(value)
 
     def spoken(self) -> str:
         """The strip as a reader hears it: "Hold: 6–10 seconds; Pressure: medium"."""
