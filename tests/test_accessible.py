@@ -269,3 +269,36 @@ def test_cards_check_warns_of_a_picture_or_logo_without_alternative_text(run, de
     for name in ("logo.png", "01-one/step.png"):
         Image.new("RGB", (20, 10), "white").save(folder / name)
     assert "alternative text" not in run("check", str(folder)).output
+
+
+VARIANTS = [
+    ("--backs",),
+    ("--fold",),
+    ("--large-print",),
+    ("--low-ink",),
+    ("--paper", "letter"),
+    ("--card-size", "a6"),
+    ("--gutter", "0"),
+]
+
+
+@pytest.mark.parametrize("options", VARIANTS, ids=" ".join)
+def test_both_checkers_find_nothing_whatever_the_build_options(tmp_path, options):
+    """Backs (a technique card's back is an artifact, the deck's own are read),
+    fold-over pairs, large print, low ink, Letter, another card size, butted
+    cards: the tagged files still pass both checkers."""
+    result = CliRunner().invoke(main, ["build", str(DEFAULT_DECK), "-o", str(tmp_path), *options])
+    assert result.exit_code == 0, result.output
+    for name in ("cards", "booklet"):
+        pdf = str(tmp_path / f"foot-massage-{name}.pdf")
+        first = subprocess.run(
+            [checker("pdfua"), "check", pdf], capture_output=True, text=True, check=False
+        )
+        assert first.returncode == 0, first.stdout
+        second = subprocess.run(
+            [checker("outloud"), "--fail-on", "warning", pdf],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert "0 error(s), 0 warning(s)" in second.stdout, (options, name, second.stdout)

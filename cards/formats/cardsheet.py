@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
@@ -21,7 +22,13 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cards.formats.assembly import Assembly, OutlineEntry, file_info
 from cards.formats.card import FittedCard, draw_card
-from cards.formats.card_fitting import TITLE_TEMPLATE, CardWork, PreparedCard, TechniqueCards
+from cards.formats.card_fitting import (
+    EXTRA_TEMPLATES,
+    TITLE_TEMPLATE,
+    CardWork,
+    PreparedCard,
+    TechniqueCards,
+)
 from cards.formats.drawing import Drawing, chunk_font_seed, chunk_ranges, finished
 from cards.geometry import (
     Bleed,
@@ -379,7 +386,8 @@ class SheetPainter:
         for index, card in slots.items():
             if card.back:
                 bleed = slot_bleed(self.layout, index, set(slots), self.theme.bleed_mm)
-                self.place(card.back, self.layout.slot(index), bleed)
+                with backing(self.canvas, card):
+                    self.place(card.back, self.layout.slot(index), bleed)
         self.canvas.restoreState()
 
     def folds(self, on_sheet: list[PreparedCard]) -> None:
@@ -389,7 +397,8 @@ class SheetPainter:
             front_box, back_box = fold_halves(self.layout.slot(index))
             self.place(card.front, front_box, replace(outer, right_mm=0))
             if card.back:
-                self.place(card.back, back_box, replace(outer, left_mm=0))
+                with backing(self.canvas, card):
+                    self.place(card.back, back_box, replace(outer, left_mm=0))
             with piece(self.canvas, "Artifact:Page"):
                 draw_fold_line(
                     self.canvas, back_box.x_mm, back_box.y_mm, back_box.top_mm, self.theme
@@ -398,6 +407,18 @@ class SheetPainter:
     def place(self, card: FittedCard, box: Box, bleed: Bleed) -> None:
         at_pt = (mm_to_pt(box.x_mm), mm_to_pt(box.y_mm))
         place_card(self.canvas, card, bleed, at_pt, self.theme, self.options.guides)
+
+
+@contextmanager
+def backing(canvas: Canvas, card: PreparedCard) -> Iterator[None]:
+    """A technique card's back as an artifact (its section's colour, number and
+    name: its front said it all); the back of one of the deck's own cards (its
+    title and subtitle) is read, as the deck's words."""
+    if card.front.template in EXTRA_TEMPLATES:
+        yield
+    else:
+        with piece(canvas, "Artifact:Layout"):
+            yield
 
 
 def place_card(

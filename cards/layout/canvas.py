@@ -54,6 +54,9 @@ class PageCanvas(Canvas):
         self.marks: list[PageMarks] = [PageMarks()]
         self.next_mcid = 0  # the page's next marked-content id
         self.open_mcids: list[int | None] = []  # the pieces being drawn, innermost last
+        # each open piece: "content", "artifact", or "inside" one (it marks nothing)
+        self.open_kinds: list[str] = []
+        self.artifact_depth = 0  # inside an artifact, pieces mark nothing of their own
         if font_seed:
             self.seed_fonts(font_seed)
 
@@ -90,6 +93,9 @@ class PageCanvas(Canvas):
     def group(self, role: str) -> Iterator[None]:
         """The pieces drawn inside, as one element of ``role`` in the structure
         tree (a card, a page): no marked content of its own."""
+        if self.artifact_depth:  # an artifact's groups are not in the tree
+            yield
+            return
         pieces = self.marks[-1].pieces
         pieces.append(Piece(role, None, kind="open"))
         try:
@@ -104,20 +110,31 @@ class PageCanvas(Canvas):
         rules, ``Artifact:Page`` for crop marks and print aids); ``end_piece``
         ends it."""
         pieces = self.marks[-1].pieces
+        if self.artifact_depth:  # inside an artifact: all of it is the artifact's
+            self.open_kinds.append("inside")
+            self.open_mcids.append(None)
+            return
         if role.startswith("Artifact"):  # "Artifact:Pagination": of that type
             kind = role.partition(":")[2]
             self.addLiteral(f"/Artifact <</Type /{kind}>> BDC" if kind else "/Artifact BMC")
             pieces.append(Piece("Artifact", None))
+            self.open_kinds.append("artifact")
             self.open_mcids.append(None)
+            self.artifact_depth += 1
             return
         mcid = self.next_mcid
         self.next_mcid = mcid + 1
         self.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
         pieces.append(Piece(role, mcid, text))
+        self.open_kinds.append("content")
         self.open_mcids.append(mcid)
 
     def end_piece(self) -> None:
-        self.addLiteral("EMC")
+        kind = self.open_kinds.pop() if self.open_kinds else "content"
+        if kind != "inside":
+            self.addLiteral("EMC")
+        if kind == "artifact":
+            self.artifact_depth -= 1
         if self.open_mcids:
             self.open_mcids.pop()
 
