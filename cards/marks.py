@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BoxPt:
     """A box on a page in points, from its lower left corner: what a link covers."""
 
@@ -21,7 +21,7 @@ class BoxPt:
     top_pt: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A box on a page that goes to the page holding ``target`` (an anchor of the
     plan), drawn inside the piece of marked-content id ``mcid`` (its words)."""
@@ -32,7 +32,7 @@ class Link:
     text: str = ""  # what the link says it goes to (its annotation's /Contents)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Piece:
     """A piece of a page's drawing, wrapped in marked content: its role (``P``,
     ``H1``, ``Figure``…, or ``Artifact`` for what a reader need not hear) and
@@ -47,7 +47,7 @@ class Piece:
     kind: str = "content"
 
 
-@dataclass
+@dataclass(slots=True)
 class PageMarks:
     """What a page keeps for assembly besides its drawing."""
 

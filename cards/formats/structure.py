@@ -26,7 +26,7 @@ from cards.marks import PageMarks
 WRAPPED = {"LI": "L", "TOCI": "TOC"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """An element of the tree before it is written: its role, the page and
     marked-content id it shows (a leaf), its alternative text, the link
