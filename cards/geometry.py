@@ -170,29 +170,23 @@ def has_gutter(layout: Grid, gutter_mm: float) -> bool:
 
 
 def full_grid(layout: Grid, margin_mm: float, gutter_mm: float) -> Grid:
-    """The grid with one column or row fewer where that lets every gap be the
-    whole gutter: fewer cards, each with its own bleed."""
-    columns, rows = layout.columns, layout.rows
+    """The grid with as many columns and rows as fit with the whole gutter
+    between them: fewer cards, perhaps, each with its own bleed."""
     usable_w = layout.sheet_width_mm - 2 * margin_mm
     usable_h = layout.sheet_height_mm - 2 * margin_mm
-    while (
-        columns > 1
-        and columns * layout.card_width_mm + (columns - 1) * gutter_mm > usable_w + EPSILON_MM
-    ):
-        columns -= 1
-    while (
-        rows > 1 and rows * layout.card_height_mm + (rows - 1) * gutter_mm > usable_h + EPSILON_MM
-    ):
-        rows -= 1
+    card_w, card_h = layout.card_width_mm, layout.card_height_mm
+    # n cards and n - 1 gutters fit where n (card + gutter) fit in the room plus one gutter
+    columns = min(layout.columns, fit_count(usable_w + gutter_mm, card_w + gutter_mm))
+    rows = min(layout.rows, fit_count(usable_h + gutter_mm, card_h + gutter_mm))
     return Grid(
         layout.sheet_width_mm,
         layout.sheet_height_mm,
-        layout.card_width_mm,
-        layout.card_height_mm,
+        card_w,
+        card_h,
         columns,
         rows,
-        gutter(usable_w, layout.card_width_mm, columns, gutter_mm),
-        gutter(usable_h, layout.card_height_mm, rows, gutter_mm),
+        gutter(usable_w, card_w, columns, gutter_mm),
+        gutter(usable_h, card_h, rows, gutter_mm),
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import io
 import math
 import os
@@ -355,16 +356,15 @@ def svg_words(root: Any, language: str) -> tuple[str, dict[str, str]]:
     return title_of(root) or "", names
 
 
-_WORDS: dict[tuple[str, int, int, str], tuple[str, dict[str, str]]] = {}
-
-
 def diagram_words(path: Path, language: str) -> tuple[str, dict[str, str]]:
-    """``svg_words`` of the diagram file, read once per file (by its size and
-    time, so an SVG edited under ``--watch`` is read again) and language."""
+    """``svg_words`` of the diagram file, read once per file and language (by
+    its size and time too, so an SVG edited under ``--watch`` is read again)."""
     stat_ = path.stat()
-    key = (str(path), stat_.st_size, stat_.st_mtime_ns, language)
-    if key not in _WORDS:
-        if len(_WORDS) > 256:
-            _WORDS.clear()
-        _WORDS[key] = svg_words(read_svg(path), language)
-    return _WORDS[key]
+    return _diagram_words(str(path), (stat_.st_size, stat_.st_mtime_ns), language)
+
+
+@functools.lru_cache(maxsize=256)
+def _diagram_words(
+    source: str, stamp: tuple[int, int], language: str
+) -> tuple[str, dict[str, str]]:
+    return svg_words(read_svg(Path(source)), language)

@@ -190,37 +190,26 @@ def test_pdf_asks_readers_not_to_scale_and_has_metadata(built_cards):
 
 
 def test_guides_draw_trim_boxes(tmp_path):
-    pdf = build(DEFAULT_DECK, tmp_path, "--guides")
-    image = render(pdf, 1, 300)
     box = grid_for("a4").slot(0)
-    samples = [
-        pixel_mm(
-            image,
-            SHEET_HEIGHT_MM,
-            box.x_mm + THEME.safe_mm + dx / 100,
-            box.y_mm + 30 + dy / 10,
-            300,
-        )
-        for dx in range(-10, 11, 2)
-        for dy in range(0, 40, 2)
-    ]
-    assert any(close(s, hex_rgb("#20A040"), 40) for s in samples)
-    plain = render(build(DEFAULT_DECK, tmp_path / "plain"), 1, 300)
-    assert not any(
-        close(
+
+    def safe_line_samples(image):
+        """Pixels along the safe-area line of the sheet's first card."""
+        return [
             pixel_mm(
-                plain,
+                image,
                 SHEET_HEIGHT_MM,
                 box.x_mm + THEME.safe_mm + dx / 100,
                 box.y_mm + 30 + dy / 10,
                 300,
-            ),
-            hex_rgb("#20A040"),
-            40,
-        )
-        for dx in range(-10, 11, 2)
-        for dy in range(0, 40, 2)
-    )
+            )
+            for dx in range(-10, 11, 2)
+            for dy in range(0, 40, 2)
+        ]
+
+    guided = render(build(DEFAULT_DECK, tmp_path, "--guides"), 1, 300)
+    assert any(close(s, hex_rgb("#20A040"), 40) for s in safe_line_samples(guided))
+    plain = render(build(DEFAULT_DECK, tmp_path / "plain"), 1, 300)
+    assert not any(close(s, hex_rgb("#20A040"), 40) for s in safe_line_samples(plain))
 
 
 @pytest.mark.parametrize(
