@@ -343,7 +343,42 @@ def printed_lines(pdf: Path, index: int) -> list[Line]:
             lines[-1].append(here)
         else:
             lines.append([here])
+    # a line's extent is its ink: the space drawn after its last word (the
+    # text copies out with its spaces) marks nothing on the paper
+    inked = [chars[: len(chars) - trailing_spaces(chars)] or chars for chars in lines]
     return [
         Line(chars[0][0], chars[-1][1], chars[0][2], chars[0][3], "".join(c[4] for c in chars))
-        for chars in lines
+        for chars in inked
     ]
+
+
+def trailing_spaces(chars: list) -> int:
+    count = 0
+    while count < len(chars) and chars[len(chars) - 1 - count][4].isspace():
+        count += 1
+    return count
+
+
+def marked_text(pdf: Path) -> dict[tuple[int, int], str]:
+    """The text each marked-content sequence of the file draws, by (page,
+    marked-content id), as PDFium reads it from the page (its characters in
+    the order drawn, spaces included where drawn): what a structure element
+    that points at the sequence says when it has no ActualText."""
+    raw = pypdfium2.raw
+    document = pypdfium2.PdfDocument(str(pdf))
+    found: dict[tuple[int, int], str] = {}
+    for index in range(len(document)):
+        page = document[index]
+        text_page = page.get_textpage()
+        for obj in page.get_objects(max_depth=1):
+            if obj.type != raw.FPDF_PAGEOBJ_TEXT:
+                continue
+            mcid = raw.FPDFPageObj_GetMarkedContentID(obj.raw)
+            if mcid < 0:
+                continue
+            size = raw.FPDFTextObj_GetText(obj.raw, text_page.raw, None, 0)  # bytes
+            buffer = (ctypes.c_ushort * max(size // 2, 1))()
+            raw.FPDFTextObj_GetText(obj.raw, text_page.raw, buffer, size)
+            text = bytes(buffer).decode("utf-16-le").split("\x00", 1)[0]
+            found[index, mcid] = found.get((index, mcid), "") + text
+    return found

@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 from click.testing import CliRunner
 from conftest import DEFAULT_DECK, small_deck, technique, write_deck
+from pdfcheck import marked_text
 from PIL import Image, ImageDraw
 
 from cards.cli import main
@@ -112,45 +113,71 @@ def elements(node: pikepdf.Object, path: tuple[str, ...] = ()):
         yield from elements(kid, (*path, role))
 
 
-def spoken(element: pikepdf.Object) -> str:
-    return str(element.get("/ActualText", element.get("/Alt", "")))
+class Reader:
+    """What each element of a file's tree says, as a screen reader takes it:
+    its ActualText or alternative text where it has one, else the text its
+    marked content draws on the page (read by PDFium: ``pdfcheck.marked_text``),
+    its children's in order, words as they are spaced on the page."""
+
+    def __init__(self, path: Path):
+        self.pdf = pikepdf.open(path)
+        self.drawn = marked_text(path)
+        self.page_of = {page.obj.objgen: index for index, page in enumerate(self.pdf.pages)}
+
+    def read(self) -> list[tuple[str, tuple[str, ...], pikepdf.Object]]:
+        return list(elements(self.pdf.Root.StructTreeRoot.K))
+
+    def says(self, element: pikepdf.Object) -> str:
+        for key in ("/ActualText", "/Alt"):
+            if key in element:
+                return str(element[key])
+        kids = element.get("/K")
+        parts = []
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+            if isinstance(kid, int):
+                parts.append(self.drawn.get((self.page_of[element.Pg.objgen], kid), ""))
+            elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                parts.append(self.says(kid))
+        return " ".join(" ".join(parts).split())
 
 
 def test_the_cards_read_card_by_card_title_glance_diagram_steps(tagged):
     """Each technique's card is a section of its own, read whole: its title (H1),
-    the glance as one line ("Hold: 6–10 seconds; ..."), its diagram described,
-    its steps as a list, in the deck's order."""
-    pdf = pikepdf.open(tagged["foot-massage-cards"])
-    assert pdf.Root.MarkInfo.Marked is True
-    read = list(elements(pdf.Root.StructTreeRoot.K))
+    the glance as a labelled list, its diagram described, its steps as a list
+    (each number a label, its words the body), in the deck's order, each
+    read from the words drawn on the page."""
+    reader = Reader(tagged["foot-massage-cards"])
+    assert reader.pdf.Root.MarkInfo.Marked is True
+    read = reader.read()
     assert read[0][0] == "Document"
     sections = [node for role, path, node in read if role == "Sect"]
     deck = load_deck(DEFAULT_DECK)[0]
-    titles = [spoken(n) for role, _, n in read if role == "H1"]
+    titles = [reader.says(n) for role, _, n in read if role == "H1"]
     assert titles[0] == "Foot Massage"  # the title card first
     assert titles[1 : 1 + len(deck.techniques)] == [t.title for t in deck.techniques]
     assert len(sections) == 1 + len(deck.techniques) + 2  # and "Before you start", the routine
-    first = [(role, path, spoken(n)) for role, path, n in elements(sections[1])]
+    first = [(role, path, reader.says(n)) for role, path, n in elements(sections[1])]
     roles = [role for role, _, _ in first]
-    assert (
-        roles.index("H1")
-        < roles.index("Lbl")
-        < roles.index("Figure")
-        < roles.index("LBody", roles.index("Figure"))
-    )
+    assert roles[:3] == ["Sect", "H1", "L"]  # the title, then the glance, a list
+    assert roles.index("Lbl") < roles.index("Figure") < roles.index("L", roles.index("Figure"))
     said = {role: text for role, _, text in first if role in ("H1", "Figure")}
     assert said["H1"] == "Sole Twists"
     assert said["Figure"].startswith("The top of the right foot") and "lit" in said["Figure"]
-    # the glance: a labelled list, each label with its value
-    labels = [text for role, _, text in first if role == "Lbl"]
-    values = [text for role, path, text in first if role == "LBody" and "Div" in path[1:]]
-    assert dict(zip(labels, values)) == {
-        "Hold": "6–10 seconds", "Repeat": "Each direction, both feet", "Pressure": "medium"
-    }  # fmt: skip
-    steps = [text for role, path, text in first if role == "LBody" and "Div" not in path[1:]]
+    lists = [n for role, path, n in elements(sections[1]) if role == "L"]
+    glance, steps = lists  # the glance, then the steps: each item a label and a body
+    items = [
+        [(role, reader.says(n)) for role, _, n in elements(item)][1:]
+        for item in ([glance.K] if isinstance(glance.K, pikepdf.Dictionary) else glance.K)
+    ]  # fmt: skip
+    assert items == [
+        [("Lbl", "Hold"), ("LBody", "6–10 seconds")],
+        [("Lbl", "Repeat"), ("LBody", "Each direction, both feet")],
+        [("Lbl", "Pressure"), ("LBody", "medium")],
+    ]
     technique = deck.techniques[0]
-    assert steps == [
-        f"{number} {' '.join(plain(item).split())}"
+    read_steps = [[(role, reader.says(n)) for role, _, n in elements(item)][1:] for item in steps.K]
+    assert read_steps == [
+        [("Lbl", str(number)), ("LBody", " ".join(plain(item).split()))]
         for block in technique.body if block.kind == "steps"
         for number, item in enumerate(block.items, start=block.start)
     ]  # fmt: skip
@@ -165,27 +192,33 @@ def plain(markup: str) -> str:
 
 
 def test_every_technique_reads_its_steps_as_written(tagged):
-    """The structure's text of every card's steps equals the content's."""
-    pdf = pikepdf.open(tagged["foot-massage-cards"])
-    read = [(role, path, spoken(n)) for role, path, n in elements(pdf.Root.StructTreeRoot.K)]
+    """The text of every card's steps, read from the page through the
+    structure, equals the content's: no word run into the next at a line
+    end, nothing drawn that the content does not say."""
+    reader = Reader(tagged["foot-massage-cards"])
     steps = [
-        text for role, path, text in read if role == "LBody" and path[-3:] == ("Sect", "L", "LI")
-    ]
+        (reader.says(item.K[0]), reader.says(item.K[1]))
+        for role, path, item in reader.read()
+        if role == "LI" and path[-2:] == ("Sect", "L") and str(item.K[0].S) == "/Lbl"
+        and reader.says(item.K[0]).isdigit()
+    ]  # fmt: skip
     deck = load_deck(DEFAULT_DECK)[0]
     written = [
-        f"{number} {' '.join(plain(item).split())}"
+        (str(number), " ".join(plain(item).split()))
         for t in deck.techniques
         for block in t.body if block.kind == "steps"
         for number, item in enumerate(block.items, start=block.start)
     ]  # fmt: skip
     assert steps[: len(written)] == written
+    # what the page draws says it: no step needs an ActualText
+    assert not any("/ActualText" in item.K[1] for role, _, item in reader.read() if role == "LI")
 
 
 def test_the_booklet_reads_sections_as_h1_and_techniques_as_h2_with_a_linked_contents(tagged):
-    pdf = pikepdf.open(tagged["foot-massage-booklet"])
-    read = list(elements(pdf.Root.StructTreeRoot.K))
+    reader = Reader(tagged["foot-massage-booklet"])
+    pdf, read = reader.pdf, reader.read()
     deck = load_deck(DEFAULT_DECK)[0]
-    headings = [(role, spoken(n)) for role, _, n in read if role in ("H1", "H2")]
+    headings = [(role, reader.says(n)) for role, _, n in read if role in ("H1", "H2")]
     for section in deck.sections:
         at = headings.index(("H1", f"{section.number} {section.title}"))
         assert headings[at + 1] == ("H2", section.techniques[0].title)
@@ -210,10 +243,8 @@ def test_the_booklet_reads_sections_as_h1_and_techniques_as_h2_with_a_linked_con
 
 
 def test_every_figure_says_what_it_shows(tagged):
-    clinic = pikepdf.open(tagged["clinic-booklet"])
-    figures = [
-        spoken(n) for role, _, n in elements(clinic.Root.StructTreeRoot.K) if role == "Figure"
-    ]
+    reader = Reader(tagged["clinic-booklet"])
+    figures = [reader.says(n) for role, _, n in reader.read() if role == "Figure"]
     assert "An open right hand, palm up; the palm lit; an arrow presses down" in figures
     assert "Both thumbs pressing the heel" in figures  # a technique's own alt:
     assert "Sunny Feet Clinic" in figures  # the logo's logo_alt:
@@ -302,3 +333,60 @@ def test_both_checkers_find_nothing_whatever_the_build_options(tmp_path, options
             check=False,
         )
         assert "0 error(s), 0 warning(s)" in second.stdout, (options, name, second.stdout)
+
+
+def test_the_safety_note_is_an_aside_read_as_a_section(tagged):
+    """The "Before you start" box is set apart from the text: an Aside (PDF
+    2.0's role), mapped to Sect for PDF 1.7 readers, holding its heading and
+    its points; the back cover's short note is one too."""
+    reader = Reader(tagged["foot-massage-booklet"])
+    assert reader.pdf.Root.StructTreeRoot.RoleMap.Aside == "/Sect"
+    intro, back = [n for role, _, n in reader.read() if role == "Aside"]
+    assert reader.says(back).endswith("as you go. More on page 2")
+    inside = [(role, reader.says(n)) for role, _, n in elements(intro)]
+    assert inside[1] == ("H2", "Before you start")
+    assert next(text for role, text in inside if role == "LBody").startswith("Stop at once")
+
+
+def test_the_contents_read_title_and_page_not_the_leader_dots(tagged):
+    reader = Reader(tagged["foot-massage-booklet"])
+    entries = [reader.says(n) for role, _, n in reader.read() if role == "TOCI"]
+    assert entries[:3] == ["1 Relaxing Techniques 4", "Sole Twists 4", "Toe Arches 5"]
+    assert not any("." * 3 in entry for entry in entries)
+
+
+def test_a_word_broken_at_a_line_end_reads_whole(tmp_path):
+    """Where the deck hyphenates, a step whose word is broken over two lines
+    draws "mas-" and "sage" but says the word whole (its ActualText); a step
+    broken only at spaces says what it draws."""
+    long = "Uncharacteristically extraordinary counterbalancing manipulations"
+    files = small_deck(
+        **{"01-one/01-alpha.md": technique("Alpha", f"1. {long} {long}.\n2. Let go.")}
+    )
+    files["_index.md"] = "---\ntitle: Test Deck\nhyphenate: true\n---\nAn intro.\n"
+    deck = write_deck(tmp_path / "hyphens", files)
+    result = CliRunner().invoke(main, ["build", str(deck), "-f", "cards", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    reader = Reader(tmp_path / "hyphens-cards.pdf")
+    bodies = {
+        reader.says(n): n for role, path, n in reader.read() if role == "LBody" and "Sect" in path
+    }
+    whole = f"{long} {long}."
+    assert whole in bodies and "/ActualText" in bodies[whole]
+    element = bodies[whole]
+    drawn = reader.drawn[reader.page_of[element.Pg.objgen], int(element.K)]
+    # the page shows a word broken: a hyphen at a line end, which PDFium reads as \x02
+    assert drawn.split() != whole.split() and ("-" in drawn or "\x02" in drawn)
+    assert "Let go." in bodies and "/ActualText" not in bodies["Let go."]
+
+
+def test_an_untagged_file_carries_no_marked_content(tmp_path):
+    """--no-tags leaves out the tree and the marks it would point at: the
+    smallest file, the same drawing."""
+    result = CliRunner().invoke(
+        main, ["build", str(DEFAULT_DECK), "-o", str(tmp_path), "-f", "cards", "--no-tags"]
+    )
+    assert result.exit_code == 0, result.output
+    pdf = pikepdf.open(tmp_path / "foot-massage-cards.pdf")
+    operators = {str(op) for page in pdf.pages for _, op in pikepdf.parse_content_stream(page)}
+    assert "BDC" not in operators and "BMC" not in operators and "Tj" in operators | {"TJ"}

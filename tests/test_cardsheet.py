@@ -257,7 +257,7 @@ def test_markup_in_content_is_printed_as_written(deck_dir, tmp_path):
     )
     text = all_text(build(deck_dir(files), tmp_path / "out"))
     assert "<b>Bold</b> {{ x }}" in text
-    assert "Press <i>here</i> & {% raw %} {{ deck.title }}" in text.replace("\n", " ")
+    assert "Press <i>here</i> & {% raw %} {{ deck.title }}" in " ".join(text.split())
 
 
 def test_an_overlong_word_is_broken_inside_the_card(deck_dir, tmp_path):
@@ -296,7 +296,7 @@ def test_long_hold_text_wraps_beside_its_icon(deck_dir, tmp_path):
     hold = "About forty minutes a week in all, in warm water, with a towel ready afterwards"
     folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Alpha", hold=hold)}))
     pdf = build(folder, tmp_path / "out")
-    text = all_text(pdf).replace("\n", " ")
+    text = " ".join(all_text(pdf).split())
     assert hold in text
     image = render(pdf, 0, DPI)
     assert_card_margins_clean(image, grid_for("a4").slot(technique_card(0)[1]), SHEET_HEIGHT_MM)

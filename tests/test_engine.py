@@ -81,7 +81,8 @@ def test_every_page_is_drawn_in_balanced_marked_pieces_with_ids_in_order(built, 
             ids = [int(mcid) for _, mcid in marked if mcid]
             assert ids == list(range(len(ids)))
             roles |= {role.decode() for role, _ in marked}
-    assert {"H1", "LI", "Artifact", "Figure"} <= roles, roles
+    # a step's number and words are marked apart: its label and its body
+    assert {"H1", "Lbl", "LBody", "Artifact", "Figure"} <= roles, roles
 
 
 def test_the_text_of_a_marked_page_reads_as_before(built):

@@ -5,6 +5,7 @@ into what room the page has), glance values are as large as the steps, and the
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,11 +33,15 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     out = {}
     for name, extra in {"default": [], "large": ["--large-print"]}.items():
         folder = tmp_path_factory.mktemp(name)
-        for args in (["-f", "booklet"], ["-f", "cards", "--print-shop", "--no-extras"]):
+        # the card sheets, tagged: each diagram found by its marked content
+        for args in (["-f", "booklet"], ["-f", "cards", "--no-extras"]):
             result = CliRunner().invoke(
                 main, ["build", str(DEFAULT_DECK), "-o", str(folder), *args, *extra]
             )
             assert result.exit_code == 0, result.output
+            size = re.search(r"cards \((\d+) × (\d+) mm\)", result.output)
+            if size:  # the card's size, where the report says it
+                (folder / "card-size").write_text(f"{size[1]} {size[2]}")
         out[name] = folder
     return out
 
@@ -55,8 +60,11 @@ def technique_diagram(pdf: Path, title: str) -> Box:
         if heads:
             head = heads[0]
             region = None
-            if pdf.name.endswith("cards.pdf"):  # the card the title starts: 63 mm wide or more
-                region = Box(head.x_mm - 6, head.y_mm - 80, head.x_mm + 90, head.y_mm + 30)
+            if pdf.name.endswith("cards.pdf"):  # the card the title starts, on its sheet
+                width, height = map(float, (pdf.parent / "card-size").read_text().split())
+                region = Box(
+                    head.x_mm - 12, head.y_mm - height, head.x_mm + width - 2, head.y_mm + 12
+                )
             paths = figure_paths(pdf, index, region)
             assert paths, (title, index)
             return union([p.box for p in paths])

@@ -126,7 +126,7 @@ def read_technique(
                 path,
                 doc.field_lines.get("image", 1),
                 "the picture has no alternative text: add  alt: what it shows  (a screen "
-                "reader says it in the picture's place)",
+                "reader says it in the picture's place; without it, only the technique's title)",
             )
     diagram = diagrams.resolve(doc, values["diagram"]) if "diagram" in values else inherited
     areas, arrows = diagrams.parts_named(doc, values, diagram)

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from cards.images import FileTrouble, read_bounded
+from cards.language import composed, first_decomposed_line
 from cards.problems import ERROR, WARNING, Problem
 
 INDEX = "_index.md"
@@ -89,6 +90,15 @@ def read_document(path: Path, problems: Problems) -> Document | None:
         line = text[: XML_INVALID.search(text).start()].count("\n") + 1  # type: ignore[union-attr]
         problems.warning(path, line, "control characters removed (they cannot be printed)")
         text = XML_INVALID.sub("", text)
+    decomposed = first_decomposed_line(text)
+    if decomposed is not None:  # "e" and a combining accent: the font prints them apart
+        problems.warning(
+            path,
+            decomposed,
+            "accents typed as separate marks are read joined to their letters (Unicode NFC);"
+            " save the file in NFC to keep this note away",
+        )
+        text = composed(text)
     return split_front_matter(path, text, problems)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from types import SimpleNamespace
 
+from cards.language import upper
 from cards.layout.markup import Band, Layout
 from cards.layout.theme import BookletTheme, mm_to_pt
 
@@ -60,6 +61,9 @@ def continuation_layout(layout: Layout, accent: str) -> Layout:
     panel = layout.furniture.get("panel")
     if panel is None:
         return layout
-    band = Band(panel.get("colour", accent), panel.get("number", ""), panel.get("label", ""))
+    label = panel.get("label", "")
+    band = Band(
+        panel.get("colour", accent), panel.get("number", ""), label, upper(label, layout.language)
+    )
     furniture = {k: v for k, v in layout.furniture.items() if k != "panel"}
     return replace(layout, band=band, furniture=furniture)

@@ -49,7 +49,8 @@ def booklet_drawing(deck: Deck, booklet: Booklet, options: BuildSettings) -> Dra
     ranges = chunk_ranges(count, CHUNK_PAGES)
     seed = chunk_font_seed(deck, ranges)
     theme = booklet.planner.theme
-    draw = partial(draw_reading_pages, booklet, theme, options.print_shop, seed)
+    tags = options.tags and not options.print_shop
+    draw = partial(draw_reading_pages, booklet, theme, options.print_shop, seed, tags)
     return Drawing(ranges, draw, booklet.cache, count)
 
 
@@ -94,13 +95,13 @@ def booklet_pdfs(
 
 
 def draw_reading_pages(
-    booklet: Booklet, theme: BookletTheme, print_shop: bool, seed: str, numbers: range
+    booklet: Booklet, theme: BookletTheme, print_shop: bool, seed: str, tags: bool, numbers: range
 ) -> Chunk:
     """Pages ``numbers`` (0-based) of the reading-order file, laid out and drawn:
     trim size, or with bleed and page boxes for a print shop."""
     bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
-    canvas = PageCanvas((width + 2 * bleed, height + 2 * bleed), font_seed=seed)
+    canvas = PageCanvas((width + 2 * bleed, height + 2 * bleed), font_seed=seed, tags=tags)
     if print_shop:
         canvas.setTrimBox((bleed, bleed, bleed + width, bleed + height))
         canvas.setBleedBox((0, 0, width + 2 * bleed, height + 2 * bleed))

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape, unescape
 from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 # -- drawing ---------------------------------------------------------------------
 from cards.formats.booklet_box import flow_box
@@ -30,6 +30,7 @@ from cards.layout.blocks import diagram_flowable
 from cards.layout.canvas import group, piece
 from cards.layout.fit import draw_stack
 from cards.layout.markup import markup_error
+from cards.layout.parsed import SpacedParagraph
 from cards.layout.styles import styles_for
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -113,15 +114,18 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
     # the number big at the left, the name beside it, both on one baseline at
     # the panel's foot: the panel stays shallow and every word 8 mm below the
     # top edge however the name wraps
-    paragraph = Paragraph(escape(element.get("label", "")), style)
+    paragraph = SpacedParagraph(escape(element.get("label", "")), style)
     paragraph.wrap(max(room, width / 3), height)
     baseline = bottom + pad * 0.8
     descent = style.leading - style.fontSize  # the paragraph's last baseline sits this far up
     heading = " ".join(part for part in (number, element.get("label", "")) if part)
-    with piece(canvas, "H1", heading):  # the section's heading: its number and name
+    name_drawn = paragraph.drawn_text()
+    drawn = None if name_drawn is None else (f"{number} " if number else "") + name_drawn
+    with piece(canvas, "H1", heading, drawn):  # the section's heading: its number and name
         canvas.setFillColor(text)
         canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
-        canvas.drawString(left, baseline, number)
+        # the space after the number drawn: the heading copies out as "1 Name"
+        canvas.drawString(left, baseline, number + " " if number else "")
         paragraph.drawOn(canvas, left + number_w + gap, baseline - descent)
     x = right
     inset = mm_to_pt(theme.panel_picture_pad_mm)
@@ -230,7 +234,7 @@ def draw_folio(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
             style = styles_for(page.scale).footer.clone(
                 "running", alignment=TA_RIGHT if page.odd else TA_LEFT
             )
-            running = Paragraph(layout.footer, style)
+            running = SpacedParagraph(layout.footer, style)
             running.wrap(room, mm_to_pt(theme.folio_from_edge_mm))
             x = inner if page.odd else x_left
             # drawOn places the paragraph's bottom; lift it so the baselines line up

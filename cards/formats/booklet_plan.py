@@ -129,7 +129,9 @@ class Planner:
     def layout(self, kind: str) -> Layout:
         name = TEMPLATES[kind]
         xml = self.flow_xml[kind] = render(self.env, name, **self.context)
-        return parse_layout(xml, template_path(self.env, name), self.picture_roots)
+        return parse_layout(
+            xml, template_path(self.env, name), self.picture_roots, self.deck.language
+        )
 
     def build(
         self, layout: Layout, body_pt: float, accent: str
@@ -167,7 +169,10 @@ class Planner:
     def _run_on_parts(self, page: Page, xml: str) -> list[list[Flowable]] | None:
         assert page.pending is not None
         layout = parse_layout(
-            xml, template_path(self.env, TEMPLATES[page.kind]), self.picture_roots
+            xml,
+            template_path(self.env, TEMPLATES[page.kind]),
+            self.picture_roots,
+            self.deck.language,
         )
         pending = page.pending
         words = ContinuedWords(self.labels.continued, self.labels.continues_page, self.labels.part)
@@ -229,7 +234,10 @@ class Planner:
         accent, source, title = page.pending.accent, page.pending.source, page.pending.title
         found: list[Problem] = []
         layout = parse_layout(
-            xml, template_path(self.env, TEMPLATES[page.kind]), self.picture_roots
+            xml,
+            template_path(self.env, TEMPLATES[page.kind]),
+            self.picture_roots,
+            self.deck.language,
         )
         if page.pending.parts > 1:
             return self.laid_out_part(page, layout), found

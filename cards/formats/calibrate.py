@@ -43,7 +43,7 @@ def target_points(sheet_mm: tuple[float, float]) -> list[tuple[float, float]]:
 
 def calibration_pdf(paper: str, duplex: str) -> bytes:
     sheet_mm = PAPERS_MM[paper]
-    canvas = PageCanvas((mm_to_pt(sheet_mm[0]), mm_to_pt(sheet_mm[1])))
+    canvas = PageCanvas((mm_to_pt(sheet_mm[0]), mm_to_pt(sheet_mm[1])), tags=False)  # a print aid
     points = target_points(sheet_mm)
     draw_front(canvas, sheet_mm, points, duplex)
     canvas.showPage()
@@ -60,6 +60,7 @@ def calibration_pdf(paper: str, duplex: str) -> bytes:
         language="en",
         epoch=EDITION_EPOCH,
         duplex=duplex,
+        tagged=False,  # a print aid: nothing to read aloud
     )
     data = assembly.finish(info)
     assembly.close()

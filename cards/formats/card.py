@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from cards.colour import text_colour_on, tint
 from cards.geometry import Bleed
@@ -30,6 +30,7 @@ from cards.layout.fit import (
     most_characters,
 )
 from cards.layout.markup import Band, Layout
+from cards.layout.parsed import SpacedParagraph
 from cards.layout.runon import ContinuedWords, run_on, run_on_marks
 from cards.layout.styles import TypeScale, styles_for, type_scale
 from cards.layout.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, Theme, mm_to_pt, paint
@@ -115,7 +116,10 @@ def continued_cards(
         height = lay_stack(page, box.width_pt).height_pt
         cards.append(
             FittedCard(
-                replace(layout, footer=footer), Fitted(page, theme.body_pt, height), scale, template
+                replace(layout, footer=footer, footer_role="P"),
+                Fitted(page, theme.body_pt, height),
+                scale,
+                template,
             )
         )
     return cards
@@ -152,9 +156,9 @@ def draw_content(canvas: Canvas, card: FittedCard, theme: CardTheme) -> None:
     draw_stack(canvas, card.fitted.flowables, box.x_pt, top, box.width_pt, wrapped=True)
     if card.layout.footer:
         styles = styles_for(card.scale)
-        footer = Paragraph(card.layout.footer, styles.footer)
+        footer = SpacedParagraph(card.layout.footer, styles.footer)
         footer.wrap(box.width_pt, 1e6)
-        with piece(canvas, "Artifact:Pagination"):  # the card's number and section: furniture
+        with piece(canvas, card.layout.footer_role, footer.plain_text(), footer.drawn_text()):
             footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
 
 
@@ -256,7 +260,7 @@ def draw_band(
         canvas.drawCentredString(safe + radius, middle - number_pt * 0.34, band.number)
         label_x = safe + 2 * radius + radius * 0.7
 
-    label = band.label.upper()
+    label = band.caps or band.label.upper()
     room = width - safe - label_x
     tracking = theme.band_tracking_pt
     size, narrowed = band_label_size(

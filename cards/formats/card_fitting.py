@@ -163,7 +163,7 @@ class CardWork:
     def laid_out(
         self, name: str, xml: str, technique: Technique, problems: list[Problem], side: str
     ) -> list[FittedCard]:
-        layout = parse_layout(xml, self.paths[name], self.picture_roots)
+        layout = parse_layout(xml, self.paths[name], self.picture_roots, self.deck.language)
         return fit_side(layout, self, name, technique, problems, side)
 
     def cache_key(
@@ -296,7 +296,10 @@ def extra_cards(
             )
             continue
         layout = parse_layout(
-            render(env, name, **context), template_path(env, name), picture_roots(deck)
+            render(env, name, **context),
+            template_path(env, name),
+            picture_roots(deck),
+            deck.language,
         )
         result = fit_card(layout, theme, hyphenation_for(deck), name)
         if isinstance(result, Overflow):
@@ -318,6 +321,7 @@ def extra_cards(
         render(env, DECK_BACK_TEMPLATE, **context),
         template_path(env, DECK_BACK_TEMPLATE),
         picture_roots(deck),
+        deck.language,
     )
     back = fit_card(layout, theme, hyphenation_for(deck), DECK_BACK_TEMPLATE)
     if isinstance(back, Overflow):  # a title too long for a card: its back in plain colour

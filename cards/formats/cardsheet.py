@@ -303,6 +303,7 @@ class CardsFile:
             (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm)),
             theme.cmyk,
             self.font_seed,
+            tags=self.options.tags,
         )
         define_icons(canvas)
         return canvas
@@ -458,7 +459,7 @@ def print_shop_canvas(theme: CardTheme, seed: str = "") -> PageCanvas:
         mm_to_pt(theme.width_mm + 2 * bleed_mm),
         mm_to_pt(theme.height_mm + 2 * bleed_mm),
     )
-    canvas = PageCanvas((width, height), theme.cmyk, seed)
+    canvas = PageCanvas((width, height), theme.cmyk, seed, tags=False)  # a print file
     bleed_pt = mm_to_pt(bleed_mm)
     canvas.setTrimBox((bleed_pt, bleed_pt, width - bleed_pt, height - bleed_pt))
     canvas.setBleedBox((0, 0, width, height))

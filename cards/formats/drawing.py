@@ -29,7 +29,7 @@ def chunk_font_seed(deck: Deck, ranges: list[range]) -> str:
     for a file of one chunk, which has nothing to share."""
     if len(ranges) <= 1:
         return ""
-    return font_seed([*deck.texts(), *vars(labels_view(deck)).values()])
+    return font_seed([*deck.texts(), *vars(labels_view(deck)).values()], deck.language)
 
 
 def finished(canvas: PageCanvas, found: Any = None) -> Chunk:

@@ -25,6 +25,11 @@ from cards.marks import PageMarks
 # Consecutive elements of the first role are wrapped in one of the second.
 WRAPPED = {"LI": "L", "TOCI": "TOC"}
 
+# Roles of PDF 2.0 that PDF 1.7, and so PDF/UA-1, does not have, each mapped
+# to the standard role a reader of either falls back to: a box set apart
+# from the text around it (the safety note) is an Aside, read as a Sect.
+ROLE_MAP = {"Aside": "Sect"}
+
 
 @dataclass(slots=True)
 class Node:
@@ -75,6 +80,8 @@ def wrap_runs(node: Node) -> None:
     children: list[Node] = []
     for child in node.children:
         wrapper = WRAPPED.get(child.role)
+        if wrapper == node.role:  # items of a list drawn as one (a glance strip)
+            wrapper = None
         if wrapper and children and children[-1].role == wrapper and children[-1].page is None:
             children[-1].children.append(child)
         elif wrapper:
@@ -92,16 +99,34 @@ def write_tree(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node
     root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
     owners: dict[int, dict[int, pikepdf.Object]] = {}  # page -> mcid -> element
     annotation_owners: list[tuple[pikepdf.Object, pikepdf.Object]] = []
+    roles: dict[str, Name] = {}
+
+    struct_elem = Name.StructElem
 
     def element(node: Node, parent: pikepdf.Object) -> pikepdf.Object:
-        made = pdf.make_indirect(
-            Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent)
-        )
+        role = roles.get(node.role)
+        if role is None:
+            role = roles[node.role] = Name("/" + node.role)
+        if (
+            node.mcid is not None
+            and node.page is not None
+            and not node.children
+            and not node.links
+            and node.role != "LI"
+        ):  # most of the tree: a leaf showing one piece, made in one step
+            entries: dict[str, object] = {"/Type": struct_elem, "/S": role, "/P": parent}
+            entries["/Pg"] = pages[node.page]
+            entries["/K"] = node.mcid
+            if node.alt:  # what a picture shows; what text says, where drawn otherwise
+                entries["/Alt" if node.role == "Figure" else "/ActualText"] = String(node.alt)
+            leaf = pdf.make_indirect(Dictionary(entries))
+            owners.setdefault(node.page, {})[node.mcid] = leaf
+            return leaf
+        made = pdf.make_indirect(Dictionary(Type=struct_elem, S=role, P=parent))
         if node.alt and node.role == "Figure":  # what the picture shows
             made.Alt = String(node.alt)
-        elif node.alt and node.role != "LI":  # the words as written, where drawing broke them
+        elif node.alt and node.role != "LI":  # what it says, where the drawing says otherwise
             made.ActualText = String(node.alt)
-        kids = Array()
         if node.page is not None:
             made.Pg = pages[node.page]
         content: list[object] = []
@@ -110,16 +135,14 @@ def write_tree(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node
             mine = owners.setdefault(node.page, {})
             if node.role == "LI":  # the item's words are its body
                 body = pdf.make_indirect(
-                    Dictionary(Type=Name.StructElem, S=Name.LBody, P=made, Pg=page, K=node.mcid)
+                    Dictionary(Type=struct_elem, S=Name.LBody, P=made, Pg=page, K=node.mcid)
                 )
                 if node.alt:
                     body.ActualText = String(node.alt)
                 mine[node.mcid] = body
                 content.append(body)
             elif node.links:  # a contents line: its words and its link, one Link
-                link = pdf.make_indirect(
-                    Dictionary(Type=Name.StructElem, S=Name.Link, P=made, Pg=page)
-                )
+                link = pdf.make_indirect(Dictionary(Type=struct_elem, S=Name.Link, P=made, Pg=page))
                 link.K = Array([node.mcid, *(objr(a, page) for a in node.links)])
                 mine[node.mcid] = link
                 annotation_owners.extend((a, link) for a in node.links)
@@ -135,12 +158,10 @@ def write_tree(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node
             annotation_owners.extend((a, made) for a in node.links)
         for child in node.children:
             content.append(element(child, made))
-        for item in content:
-            kids.append(item)
-        if len(kids) == 1:
-            made.K = kids[0]
-        elif len(kids):
-            made.K = kids
+        if len(content) == 1:
+            made.K = content[0]
+        elif content:
+            made.K = Array(content)
         return made
 
     top = element(document, root)
@@ -159,6 +180,9 @@ def write_tree(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node
         numbers.append(owner)
         key += 1
     root.ParentTree = pdf.make_indirect(Dictionary(Nums=numbers))
+    used = {role for role in roles if role in ROLE_MAP}
+    if used:
+        root.RoleMap = Dictionary({f"/{r}": Name("/" + ROLE_MAP[r]) for r in sorted(used)})
     root.ParentTreeNextKey = key
     pdf.Root.StructTreeRoot = root
     pdf.Root.MarkInfo = Dictionary(Marked=True)

@@ -305,8 +305,8 @@ def meta_items(element: ET.Element, template: str, labelled: bool) -> list[MetaI
                 template, f"<{element.tag}> holds hold, repeat and pressure, not <{child.tag}>"
             )
         level = PRESSURE_DOTS.get(child.get("level", ""), 0) if child.tag == "pressure" else 0
-        label = child.get("label", "") if labelled else ""
-        items.append(MetaItem(child.tag, plain_text(child), level, label))
+        name = child.get("label", "")
+        items.append(MetaItem(child.tag, plain_text(child), level, name if labelled else "", name))
     return items
 
 

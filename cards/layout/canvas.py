@@ -12,11 +12,13 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
+from cards.language import upper
 from cards.layout.theme import FONT_FILES, FONT_REGULAR, register_fonts
 from cards.marks import BoxPt, Link, PageMarks, Piece
 
@@ -36,7 +38,13 @@ class PageCanvas(Canvas):
     # the meta icons are forms of this file (layout/glance.define_icons)
     icons_defined: bool = False
 
-    def __init__(self, page_size_pt: tuple[float, float], cmyk: bool = False, font_seed: str = ""):
+    def __init__(
+        self,
+        page_size_pt: tuple[float, float],
+        cmyk: bool = False,
+        font_seed: str = "",
+        tags: bool = True,
+    ):
         register_fonts()
         self.buffer = io.BytesIO()
         # invariant: no random file ID and no clock, so a deck gives the same
@@ -51,7 +59,13 @@ class PageCanvas(Canvas):
             # with --cmyk, any RGB colour that slipped through is an error, not a silent mix
             enforceColorSpace="cmyk" if cmyk else None,
         )
+        # tags=False (an untagged file: ``--no-tags``, print files): no marked
+        # content at all, the smallest stream
+        self.tags = tags
         self.marks: list[PageMarks] = [PageMarks()]
+        # the roles of the next text objects drawn, with what each says
+        # (``label_texts``): a step's number, then its words
+        self.text_roles: list[tuple[str, str, str | None]] = []
         self.next_mcid = 0  # the page's next marked-content id
         self.open_mcids: list[int | None] = []  # the pieces being drawn, innermost last
         # each open piece: "content", "artifact", or "inside" one (it marks nothing)
@@ -89,11 +103,35 @@ class PageCanvas(Canvas):
         box = BoxPt(min(xs), min(ys), max(xs), max(ys))
         self.marks[-1].links.append(Link(target, box, mcid, text))
 
+    def drawText(self, aTextObject: Any) -> None:
+        """ReportLab's ``drawText``, each text object ``label_texts`` named
+        marked as its piece."""
+        if not self.text_roles:
+            super().drawText(aTextObject)
+            return
+        role, text, drawn = self.text_roles.pop(0)
+        self.begin_piece(role, text, drawn)
+        super().drawText(aTextObject)
+        self.end_piece()
+
+    @contextmanager
+    def label_texts(self, *roles: tuple[str, str, str | None]) -> Iterator[None]:
+        """The next text objects drawn inside, one a role each (role, what it
+        says, what is drawn): a paragraph whose bullet ReportLab draws as a
+        text object of its own before the words, as ``Lbl`` then ``LBody``."""
+        self.text_roles = list(roles)
+        try:
+            yield
+        finally:
+            self.text_roles = []
+
     @contextmanager
     def group(self, role: str) -> Iterator[None]:
         """The pieces drawn inside, as one element of ``role`` in the structure
         tree (a card, a page): no marked content of its own."""
-        if self.artifact_depth:  # an artifact's groups are not in the tree
+        # an artifact's groups are not in the tree; nor is a group of no role
+        # (a picture beside its text: each read in its place)
+        if self.artifact_depth or not self.tags or not role:
             yield
             return
         pieces = self.marks[-1].pieces
@@ -103,13 +141,19 @@ class PageCanvas(Canvas):
         finally:
             self.marks[-1].pieces.append(Piece(role, None, kind="close"))
 
-    def begin_piece(self, role: str, text: str = "") -> None:
+    def begin_piece(self, role: str, text: str = "", drawn: str | None = None) -> None:
         """Start a piece of ``role``: ``BDC`` with the page's next marked-content
         id, or an artifact (``Artifact``, or of a type: ``Artifact:Pagination``
         for folios and running footers, ``Artifact:Layout`` for colour and
         rules, ``Artifact:Page`` for crop marks and print aids); ``end_piece``
-        ends it."""
+        ends it. ``text``: a figure's alternative text, or what the piece
+        says; ``drawn``: the text it draws, where known. What it says is kept
+        (its ``ActualText``) only where it differs from what is drawn."""
         pieces = self.marks[-1].pieces
+        if not self.tags:
+            self.open_kinds.append("inside")
+            self.open_mcids.append(None)
+            return
         if self.artifact_depth:  # inside an artifact: all of it is the artifact's
             self.open_kinds.append("inside")
             self.open_mcids.append(None)
@@ -125,6 +169,8 @@ class PageCanvas(Canvas):
         mcid = self.next_mcid
         self.next_mcid = mcid + 1
         self.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
+        if role != "Figure" and drawn is not None and same_words(text, drawn):
+            text = ""  # the drawn text says it: no ActualText
         pieces.append(Piece(role, mcid, text))
         self.open_kinds.append("content")
         self.open_mcids.append(mcid)
@@ -139,26 +185,31 @@ class PageCanvas(Canvas):
             self.open_mcids.pop()
 
     @contextmanager
-    def piece(self, role: str, text: str = "") -> Iterator[None]:
+    def piece(self, role: str, text: str = "", drawn: str | None = None) -> Iterator[None]:
         """What is drawn inside, wrapped in marked content of ``role``."""
-        self.begin_piece(role, text)
+        self.begin_piece(role, text, drawn)
         try:
             yield
         finally:
             self.end_piece()
 
 
+def same_words(said: str, drawn: str) -> bool:
+    """Whether text drawn reads as ``said``: the same words, spaced alike."""
+    return said.split() == drawn.split()
+
+
 # Characters the built-in layouts and labels write around the deck's text.
 LAYOUT_CHARACTERS = "–—‘’“”…·•×→←↑↓°"
 
 
-def font_seed(texts: Iterable[str]) -> str:
+def font_seed(texts: Iterable[str], language: str = "en") -> str:
     """The characters beyond ASCII (which every subset codes alike) that a
     deck's text and layouts may draw, in one fixed order."""
     characters = set(LAYOUT_CHARACTERS)
     for text in texts:
         characters.update(text)
-        characters.update(text.upper())  # band labels are set in capitals
+        characters.update(upper(text, language))  # band labels are set in capitals
     return "".join(sorted(c for c in characters if ord(c) > 126))
 
 
@@ -171,6 +222,9 @@ STYLE_ROLES = {
     "step": "LI",
     "bullet": "LI",
     "footer": "Artifact",
+    # "continued on the next page →": furniture, as a running footer is; the
+    # next part's title says "(continued)" in its place
+    "continues": "Artifact:Pagination",
 }
 
 
@@ -194,10 +248,12 @@ def role_of(flowable: Flowable) -> str | None:
 
 
 @contextmanager
-def piece(canvas: Canvas, role: str | None, text: str = "") -> Iterator[None]:
+def piece(
+    canvas: Canvas, role: str | None, text: str = "", drawn: str | None = None
+) -> Iterator[None]:
     """``PageCanvas.piece`` where the canvas keeps pieces; else nothing."""
     if role is not None and isinstance(canvas, PageCanvas):
-        with canvas.piece(role, text):
+        with canvas.piece(role, text, drawn):
             yield
     else:
         yield
@@ -209,7 +265,7 @@ def draw_marked(canvas: Canvas, flowable: Flowable, x_pt: float, y_pt: float) ->
     flowable that holds others (a picture with its text) is a group of their
     pieces (``holds_others``); a figure's piece carries its alternative text
     (``alt``)."""
-    role = role_of(flowable) if isinstance(canvas, PageCanvas) else None
+    role = role_of(flowable) if isinstance(canvas, PageCanvas) and canvas.tags else None
     if role is None:
         flowable.drawOn(canvas, x_pt, y_pt)
         return
@@ -218,25 +274,49 @@ def draw_marked(canvas: Canvas, flowable: Flowable, x_pt: float, y_pt: float) ->
         with canvas.group(role):
             flowable.drawOn(canvas, x_pt, y_pt)
         return
-    canvas.begin_piece(role, str(getattr(flowable, "alt", "") or "") or spoken_text(flowable))
+    bullet = getattr(flowable, "bulletText", None)
+    if role == "LI" and isinstance(bullet, str) and bullet:
+        # a step: ReportLab draws its number, then its words, as two text objects
+        with (
+            canvas.group("LI"),
+            canvas.label_texts(
+                ("Lbl", bullet, bullet),
+                ("LBody", spoken_text(flowable), drawn_text(flowable)),
+            ),
+        ):
+            flowable.drawOn(canvas, x_pt, y_pt)
+        return
+    alt = str(getattr(flowable, "alt", "") or "")
+    canvas.begin_piece(role, alt or spoken_text(flowable), None if alt else drawn_text(flowable))
     flowable.drawOn(canvas, x_pt, y_pt)
     canvas.end_piece()
 
 
 def spoken_text(flowable: Flowable) -> str:
     """What a piece says, as written (its words across line ends with their
-    spaces, a word broken at a line end whole, a step with its number): what a
-    structure tree gives as its ``ActualText``. A flowable of ours says it
-    (``spoken``); a paragraph says its plain text, after its bullet."""
+    spaces, a word broken at a line end whole): what a structure tree gives
+    as its ``ActualText`` where the drawing says otherwise. A flowable of
+    ours says it (``spoken``); a paragraph says its plain text (its bullet,
+    a step's number, is a label of its own)."""
     spoken = getattr(flowable, "spoken", None)
     if callable(spoken):
         return str(spoken())
     plain = getattr(flowable, "getPlainText", None)
     if not callable(plain):
         return ""
-    bullet = getattr(flowable, "bulletText", None)
-    text = " ".join(str(plain()).split())
-    return f"{bullet} {text}" if bullet and bullet != "•" else text
+    return " ".join(str(plain()).split())
+
+
+def drawn_text(flowable: Flowable) -> str | None:
+    """The text a flowable draws, where it can say (``drawn``, or a spaced
+    paragraph's ``drawn_text``): where it equals ``spoken_text`` the piece
+    needs no ActualText. None: not known, the piece keeps it."""
+    for name in ("drawn", "drawn_text"):
+        drawn = getattr(flowable, name, None)
+        if callable(drawn):
+            text = drawn()
+            return None if text is None else str(text)
+    return None
 
 
 @contextmanager

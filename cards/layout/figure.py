@@ -36,7 +36,7 @@ class Figure(Flowable):
     foot beside a narrow column would leave both small.
     """
 
-    role = "Div"  # a picture and the text beside it, each a piece of its own
+    role = ""  # a picture and the text beside it, each read in its place: no group
     holds_others = True  # a group in the structure tree (layout/canvas.py, draw_marked)
 
     def __init__(

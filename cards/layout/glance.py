@@ -17,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from cards.layout.canvas import group, piece
+from cards.layout.parsed import line_ends
 from cards.layout.styles import Styles
 from cards.layout.theme import (
     FONT_REGULAR,
@@ -31,6 +32,7 @@ class MetaItem:
     text: str
     level: int = 0
     label: str = ""  # printed before the text with <meta labels="yes">
+    name: str = ""  # what its icon means ("Hold"): read out where the icon is drawn
 
 
 class MetaRow(Flowable):
@@ -41,6 +43,13 @@ class MetaRow(Flowable):
     """
 
     role = "P"  # its structure role (layout/canvas.py, role_of)
+
+    def spoken(self) -> str:
+        """The row as read: each icon as its word ("Hold: 6–10 seconds; Pressure: medium")."""
+        return "; ".join(
+            f"{item.label or item.name}: {item.text}" if item.label or item.name else item.text
+            for item in self.items
+        )
 
     def __init__(self, items: list[MetaItem], styles: Styles):
         super().__init__()
@@ -124,7 +133,7 @@ class GlanceRows(Flowable):
     every label above its value in one column where three columns do not fit
     (beside a booklet diagram), instead of rows."""
 
-    role = "Div"  # a labelled list of its items (layout/canvas.py, role_of)
+    role = "L"  # a labelled list of its items (layout/canvas.py, role_of)
     holds_others = True  # each item marked on its own: Lbl, then LBody
 
     def __init__(self, items: list[MetaItem], styles: Styles, stacked: bool = False):
@@ -224,13 +233,19 @@ class GlanceRows(Flowable):
                 value_at = (self.label_pt, label_at[1])
                 top -= len(lines) * self.line_pt + self.row_gap_pt
             with group(canvas, "LI"):
-                with piece(canvas, "Lbl", item.label):
+                with piece(canvas, "Lbl", item.label, item.label):
                     label = canvas.beginText(*label_at)
                     label.setFillColor(grey)
                     label.setFont(FONT_SEMIBOLD, self.size_pt)
                     label.textOut(item.label)
                     canvas.drawText(label)
-                with piece(canvas, "LBody", item.text):
+                # each line with the space it was broken at: the value copies
+                # out as written
+                ends = line_ends(list(lines), " ".join(item.text.split())) or [
+                    (line, False) for line in lines
+                ]
+                drawn = "".join(line + " " * spaced for line, spaced in ends)
+                with piece(canvas, "LBody", item.text, drawn):
                     value_x, value_y = value_at
                     if item.level:
                         accent = paint(scale.accent, scale.cmyk)
@@ -240,9 +255,9 @@ class GlanceRows(Flowable):
                     value = canvas.beginText()
                     value.setFillColor(ink)
                     value.setFont(FONT_REGULAR, self.size_pt)
-                    for number, line in enumerate(lines):
+                    for number, (line, spaced) in enumerate(ends):
                         value.setTextOrigin(value_x, value_y - number * self.line_pt)
-                        value.textOut(line)
+                        value.textOut(line + " " * spaced)
                     canvas.drawText(value)
 
     def spoken(self) -> str:

@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from cards.language import upper
 from cards.layout.theme import (
     FONT_ITALIC,
     FONT_REGULAR,
@@ -71,6 +72,7 @@ class Band:
     colour: str
     number: str
     label: str
+    caps: str = ""  # the label in capitals as its language sets them (language.upper)
 
 
 @dataclass
@@ -80,8 +82,13 @@ class Layout:
     root: str
     attributes: dict[str, str]
     template: str = ""  # the layout file that wrote it, for messages
+    language: str = "en"  # the deck's: how its band label is set in capitals
     band: Band | None = None
     footer: str | None = None
+    # how the footer is read: furniture (the deck's title and the card's
+    # number), or, on a card that is one part of a technique several cards
+    # long, a paragraph ("part 2 of 3" tells a listener where they are)
+    footer_role: str = "Artifact:Pagination"
     blocks: list[ET.Element] = field(default_factory=list)
     furniture: dict[str, ET.Element] = field(default_factory=dict)
 
@@ -94,7 +101,9 @@ class Layout:
         return [element for block in self.blocks for element in block.iter()]
 
 
-def parse_layout(xml_text: str, template: str, roots: tuple[Path, ...] = ()) -> Layout:
+def parse_layout(
+    xml_text: str, template: str, roots: tuple[Path, ...] = (), language: str = "en"
+) -> Layout:
     """The layout markup a template wrote, checked.
 
     ``roots`` are the folders pictures may come from (the deck's, first, which
@@ -125,13 +134,15 @@ def parse_layout(xml_text: str, template: str, roots: tuple[Path, ...] = ()) -> 
         for name, value in element.attrib.items():
             element.set(name, printable(value) or "")
     confine_pictures(root, template, roots)
-    layout = Layout(root.tag, dict(root.attrib), template)
+    layout = Layout(root.tag, dict(root.attrib), template, language)
     for element in root:
         if element.tag == "band":
+            label = plain_text(element)
             layout.band = Band(
                 colour=element.get("colour", "#000000"),
                 number=element.get("number", ""),
-                label=plain_text(element),
+                label=label,
+                caps=upper(label, language),
             )
         elif element.tag == "footer":
             layout.footer = inline_markup(element, template)

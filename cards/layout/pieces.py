@@ -13,7 +13,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Spacer
 
 from cards.colour import text_colour_on
-from cards.layout.canvas import draw_marked, link_to, piece, role_of, spoken_text
+from cards.layout.canvas import draw_marked, drawn_text, link_to, piece, role_of, spoken_text
 from cards.layout.fit import lay_stack
 from cards.layout.styles import Styles
 from cards.layout.theme import (
@@ -46,6 +46,9 @@ class ReservedLines(Flowable):
 
     def spoken(self) -> str:
         return spoken_text(self.inner)
+
+    def drawn(self) -> str | None:
+        return drawn_text(self.inner)
 
 
 class Spring(Spacer):
@@ -88,7 +91,9 @@ class ColourKey(Flowable):
         canvas.drawCentredString(swatch / 2, swatch / 2 - size * 0.31, self.number)
         canvas.setFillColor(paint(self.styles.scale.ink, self.styles.scale.cmyk))
         canvas.setFont(FONT_REGULAR, size)
-        canvas.drawString(swatch + size * 0.7, swatch / 2 - size * 0.34, self.text)
+        # the space between number and name drawn: the key copies out as "1 Name"
+        space = stringWidth(" ", FONT_REGULAR, size)
+        canvas.drawString(swatch + size * 0.7 - space, swatch / 2 - size * 0.34, " " + self.text)
 
 
 class ContentsEntry(Flowable):
@@ -170,6 +175,13 @@ class ContentsEntry(Flowable):
         # made by assembly; the link says where it goes: "Sole Twists, 4"
         link_to(canvas, self.target, self.width, self.height, f"{self.text}, {number}")
 
+    def spoken(self) -> str:
+        """The line as read: its number, its title and its page, not the
+        leader's dots nor a title shortened to fit ("1 Relaxing Techniques 4")."""
+        page = self.page_of.get(self.target)
+        number = f"{self.number} " if self.level == 1 and self.colour and self.number else ""
+        return f"{number}{self.text} {page}" if page is not None else ""
+
 
 class Rules(Flowable):
     """Ruled lines for notes, filling what is left of the page."""
@@ -199,7 +211,7 @@ class Rules(Flowable):
 class Callout(Flowable):
     """Blocks in a tinted box with a rule down its left side: a note to heed."""
 
-    role = "Div"  # a box of paragraphs
+    role = "Aside"  # a note to heed (the safety note): role-mapped for PDF 1.7 (ROLE_MAP)
     holds_others = True  # each a piece of its own; the box is colour
 
     def __init__(self, inner: list[Flowable], styles: Styles):

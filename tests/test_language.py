@@ -1,0 +1,67 @@
+"""Text rules per language: capitals as the language sets them, text in NFC."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from conftest import small_deck, technique
+from pdfcheck import all_text
+
+from cards.language import upper
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "capitals"),
+    [
+        ("Gevşetme teknikleri", "tr", "GEVŞETME TEKNİKLERİ"),  # dotted İ
+        ("Kısa ısınma", "tr-TR", "KISA ISINMA"),  # dotless ı is I
+        ("Relaxing techniques", "en", "RELAXING TECHNIQUES"),
+        ("Τεχνικές χαλάρωσης", "el", "ΤΕΧΝΙΚΕΣ ΧΑΛΑΡΩΣΗΣ"),  # Greek drops the accents
+        ("Προϊόντα", "el", "ΠΡΟΪΟΝΤΑ"),  # and keeps the diaeresis
+        ("Fußpflege", "de", "FUSSPFLEGE"),
+        ("Massage des pieds", "fr", "MASSAGE DES PIEDS"),
+        ("تقنيات الاسترخاء", "ar", "تقنيات الاسترخاء"),  # no case: as written
+        ("放松技巧", "zh", "放松技巧"),
+        ("विश्राम तकनीक", "hi", "विश्राम तकनीक"),
+    ],
+)
+def test_capitals_are_set_as_the_language_sets_them(text, language, capitals):
+    assert upper(text, language) == capitals
+
+
+def test_a_turkish_deck_prints_its_bands_with_dotted_capitals(run, deck_dir, tmp_path):
+    files = small_deck()
+    files["_index.md"] = "---\ntitle: Ayak masajı\nlanguage: tr\n---\nGiriş.\n"
+    files["01-one/_index.md"] = '---\ntitle: Gevşetme teknikleri\ncolour: "#1D4F91"\n---\n'
+    result = run("build", str(deck_dir(files)), "-f", "cards", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = all_text(next(tmp_path.glob("*-cards.pdf")))
+    assert "GEVŞETME TEKNİKLERİ" in text and "TEKNIKLERI" not in text
+
+
+def test_a_greek_deck_prints_its_bands_without_accents(run, deck_dir, tmp_path):
+    files = small_deck()
+    files["_index.md"] = "---\ntitle: Μασάζ ποδιών\nlanguage: el\n---\nΕισαγωγή.\n"
+    files["01-one/_index.md"] = '---\ntitle: Τεχνικές χαλάρωσης\ncolour: "#1D4F91"\n---\n'
+    result = run("build", str(deck_dir(files)), "-f", "cards", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = all_text(next(tmp_path.glob("*-cards.pdf")))
+    assert "ΤΕΧΝΙΚΕΣ ΧΑΛΑΡΩΣΗΣ" in text and "ΤΕΧΝΙΚΈΣ" not in text
+
+
+def test_accents_typed_as_marks_print_joined_and_check_says_so(run, deck_dir, tmp_path):
+    """Decomposed text (an "e" then a combining acute, as some Mac and
+    Vietnamese keyboards write it) prints as the composed letter, and
+    `cards check` notes the file and line."""
+    decomposed = unicodedata.normalize("NFD", "Xoa bóp chân nhẹ nhàng")
+    files = small_deck(**{"01-one/01-alpha.md": technique("Alpha", f"1. Press.\n2. {decomposed}.")})
+    folder = deck_dir(files)
+    checked = run("check", str(folder))
+    assert checked.exit_code == 0, checked.output
+    assert "01-alpha.md:5: warning: accents typed as separate marks" in checked.output
+    result = run("build", str(folder), "-f", "cards", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    text = all_text(next(tmp_path.glob("*-cards.pdf")))
+    assert unicodedata.normalize("NFC", "Xoa bóp chân nhẹ nhàng") in text
+    assert "\u0301" not in text and "\u0300" not in text
