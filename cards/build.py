@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cards.model import Deck
 from cards.options import BuildServices, BuildSettings
@@ -78,10 +78,17 @@ def load(
     jobs: int = 1,
     kept: WorkCache | None = None,
     meanwhile: Callable[[], None] | None = None,
+    language: str | None = None,
 ) -> tuple[Deck, list[Problem]]:
     from cards.content import load_deck
 
-    return load_deck(deck_path, jobs, kept, meanwhile)
+    return load_deck(deck_path, jobs, kept, meanwhile, language)
+
+
+def translations(deck: Deck, settings: BuildSettings) -> tuple[str, ...]:
+    """The deck's other languages a build writes after its own: every one,
+    unless ``--lang`` asked for one."""
+    return deck.languages[1:] if settings.language is None else ()
 
 
 # What each format lays out and draws with: imported while workers read the deck.
@@ -107,9 +114,6 @@ def _get_ready(settings: BuildSettings) -> None:
 def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> list[Problem]:
     """Every problem in the deck, including text that will not fit a card or a
     booklet page; raises nothing."""
-    from cards.formats.booklet_plan import booklet_problems, booklet_theme
-    from cards.formats.card_fitting import prepare_cards
-    from cards.layout.theme import CardTheme
     from cards.templating import environment
 
     ready()
@@ -119,8 +123,31 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
         return exc.problems
     from cards.layout.glyphs import missing_characters
 
-    env = environment(templates, deck.templates)
-    found = list(problems) + missing_characters(deck) + safety_note_problems(deck)
+    found = list(problems)
+    decks = [deck]
+    for language in deck.languages[1:]:  # each translation, as its build reads it
+        try:
+            other, more = load(deck_path, language=language)
+        except ContentError as exc:
+            found += exc.problems
+            continue
+        decks.append(other)
+        found += more
+    for each in decks:
+        env = environment(templates, each.templates)
+        found += missing_characters(each) + safety_note_problems(each)
+        found += layout_problems(each, env, paper)
+    unique = list(dict.fromkeys(found))  # a broken template is reported once
+    return sorted(unique, key=lambda p: (str(p.path), p.line))
+
+
+def layout_problems(deck: Deck, env: Any, paper: str) -> list[Problem]:
+    """What laying the deck out finds: text that does not fit a card or a page."""
+    from cards.formats.booklet_plan import booklet_problems, booklet_theme
+    from cards.formats.card_fitting import prepare_cards
+    from cards.layout.theme import CardTheme
+
+    found: list[Problem] = []
     layouts: list[Callable[[], list[Problem]]] = [
         lambda: prepare_cards(deck, env, CardTheme())[1],
         lambda: booklet_problems(deck, env, booklet_theme(paper)),
@@ -130,8 +157,7 @@ def check(deck_path: Path, templates: Path | None = None, paper: str = "a4") -> 
             found += layout()
         except ContentError as exc:
             found += exc.problems
-    unique = list(dict.fromkeys(found))  # a broken template is reported once
-    return sorted(unique, key=lambda p: (str(p.path), p.line))
+    return found
 
 
 def safety_note_problems(deck: Deck) -> list[Problem]:
@@ -167,9 +193,23 @@ def build(
     started = time.perf_counter()
     cache = watch_cache(services)
     deck, warnings = load(
-        deck_path, settings.jobs, cache.files if cache else None, lambda: _get_ready(settings)
+        deck_path,
+        settings.jobs,
+        cache.files if cache else None,
+        lambda: _get_ready(settings),
+        settings.language,
     )
     report = BuildReport(warnings=list(warnings) + missing_characters(deck))
+    # a deck kept in several languages: each one's files ("-de" in their names)
+    decks = [deck]
+    for language in translations(deck, settings):
+        other, found = load(
+            deck_path, settings.jobs, cache.files if cache else None, None, language
+        )
+        decks.append(other)
+        report.warnings += [
+            p for p in [*found, *missing_characters(other)] if p not in report.warnings
+        ]
     log = services.log
     if log:
         where = (
@@ -181,7 +221,9 @@ def build(
             f"read {deck_path}: {len(deck.sections)} sections, {deck.technique_count} techniques "
             f"in {time.perf_counter() - started:.2f} s{where}"
         )
-    pending = _draw_and_assemble(deck, settings, services, report)
+    pending = [
+        made for each in decks for made in _draw_and_assemble(each, settings, services, report)
+    ]
     if cache:
         cache.forget_unused()
     if settings.strict and report.warnings:

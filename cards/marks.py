@@ -40,7 +40,9 @@ class Piece:
 
     role: str
     mcid: int | None
-    text: str = ""  # what it says, when it is a figure's alternative text
+    # a figure's alternative text; what a piece says where its drawing says
+    # otherwise (ActualText); a group's language, where given
+    text: str = ""
     # "content" for marked content; "open" and "close" bound a group of the
     # pieces between them (a card, a page, a picture with its text), which
     # marks no content of its own

@@ -68,6 +68,9 @@ class Technique:
     areas: tuple[str, ...] = ()  # ids in the diagram, drawn lit
     arrows: tuple[str, ...] = ()  # ids of arrow paths in the diagram, drawn
     alt: str | None = None  # its picture's or diagram's alternative text, as written
+    # the language its words are in where that is not the deck's: a file with
+    # no translation yet, printed in the deck's own language
+    language: str = ""
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Section:
     weight: int | None = None
     diagram: Diagram | None = None  # its own, else the deck's
     colour_given: bool = True  # False: the colour came from the built-in palette
+    language: str = ""  # where its title and intro are not in the deck's language
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,10 @@ class Deck:
     # the plain-language review's own words (long word: everyday one) and switches
     plain_words: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     review: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+    # the languages the deck is kept in, its own first (one: a deck of one language)
+    languages: tuple[str, ...] = ()
+    own_language: str = ""  # the deck's own language, where this is a translation of it
+    untranslated: tuple[Path, ...] = ()  # its files printed in the own language
 
     @property
     def techniques(self) -> tuple[Technique, ...]:

@@ -44,6 +44,8 @@ class BuildSettings:
     overflow: str = "shrink"  # or "continue": a card too long runs on over more cards
     jobs: int = 1  # worker processes that fit and draw cards and pages (large decks only)
     tags: bool = True  # a structure tree (tagged PDF/UA-1) in the cards and reading booklet
+    # one of the deck's languages to build; None: every language it is kept in
+    language: str | None = None
 
     @property
     def card_backs(self) -> bool:

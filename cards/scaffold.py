@@ -9,6 +9,7 @@ title: {title}
 subtitle: A first deck
 author: Your name
 language: en
+# languages: [en, de]         the deck in several languages: 01-x.de.md beside 01-x.md
 # templates: my-layouts     a folder of your own layouts, beside this file
 # labels:                    your own words for what the layouts print
 #   hold: Keep it

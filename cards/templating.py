@@ -294,9 +294,12 @@ def copied(thing: object, *names: str) -> dict[str, Any]:
 
 
 def technique_view(technique: Technique, language: str = "en") -> SimpleNamespace:
+    # a technique not yet translated is in the deck's own language, its diagram's words too
+    language = technique.language or language
     title, names = diagram_description(technique, language)
     return SimpleNamespace(
         **copied(technique, "slug", "title", "number", "hold", "repeat", "pressure", "alt"),
+        language=language,
         image=technique.image.as_posix() if technique.image else None,
         diagram=technique.diagram.path.as_posix() if technique.diagram else None,
         areas=list(technique.areas),

@@ -305,13 +305,13 @@ def test_small_deck_in_another_script_fills_its_pages_and_pads_with_notes(deck_d
     # cover, intro, contents, 3 techniques, the routine, back = 8: no padding
     assert page_count(reading) == 8
     assert "Массаж стопы" in page_text(reading, 3)
-    assert page_text(reading, 6).startswith("The routine")  # English words: ru has none
+    assert page_text(reading, 6).startswith("Порядок выполнения")  # the routine, in Russian
     assert "Массаж стопы" in page_text(reading, 6)
     files["01-one/04-delta.md"] = technique("Дельта", "1. Отпустите.")
     reading, _imposed = build(deck_dir(files), tmp_path / "more")
     # one technique more: 9 pages, padded to 12 with notes after the routine
     assert page_count(reading) == 12
-    assert page_text(reading, 8).startswith("Questions for my therapist")
+    assert page_text(reading, 8).startswith("Вопросы специалисту")
 
 
 def test_a_technique_too_long_for_its_page_is_an_error(run, deck_dir):

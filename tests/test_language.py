@@ -65,3 +65,52 @@ def test_accents_typed_as_marks_print_joined_and_check_says_so(run, deck_dir, tm
     text = all_text(next(tmp_path.glob("*-cards.pdf")))
     assert unicodedata.normalize("NFC", "Xoa bóp chân nhẹ nhàng") in text
     assert "\u0301" not in text and "\u0300" not in text
+
+
+def test_every_language_has_every_label_and_month():
+    """The printed words for each language whose script the shipped font
+    prints: the same names as English, the same {placeholders}, twelve months
+    each (Arabic, Chinese, Hebrew, Hindi, Japanese and Korean wait for their
+    fonts)."""
+    import string
+
+    from cards.labels import LABELS, MONTHS
+
+    def fields(text):
+        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+    wanted = {"de", "el", "es", "fr", "it", "nl", "pl", "pt", "ru", "tr", "uk", "vi"}
+    assert wanted <= set(LABELS) and wanted <= set(MONTHS)
+    for language, table in LABELS.items():
+        assert set(table) == set(LABELS["en"]), language
+        for name, text in table.items():
+            assert text.strip() and fields(text) == fields(LABELS["en"][name]), (language, name)
+        assert len(MONTHS[language]) == 12 and len(set(MONTHS[language])) == 12
+
+
+@pytest.mark.parametrize(
+    ("language", "word", "quoted"),
+    [
+        ("ja", "手", "「手」"),
+        ("de", "Hand", "„Hand“"),
+        ("ru", "рука", "«рука»"),
+        ("fr", "main", "« main »"),
+        ("tr", "el", "“el”"),
+    ],
+)
+def test_quotes_are_the_languages_own(language, word, quoted):
+    from cards.content.markdown import markdown_parser, typographic
+
+    assert typographic(markdown_parser(language), f'"{word}"') == quoted
+
+
+def test_an_edition_line_dates_in_the_languages_own_words():
+    from cards.labels import labels_for, month_name
+
+    assert labels_for("el")["edition"].format(month=month_name("el", 3), year=2026) == (
+        "Έκδοση Μαρτίου 2026"
+    )
+    assert labels_for("ru")["edition"].format(month=month_name("ru", 3), year=2026) == (
+        "Издание: март 2026 г."
+    )
+    assert labels_for("pt-BR")["cards"].format(count=13) == "13 cartões"

@@ -127,6 +127,14 @@ from cards.cli.app import _deck_argument, _print_problems, _progress, _run
     is_flag=True,
     help="Leave the structure tree out (the smallest file; not accessible to screen readers).",
 )
+@click.option(
+    "--lang",
+    "language",
+    metavar="TAG",
+    default=None,
+    help="Only this one of the deck's languages (its languages: in _index.md); "
+    "default: every one, each language's files named with it (deck-de-cards.pdf).",
+)
 @opt.templates_option
 @click.option(
     "--watch", is_flag=True, help="Rebuild whenever the deck or the layouts change (Ctrl-C stops)."
@@ -163,6 +171,7 @@ def build(
     no_extras: bool,
     guides: bool,
     no_tags: bool,
+    language: str | None,
     templates: str | None,
     watch: bool,
     strict: bool,
@@ -215,6 +224,7 @@ def build(
         overflow=overflow,
         jobs=jobs or available_cores(),
         tags=not no_tags,
+        language=language,
     )
     services = BuildServices(
         progress=_progress, log=(lambda line: click.echo(line, err=True)) if verbose else None

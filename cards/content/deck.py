@@ -29,10 +29,11 @@ from cards.content.fields import (
     NEAR_MARKDOWN,
     SECTION_FIELDS,
     TECHNIQUE_FIELDS,
+    Field,
     check_fields,
     check_label_names,
 )
-from cards.content.files import INDEX, KeptFile, Problems, read_document
+from cards.content.files import INDEX, Document, KeptFile, Problems, read_document
 from cards.content.markdown import (
     headed_safety_note,
     markdown_blocks,
@@ -40,6 +41,7 @@ from cards.content.markdown import (
     typographic,
 )
 from cards.content.paths import MAX_DEPTH, TooDeep, deck_path, stays_inside, walk
+from cards.content.translations import language_of, optional, original_of, translation_of
 from cards.images import file_stamps
 from cards.labels import labels_for
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
@@ -71,6 +73,12 @@ class Reading:
     language: str = "en"
     kept: WorkCache | None = None  # a watch session's files read before
     real_root: str = ""  # the deck folder with every link resolved, once per reading
+    # a build in another of the deck's languages: its translations read in
+    # place of the originals (content/translations.py), the own language kept
+    # where a file has none
+    translation: str = ""
+    own_language: str = "en"
+    languages: frozenset[str] = frozenset()  # the suffixes that mark a translation
 
 
 @dataclass(frozen=True)
@@ -83,24 +91,27 @@ class SectionRead:
     techniques: list[Technique]
     colour_line: int  # where its colour is written (or 1), for messages about it
     diagram: Diagram | None  # its own, else the deck's
+    language: str = ""  # where its title and intro are in the own language (no translation)
 
 
 def load_technique(
-    path: Path, reading: Reading, inherited: Diagram | None = None
+    path: Path, reading: Reading, inherited: Diagram | None = None, base: Path | None = None
 ) -> tuple[Technique, int | None] | None:
     """A technique file read (or, in a watch session, kept from the last build
-    when neither it nor what it names has changed since)."""
+    when neither it nor what it names has changed since); ``base``: the
+    original of a translation, whose fields it keeps where it has none."""
     kept = reading.kept
     if kept is None:
-        return read_technique(path, reading, inherited)
-    key = (file_stamps(path), inherited, reading.language, str(reading.root))
+        return read_technique(path, reading, inherited, base)
+    stamps = file_stamps(path, base) if base else file_stamps(path)
+    key = (stamps, inherited, reading.language, str(reading.root), reading.translation)
     known = kept.find(key)
     if known is not None and file_stamps(*(Path(p) for p, _, _ in known.names)) == known.names:
         reading.problems.items.extend(known.problems)
         kept_result: tuple[Technique, int | None] | None = known.result
         return kept_result
     before = len(reading.problems.items)
-    result = read_technique(path, reading, inherited)
+    result = read_technique(path, reading, inherited, base)
     named = (
         (result[0].image, result[0].diagram.path if result[0].diagram else None) if result else ()
     )
@@ -109,18 +120,22 @@ def load_technique(
 
 
 def read_technique(
-    path: Path, reading: Reading, inherited: Diagram | None = None
+    path: Path, reading: Reading, inherited: Diagram | None = None, base: Path | None = None
 ) -> tuple[Technique, int | None] | None:
     md, problems, deck_root, diagrams = reading.md, reading.problems, reading.root, reading.diagrams
     doc = read_document(path, problems)
     if doc is None:
         return None
-    values = check_fields(doc, TECHNIQUE_FIELDS, problems)
+    values = check_fields(doc, optional(TECHNIQUE_FIELDS) if base else TECHNIQUE_FIELDS, problems)
+    if base is not None:  # a translation: the original's fields where it has none
+        values = {**original_fields(base, TECHNIQUE_FIELDS), **values}
     if "title" not in values:
         return None
     image = None
     if "image" in values:
-        image = deck_path(doc, "image", values["image"], deck_root, problems)
+        image = deck_path(
+            doc, "image", values["image"], deck_root, problems, language=reading.translation
+        )
         if not values.get("alt"):
             problems.warning(
                 path,
@@ -134,7 +149,7 @@ def read_technique(
     if not body:
         problems.warning(path, doc.body_line, "the technique has no text below its front matter")
     technique = Technique(
-        slug=path.stem,
+        slug=(base or path).stem,
         title=typographic(md, values["title"]),
         body=body,
         source=Source(path, 1),
@@ -148,8 +163,18 @@ def read_technique(
         areas=areas,
         arrows=arrows,
         alt=values.get("alt"),
+        # an original read for a translation it lacks: its words are the own language's
+        language=reading.own_language if reading.translation and base is None else "",
     )
     return technique, technique.weight
+
+
+def original_fields(path: Path, fields: tuple[Field, ...]) -> dict[str, Any]:
+    """The front matter of a translation's original, checked quietly (the own
+    language's build reports its problems)."""
+    quiet = Problems()
+    doc = read_document(path, quiet)
+    return check_fields(doc, fields, quiet) if doc else {}
 
 
 def load_section(
@@ -157,6 +182,7 @@ def load_section(
 ) -> SectionRead | None:
     md, problems, deck_root, diagrams = reading.md, reading.problems, reading.root, reading.diagrams
     index = folder / INDEX
+    section_language = ""
     values: dict[str, Any] | None = None
     intro: tuple[Block, ...] = ()
     doc = None
@@ -165,7 +191,17 @@ def load_section(
     elif stays_inside(index, deck_root, problems, "the section's _index.md", reading.real_root):
         doc = read_document(index, problems)
         values = check_fields(doc, SECTION_FIELDS, problems) if doc else None
-        intro = markdown_blocks(doc, md, problems) if doc else ()
+        translated = translation_of(index, reading.translation) if reading.translation else None
+        if translated is not None and translated.is_file() and doc and values is not None:
+            own = doc
+            doc = read_document(translated, problems) or own
+            values = {**values, **check_fields(doc, optional(SECTION_FIELDS), problems)}
+            intro = markdown_blocks(doc, md, problems) or markdown_blocks(own, md, Problems())
+        elif doc and reading.translation:  # no translation: its title and intro as written
+            section_language = reading.own_language
+            intro = markdown_blocks(doc, md, problems)
+        else:
+            intro = markdown_blocks(doc, md, problems) if doc else ()
     diagram = deck_diagram
     if doc and values and "diagram" in values:
         diagram = diagrams.resolve(doc, values["diagram"])
@@ -187,18 +223,34 @@ def load_section(
         and all(visible(part) for part in p.relative_to(folder).parts)
         and stays_inside(p, deck_root, problems, "the technique file", reading.real_root)
     ]
+    originals = [p for p in files if language_of(p, reading.languages) is None]
+    for alone in sorted(set(files) - set(originals)):
+        if original_of(alone) not in originals and not reading.translation:
+            problems.warning(
+                alone,
+                1,
+                f"ignored: a translation of {original_of(alone).name}, which is not there; "
+                "a technique is written in the deck's own language first",
+            )
+    chosen: list[tuple[Path, Path | None]] = []  # the file read, and its original
+    for original in originals:
+        translated = translation_of(original, reading.translation) if reading.translation else None
+        if translated is not None and translated in files:
+            chosen.append((translated, original))
+        else:
+            chosen.append((original, None))
     for other in everything:
         if other.suffix.lower() in NEAR_MARKDOWN and visible(other.name) and other.is_file():
             problems.warning(
                 other, 1, f"ignored: techniques are .md files; rename it to {other.stem}.md"
             )
-    loaded = [t for p in files if (t := load_technique(p, reading, diagram))]
+    loaded = [t for p, base in chosen if (t := load_technique(p, reading, diagram, base))]
     loaded.sort(key=lambda pair: sort_key(pair[1], str(pair[0].source.path.relative_to(folder))))
     techniques = [t for t, _ in loaded if not t.draft]
     if values is None:
         return None
     colour_line = doc.field_lines.get("colour", 1) if doc else 1
-    return SectionRead(folder, values, intro, techniques, colour_line, diagram)
+    return SectionRead(folder, values, intro, techniques, colour_line, diagram, section_language)
 
 
 def read_sections(
@@ -245,11 +297,14 @@ def load_deck(
     jobs: int = 1,
     kept: WorkCache | None = None,
     meanwhile: Callable[[], None] | None = None,
+    language: str | None = None,
 ) -> tuple[Deck, list[Problem]]:
     """The deck in ``folder`` and its warnings; raises ContentError on any error.
     With ``jobs`` above one, a large deck's sections are read in worker
     processes while this one runs ``meanwhile()``; with a watch session's
-    ``kept`` files, only the changed ones are read again (here: little to share)."""
+    ``kept`` files, only the changed ones are read again (here: little to share).
+    ``language``: one of the deck's ``languages`` to read it in (its
+    translations, the own language where a file has none); None: its own."""
     problems = Problems()
     folder = Path(folder)
     if not folder.is_dir():
@@ -279,6 +334,14 @@ def load_deck(
         doc = read_document(deck_index, problems)
         if doc:
             deck_values = check_fields(doc, DECK_FIELDS, problems)
+            own = deck_values.get("language") or deck_values.get("languages", ("en",))[0]
+            deck_values["languages"] = tuple(
+                dict.fromkeys((own, *deck_values.get("languages", ())))
+            )
+            deck_values["language"] = own
+            if language and language != own:
+                deck_values = read_translated_index(doc, deck_values, language, problems)
+                diagrams.language = language  # its pictures' variants, where it has them
             md = markdown_parser(deck_values.get("language", "en"))
             if "templates" in deck_values:
                 deck_values["templates"] = deck_path(
@@ -289,13 +352,21 @@ def load_deck(
                 **labels_for(deck_values.get("language", "en")),
                 **deck_values.get("labels", {}),
             }
+            intro_doc = deck_values.pop("intro_document", doc)
             deck_intro = headed_safety_note(
-                markdown_blocks(doc, md, problems), words["before_you_start"]
+                markdown_blocks(intro_doc, md, problems) or markdown_blocks(doc, md, Problems()),
+                words["before_you_start"],
             )
+            if intro_doc is not doc:  # a translation's intro keeps the deck's safety note
+                deck_intro = with_own_safety_note(
+                    deck_intro, doc, intro_doc, words["before_you_start"], own, problems
+                )
             if "diagram" in deck_values:
                 deck_values["diagram"] = diagrams.resolve(doc, deck_values["diagram"])
             if "logo" in deck_values:
-                deck_values["logo"] = deck_path(doc, "logo", deck_values["logo"], folder, problems)
+                deck_values["logo"] = deck_path(
+                    doc, "logo", deck_values["logo"], folder, problems, language=diagrams.language
+                )
                 if not deck_values.get("logo_alt"):
                     problems.warning(
                         doc.path,
@@ -322,7 +393,20 @@ def load_deck(
         and stays_inside(sub, folder, problems, "the section folder")
     ]
     language = deck_values.get("language", "en")
-    reading = Reading(folder, md, problems, diagrams, language, kept, os.path.realpath(folder))
+    languages = deck_values.get("languages", (language,))
+    own_language = languages[0]
+    reading = Reading(
+        folder,
+        md,
+        problems,
+        diagrams,
+        language,
+        kept,
+        os.path.realpath(folder),
+        translation="" if language == own_language else language,
+        own_language=own_language,
+        languages=frozenset(languages[1:]),
+    )
     raw_sections = read_sections(
         subs, reading, deck_values.get("diagram"), 1 if kept else jobs, meanwhile
     )
@@ -348,6 +432,7 @@ def load_deck(
                 weight=values.get("weight"),
                 diagram=usable(read.diagram),
                 colour_given="colour" in values,
+                language=read.language,
             )
         )
 
@@ -358,8 +443,21 @@ def load_deck(
         (p.stat().st_mtime for p in walk(folder, ".md") if p.is_file() and not p.is_symlink()),
         default=0.0,
     )
+    untranslated = tuple(
+        [s.source.path for s in sections if s.language]
+        + [t.source.path for s in sections for t in s.techniques if t.language]
+    )
+    if reading.translation and untranslated:
+        problems.warning(
+            deck_values.get("index_path", deck_index),
+            1,
+            f"{len(untranslated)} file(s) not translated into {language} yet, printed in "
+            f"{own_language}: {', '.join(display_path(p) for p in untranslated[:6])}"
+            + (f" … and {len(untranslated) - 6} more" if len(untranslated) > 6 else ""),
+        )
+    deck_values.pop("index_path", None)
     deck = Deck(
-        slug=folder.resolve().name,
+        slug=folder.resolve().name + (f"-{language}" if reading.translation else ""),
         title=deck_values["title"],
         intro=deck_intro,
         source=Source(deck_index, 1),
@@ -380,8 +478,76 @@ def load_deck(
         sources=tuple(typographic(md, source) for source in deck_values.get("sources", ())),
         plain_words=deck_values.get("plain_words", {}),
         review=deck_values.get("review", {}),
+        languages=languages if len(languages) > 1 else (),
+        own_language=own_language if reading.translation else "",
+        untranslated=untranslated,
     )
     return deck, problems.items
+
+
+def with_own_safety_note(
+    intro: tuple[Block, ...],
+    own_doc: Document,
+    translated_doc: Document,
+    heading: str,
+    own_language: str,
+    problems: Problems,
+) -> tuple[Block, ...]:
+    """A translated intro without the safety note gets the own language's in
+    its place, under the translated heading, and a warning: a deck that has
+    one never goes out without it."""
+    wanted = heading.casefold()
+    if any(b.kind == "heading" and b.items[0].casefold() == wanted for b in intro):
+        return intro
+    own_heading = labels_for(own_language)["before_you_start"]
+    own_intro = headed_safety_note(
+        markdown_blocks(own_doc, markdown_parser(own_language), Problems()), own_heading
+    )
+    note: list[Block] = []
+    inside = False
+    for block in own_intro:
+        if block.kind == "heading":
+            if inside:
+                break
+            inside = block.items[0].casefold() == own_heading.casefold()
+        elif inside:
+            note.append(block)
+    if not note:
+        return intro
+    problems.warning(
+        translated_doc.path,
+        translated_doc.body_line,
+        f"no safety note ('## {heading}'): the {own_language} one is printed in its place;"
+        " translate it here",
+    )
+    return (*intro, Block("heading", (heading,)), *note)
+
+
+def read_translated_index(
+    doc: Document, values: dict[str, Any], language: str, problems: Problems
+) -> dict[str, Any]:
+    """The deck's fields for a build in ``language``: its ``_index.<language>.md``
+    (which says what differs) over the own ``_index.md``'s."""
+    languages = values["languages"]
+    if language not in languages:
+        problems.error(
+            doc.path,
+            doc.field_lines.get("languages", 1),
+            f"the deck is not kept in '{language}': its languages are {', '.join(languages)}"
+            " (add it to  languages:  in _index.md)",
+        )
+        return values
+    merged = {**values, "language": language}
+    translated = translation_of(doc.path, language)
+    if translated.is_file():
+        own_doc = read_document(translated, problems)
+        if own_doc is not None:
+            fields = optional(tuple(f for f in DECK_FIELDS if f.name not in ("languages",)))
+            merged.update(check_fields(own_doc, fields, problems))
+            merged["language"] = language
+            merged["intro_document"] = own_doc
+            merged["index_path"] = translated
+    return merged
 
 
 def holds_text(folder: Path) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 
 from cards.content.files import Document, Problems
 from cards.content.paths import did_you_mean, nearest_file
+from cards.content.translations import variant
 from cards.images import ImageTrouble, read_svg, svg_parts
 from cards.model import Diagram
 from cards.resources import builtin_diagrams
@@ -30,8 +31,9 @@ def usable(diagram: Diagram | None) -> Diagram | None:
 class DiagramReader:
     """Resolves ``diagram:`` values and reads each SVG's parts once per load."""
 
-    def __init__(self, deck_root: Path, problems: Problems):
+    def __init__(self, deck_root: Path, problems: Problems, language: str = ""):
         self.deck_root, self.problems = deck_root, problems
+        self.language = language  # a translation's: a diagram's variant (neck.de.svg) first
         self.read: dict[Path, Diagram | None] = {}
 
     def resolve(self, doc: Document, value: str) -> Diagram | None:
@@ -52,7 +54,7 @@ class DiagramReader:
                     f"diagram '{value}' not found beside {doc.path.name}{did_you_mean(near)}",
                 )
                 return UNREADABLE
-            return self._parts(written, Path(value).name)
+            return self._parts(variant(written, self.language), Path(value).name)
         builtin = builtin_diagrams()
         if value not in builtin:
             meant = nearest_file(self.deck_root, doc.path.parent, value, (".svg",))

@@ -92,6 +92,19 @@ def language_value(value: Any) -> tuple[Any, str | None]:
     return value, None
 
 
+def languages_value(value: Any) -> tuple[Any, str | None]:
+    """The languages a deck is kept in: ``[en, de, ar]`` or ``en, de, ar``."""
+    items = value if isinstance(value, list) else str(value or "").replace(",", " ").split()
+    tags = []
+    for item in items:
+        if not isinstance(item, str) or not LANGUAGE_TAG.match(item):
+            return None, f"must list language tags such as [en, de, ar] (got {item!r})"
+        tags.append(item)
+    if not tags:
+        return None, "must list at least one language, as in [en, de]"
+    return tuple(dict.fromkeys(tags)), None
+
+
 def labels_value(value: Any) -> tuple[Any, str | None]:
     if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
         return None, "must be a mapping of label names to words, such as  hold: Halten"
@@ -194,6 +207,7 @@ DECK_FIELDS = (
     Field("subtitle", text_value),
     Field("author", text_value),
     Field("language", language_value),
+    Field("languages", languages_value),
     Field("templates", text_value),
     Field("labels", labels_value),
     Field("diagram", text_value),

@@ -41,10 +41,17 @@ def deck_path(
     deck_root: Path,
     problems: Problems,
     want_dir: bool = False,
+    language: str = "",
 ) -> Path | None:
-    """A path written in a file, resolved beside it and kept inside the deck folder."""
+    """A path written in a file, resolved beside it and kept inside the deck
+    folder; a picture's variant for ``language`` (``neck.de.svg``) where the
+    deck has one."""
     line = doc.field_lines.get(name, 1)
     written = Path(os.path.normpath(doc.path.parent / value))
+    if language and not want_dir:
+        from cards.content.translations import variant
+
+        written = variant(written, language)
     target = written.resolve()
     if not target.is_relative_to(deck_root.resolve()):
         problems.error(

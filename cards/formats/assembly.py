@@ -150,7 +150,7 @@ class Assembly:
         if outline:
             make_outline(self.pdf, pages, outline)
         if info.tagged:
-            write_tree(pdf, pages, structure(self.marks, annotations))
+            write_tree(pdf, pages, structure(self.marks, annotations), info.language)
         return saved(self.pdf, info)
 
     def impose(self, sides: Sequence[SheetSide], where: Imposition, info: FileInfo) -> bytes:

@@ -48,7 +48,8 @@ def draw_page(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
     Colour that reaches an edge runs ``bleed_mm`` past it; the page box (or
     the form's box, in the imposed file) decides how much of that shows.
     """
-    with group(canvas, "Sect"):
+    language = page.layout.attributes.get("lang", "") if page.layout else ""
+    with group(canvas, "Sect", language):
         _draw_page(canvas, page, theme)
 
 

@@ -129,7 +129,8 @@ def draw_card(canvas: Canvas, card: FittedCard, theme: CardTheme, bleed: Bleed) 
     """Draw at the current origin (the card's bottom-left trim corner)."""
     with piece(canvas, "Artifact:Layout"):  # colour, not content
         draw_furniture(canvas, card, theme, bleed)
-    with group(canvas, "Sect"):  # one card, read whole before the next
+    # one card, read whole before the next; in its own language where it has one
+    with group(canvas, "Sect", card.layout.attributes.get("lang", "")):
         draw_content(canvas, card, theme)
 
 

@@ -41,6 +41,7 @@ class Node:
     page: int | None = None
     mcid: int | None = None
     alt: str = ""  # a figure's alternative text; any other leaf's words as written
+    language: str = ""  # a group's language, where its words are in one of their own
     links: list[pikepdf.Object] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
 
@@ -55,7 +56,7 @@ def structure(marks: Sequence[PageMarks], annotations: Sequence[Sequence[pikepdf
         leaves: dict[int, Node] = {}
         for piece in page_marks.pieces:
             if piece.kind == "open":
-                group = Node(piece.role)
+                group = Node(piece.role, language=piece.text)
                 stack[-1].children.append(group)
                 stack.append(group)
             elif piece.kind == "close":
@@ -92,7 +93,9 @@ def wrap_runs(node: Node) -> None:
     node.children = children
 
 
-def write_tree(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node) -> None:
+def write_tree(
+    pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node, language: str = ""
+) -> None:
     """The tree written into ``pdf``: the structure tree root, the parent tree
     (each page's marked-content ids and each link annotation to its element),
     and the pages' ``StructParents`` and tab order."""
@@ -123,6 +126,8 @@ def write_tree(pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node
             owners.setdefault(node.page, {})[node.mcid] = leaf
             return leaf
         made = pdf.make_indirect(Dictionary(Type=struct_elem, S=role, P=parent))
+        if node.language and node.language != language:  # a passage in another language
+            made.Lang = String(node.language)
         if node.alt and node.role == "Figure":  # what the picture shows
             made.Alt = String(node.alt)
         elif node.alt and node.role != "LI":  # what it says, where the drawing says otherwise

@@ -126,16 +126,18 @@ class PageCanvas(Canvas):
             self.text_roles = []
 
     @contextmanager
-    def group(self, role: str) -> Iterator[None]:
+    def group(self, role: str, language: str = "") -> Iterator[None]:
         """The pieces drawn inside, as one element of ``role`` in the structure
-        tree (a card, a page): no marked content of its own."""
+        tree (a card, a page): no marked content of its own; ``language``:
+        the language its words are in (the element's /Lang where it is not
+        the document's)."""
         # an artifact's groups are not in the tree; nor is a group of no role
         # (a picture beside its text: each read in its place)
         if self.artifact_depth or not self.tags or not role:
             yield
             return
         pieces = self.marks[-1].pieces
-        pieces.append(Piece(role, None, kind="open"))
+        pieces.append(Piece(role, None, language, kind="open"))
         try:
             yield
         finally:
@@ -320,10 +322,10 @@ def drawn_text(flowable: Flowable) -> str | None:
 
 
 @contextmanager
-def group(canvas: Canvas, role: str) -> Iterator[None]:
+def group(canvas: Canvas, role: str, language: str = "") -> Iterator[None]:
     """``PageCanvas.group`` where the canvas keeps pieces; else nothing."""
     if isinstance(canvas, PageCanvas):
-        with canvas.group(role):
+        with canvas.group(role, language):
             yield
     else:
         yield
