@@ -65,3 +65,5 @@ class Chunk:
     pdf: bytes
     marks: tuple[PageMarks, ...]
     found: Any = None
+    tagged: bool = False  # its pages' pieces go into a structure tree
+    language: str = ""  # that tree's document language

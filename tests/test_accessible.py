@@ -390,3 +390,27 @@ def test_an_untagged_file_carries_no_marked_content(tmp_path):
     pdf = pikepdf.open(tmp_path / "foot-massage-cards.pdf")
     operators = {str(op) for page in pdf.pages for _, op in pikepdf.parse_content_stream(page)}
     assert "BDC" not in operators and "BMC" not in operators and "Tj" in operators | {"TJ"}
+
+
+def test_contents_over_several_pages_are_one_table_of_contents(tmp_path):
+    """The tree is written page by page as the pages come; a contents list
+    that runs over three pages is still one TOC, its entries in order, each
+    with its link."""
+    from conftest import REPO
+
+    deck = tmp_path / "deck"
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "make_deck.py"), "60", str(deck)],
+        check=True,
+        capture_output=True,
+    )
+    result = CliRunner().invoke(main, ["build", str(deck), "-f", "booklet", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    reader = Reader(tmp_path / "deck-booklet.pdf")
+    read = reader.read()
+    tocs = [n for role, _, n in read if role == "TOC"]
+    entries = [n for role, _, n in read if role == "TOCI"]
+    pages = {reader.page_of[n.K.Pg.objgen] for n in entries}
+    assert len(tocs) == 1 and len(pages) >= 2, (len(tocs), pages)
+    assert len(entries) == 60 + 5 + 1  # every technique, its five sections, the notes
+    assert all(isinstance(n.K.K, pikepdf.Array) and len(n.K.K) == 2 for n in entries)

@@ -55,6 +55,7 @@ def test_a_piece_is_marked_content_with_the_pages_next_id():
         [("H1", 0), ("Artifact", None), ("P", 1)],
         [("P", 0)],
     ]
+    assert chunk.tagged
 
 
 @pytest.fixture(scope="module")

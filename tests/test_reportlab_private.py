@@ -23,7 +23,7 @@ from cards.layout.theme import FONT_REGULAR, FONT_SEMIBOLD, register_fonts
 
 # What layout/parsed.py may use, and the PDF writer's and canvas's internals
 # that the drawing code once replaced or swapped (none may come back).
-PARSER = r"paraparser|ParaParser|cleanBlockQuotedText|frags="
+PARSER = r"paraparser|ParaParser|cleanBlockQuotedText|frags=|blPara|drawPara\b"
 WRITER = (
     r"_setXObjects|\._code\b|\._doc\b|_formsinuse|_extgstate|_assignState|idToObject"
     r"|__InternalName__|PDFCrossReferenceTable|PDFTrailer|PDFFile|pdfdoc|splitString"
@@ -92,3 +92,42 @@ def test_no_other_module_uses_what_reportlab_does_not_document():
     assert outside == []
     inside = [line.split(":", 2)[2] for line in found if line not in outside]
     assert inside and not any(re.search(WRITER, line) for line in inside)
+
+
+@given(
+    words=st.lists(st.tuples(WORDS, MARKUP), min_size=2, max_size=30),
+    width=st.integers(min_value=50, max_value=200),
+)
+@settings(max_examples=60, deadline=None)
+def test_a_spaced_paragraph_draws_the_space_at_each_line_end(words, width):
+    """SpacedParagraph changes ReportLab's broken lines (``blPara``) while it
+    draws: every line broken at a space ends with that space, so the page's
+    text is the words as written; the lines themselves are ReportLab's. Fails
+    the day ReportLab draws or describes its lines otherwise."""
+    import io
+
+    import pypdf
+
+    from cards.layout.canvas import PageCanvas
+
+    text = " ".join(markup.format(word) for word, markup in words)
+    ours = paragraph(text, style())
+    ours.wrap(width, 1e6)
+    plain = " ".join(ours.getPlainText().split())
+    assert ours.drawn_text() == plain  # no word broken at this width
+    theirs = Paragraph(text, style())
+    theirs.wrap(width, 1e6)
+    assert ours.getActualLineWidths0() == theirs.getActualLineWidths0()
+    canvas = PageCanvas((400, 2000), tags=False)
+    ours.drawOn(canvas, 10, 10)
+    canvas.showPage()
+    canvas.save()
+    drawn = pypdf.PdfReader(io.BytesIO(canvas.buffer.getvalue())).pages[0].extract_text()
+    assert " ".join(drawn.split()) == plain
+    if len(ours.blPara.lines) > 1:  # ReportLab's own: the line-end word joined to the next
+        canvas = PageCanvas((400, 2000), tags=False)
+        theirs.drawOn(canvas, 10, 10)
+        canvas.showPage()
+        canvas.save()
+        raw = pypdf.PdfReader(io.BytesIO(canvas.buffer.getvalue())).pages[0].extract_text()
+        assert raw.replace("\n", "") != drawn.replace("\n", "")

@@ -23,7 +23,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 from cards import __version__
 from cards.dates import build_epoch
-from cards.formats.structure import structure, write_tree
+from cards.formats.structure import TreeWriter
 from cards.geometry import SheetSide
 from cards.marks import BoxPt, Chunk, PageMarks
 from cards.model import Deck
@@ -83,7 +83,8 @@ class Assembly:
 
     def __init__(self) -> None:
         self.pdf = pikepdf.new()
-        self.marks: list[PageMarks] = []
+        self.marks: list[PageMarks] = []  # each page's links (its pieces: in the tree)
+        self.tree: TreeWriter | None = None  # written as the chunks come
         self._sources: list[pikepdf.Pdf] = []  # open until the file is saved
         self._fonts: dict[tuple[object, ...], pikepdf.Object] = {}  # one of each, by content
         self._resources_seen: set[tuple[int, int]] = set()
@@ -93,8 +94,14 @@ class Assembly:
         self._sources.append(source)
         start = len(self.pdf.pages)
         self.pdf.pages.extend(source.pages)
-        self.marks.extend(chunk.marks)
         self.share_fonts(start)
+        # only the links are kept past this point: the pieces go into the tree
+        self.marks.extend(PageMarks(links=marks.links) for marks in chunk.marks)
+        if chunk.tagged:  # its pages' part of the tree, while the next chunk is drawn
+            if self.tree is None:
+                self.tree = TreeWriter(self.pdf, chunk.language)
+            for page, marks in zip(self.pdf.pages[start:], chunk.marks, strict=True):
+                self.tree.add_page(page.obj, marks)
 
     def share_fonts(self, start: int) -> None:
         """Fonts of the pages from ``start`` on that the file has already, by
@@ -150,7 +157,8 @@ class Assembly:
         if outline:
             make_outline(self.pdf, pages, outline)
         if info.tagged:
-            write_tree(pdf, pages, structure(self.marks, annotations), info.language)
+            assert self.tree is not None, "a tagged file is drawn tagged (PageCanvas(tags=True))"
+            self.tree.finish(pages, annotations)
         return saved(self.pdf, info)
 
     def impose(self, sides: Sequence[SheetSide], where: Imposition, info: FileInfo) -> bytes:

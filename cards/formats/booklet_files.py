@@ -50,7 +50,9 @@ def booklet_drawing(deck: Deck, booklet: Booklet, options: BuildSettings) -> Dra
     seed = chunk_font_seed(deck, ranges)
     theme = booklet.planner.theme
     tags = options.tags and not options.print_shop
-    draw = partial(draw_reading_pages, booklet, theme, options.print_shop, seed, tags)
+    draw = partial(
+        draw_reading_pages, booklet, theme, options.print_shop, seed, tags, deck.language
+    )
     return Drawing(ranges, draw, booklet.cache, count)
 
 
@@ -61,6 +63,7 @@ def booklet_pdfs(
     then imposed from the finished pages."""
     count = len(booklet.plan)
     assembly = AssemblyProcess() if count >= APART_FROM else Assembly()
+    tagged = options.tags and not options.print_shop
     try:
         for chunk in chunks:
             assembly.add(chunk)
@@ -72,7 +75,7 @@ def booklet_pdfs(
             for title, key, level in page.outline
         ]
         reading = assembly.finish(
-            file_info(deck, "booklet", tagged=options.tags and not options.print_shop),
+            file_info(deck, "booklet", tagged=tagged),
             anchors,
             outline,
         )
@@ -95,13 +98,21 @@ def booklet_pdfs(
 
 
 def draw_reading_pages(
-    booklet: Booklet, theme: BookletTheme, print_shop: bool, seed: str, tags: bool, numbers: range
+    booklet: Booklet,
+    theme: BookletTheme,
+    print_shop: bool,
+    seed: str,
+    tags: bool,
+    language: str,
+    numbers: range,
 ) -> Chunk:
     """Pages ``numbers`` (0-based) of the reading-order file, laid out and drawn:
     trim size, or with bleed and page boxes for a print shop."""
     bleed = mm_to_pt(theme.bleed_mm) if print_shop else 0.0
     width, height = mm_to_pt(theme.width_mm), mm_to_pt(theme.height_mm)
-    canvas = PageCanvas((width + 2 * bleed, height + 2 * bleed), font_seed=seed, tags=tags)
+    canvas = PageCanvas(
+        (width + 2 * bleed, height + 2 * bleed), font_seed=seed, tags=tags, language=language
+    )
     if print_shop:
         canvas.setTrimBox((bleed, bleed, bleed + width, bleed + height))
         canvas.setBleedBox((0, 0, width + 2 * bleed, height + 2 * bleed))

@@ -241,6 +241,7 @@ class CardsFile:
         """The file from its drawn chunks, and what fitting found, technique by
         technique in deck order."""
         assembly = Assembly()
+        tagged = self.options.tags and not self.options.print_shop
         found: dict[int, tuple[Problem, ...]] = {
             index: cards.problems for index, cards in self.ready.items()
         }
@@ -254,7 +255,6 @@ class CardsFile:
                 for index, problems in chunk.found.problems.items():
                     found.setdefault(index, problems)  # a technique fitted in two chunks: once
                 drawn += chunk.found.cards
-            tagged = options.tags and not options.print_shop
             data = assembly.finish(file_info(self.deck, what, duplex, tagged), {}, self.outline())
         finally:
             assembly.close()
@@ -304,6 +304,7 @@ class CardsFile:
             theme.cmyk,
             self.font_seed,
             tags=self.options.tags,
+            language=self.deck.language,
         )
         define_icons(canvas)
         return canvas

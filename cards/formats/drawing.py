@@ -33,9 +33,11 @@ def chunk_font_seed(deck: Deck, ranges: list[range]) -> str:
 
 
 def finished(canvas: PageCanvas, found: Any = None) -> Chunk:
-    """The chunk ``canvas`` drew, as a finished PDF, with each page's marks."""
+    """The chunk ``canvas`` drew, as a finished PDF, with each page's marks
+    (and, where the file is tagged, the language of its structure tree)."""
     canvas.save()
-    return Chunk(compact(canvas.buffer.getvalue()), tuple(canvas.marks[:-1]), found)
+    marks = tuple(canvas.marks[:-1])
+    return Chunk(compact(canvas.buffer.getvalue()), marks, found, canvas.tags, canvas.language)
 
 
 def compact(pdf_data: bytes) -> bytes:

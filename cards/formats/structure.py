@@ -9,7 +9,9 @@ with their alternative text, the contents as ``TOC`` / ``TOCI`` with each
 entry's ``Link`` (its annotation as an object reference), in the order they
 were drawn. Artifacts (bands, crop marks, page numbers) stay out of it.
 
-Plain data in, pikepdf objects out: nothing is drawn again.
+Plain data in, pikepdf objects out: nothing is drawn again. The tree is
+written page by page as assembly adds each chunk (``TreeWriter``), and
+finished once the links exist.
 """
 
 from __future__ import annotations
@@ -33,47 +35,46 @@ ROLE_MAP = {"Aside": "Sect"}
 
 @dataclass(slots=True)
 class Node:
-    """An element of the tree before it is written: its role, the page and
-    marked-content id it shows (a leaf), its alternative text, the link
-    annotations it holds, and its children."""
+    """An element of a page's tree before it is written: its role, the page and
+    marked-content id it shows (a leaf), its alternative text, the links it
+    holds (their index among the page's links), and its children."""
 
     role: str
     page: int | None = None
     mcid: int | None = None
     alt: str = ""  # a figure's alternative text; any other leaf's words as written
     language: str = ""  # a group's language, where its words are in one of their own
-    links: list[pikepdf.Object] = field(default_factory=list)
+    links: list[int] = field(default_factory=list)
     children: list[Node] = field(default_factory=list)
 
 
-def structure(marks: Sequence[PageMarks], annotations: Sequence[Sequence[pikepdf.Object]]) -> Node:
-    """The tree of a file's pieces: groups nested as drawn, leaves in order,
-    each page's link annotations (``annotations``, in the order of its
-    ``marks.links``) under the leaf whose words they cover."""
-    document = Node("Document")
-    for page, (page_marks, page_links) in enumerate(zip(marks, annotations, strict=True)):
-        stack = [document]
-        leaves: dict[int, Node] = {}
-        for piece in page_marks.pieces:
-            if piece.kind == "open":
-                group = Node(piece.role, language=piece.text)
-                stack[-1].children.append(group)
-                stack.append(group)
-            elif piece.kind == "close":
-                if len(stack) > 1:
-                    stack.pop()
-            elif piece.mcid is not None:
-                leaf = Node(piece.role, page, piece.mcid, piece.text)
-                stack[-1].children.append(leaf)
-                leaves[piece.mcid] = leaf
-        for link, annotation in zip(page_marks.links, page_links, strict=True):
-            holder = leaves.get(link.mcid) if link.mcid is not None else None
-            if holder is None:  # a link drawn outside any piece: its own Link element
-                holder = Node("Link", page)
-                (stack[-1]).children.append(holder)
-            holder.links.append(annotation)
-    wrap_runs(document)
-    return document
+def page_structure(page: int, marks: PageMarks) -> Node:
+    """The tree of one page's pieces, under a node standing for the document:
+    groups nested as drawn (none crosses a page), leaves in order, each of
+    the page's links under the leaf whose words it covers."""
+    top = Node("Document")
+    stack = [top]
+    leaves: dict[int, Node] = {}
+    for piece in marks.pieces:
+        if piece.kind == "open":
+            group = Node(piece.role, language=piece.text)
+            stack[-1].children.append(group)
+            stack.append(group)
+        elif piece.kind == "close":
+            if len(stack) > 1:
+                stack.pop()
+        elif piece.mcid is not None:
+            leaf = Node(piece.role, page, piece.mcid, piece.text)
+            stack[-1].children.append(leaf)
+            leaves[piece.mcid] = leaf
+    for index, link in enumerate(marks.links):
+        holder = leaves.get(link.mcid) if link.mcid is not None else None
+        if holder is None:  # a link drawn outside any piece: its own Link element
+            holder = Node("Link", page)
+            stack[-1].children.append(holder)
+        holder.links.append(index)
+    wrap_runs(top)
+    return top
 
 
 def wrap_runs(node: Node) -> None:
@@ -93,23 +94,61 @@ def wrap_runs(node: Node) -> None:
     node.children = children
 
 
-def write_tree(
-    pdf: pikepdf.Pdf, pages: Sequence[pikepdf.Object], document: Node, language: str = ""
-) -> None:
-    """The tree written into ``pdf``: the structure tree root, the parent tree
-    (each page's marked-content ids and each link annotation to its element),
-    and the pages' ``StructParents`` and tab order."""
-    root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-    owners: dict[int, dict[int, pikepdf.Object]] = {}  # page -> mcid -> element
-    annotation_owners: list[tuple[pikepdf.Object, pikepdf.Object]] = []
-    roles: dict[str, Name] = {}
+class TreeWriter:
+    """The structure tree of a file, written page by page as assembly adds
+    each chunk, then finished once the link annotations exist: the parent
+    tree (each page's marked-content ids, each annotation to its element),
+    the pages' ``StructParents`` and tab order, the role map. ``language``:
+    the document's, so that only a passage in another language has a /Lang."""
 
-    struct_elem = Name.StructElem
+    def __init__(self, pdf: pikepdf.Pdf, language: str = ""):
+        self.pdf, self.language = pdf, language
+        self.struct_elem = Name.StructElem
+        self.root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        self.document = pdf.make_indirect(
+            Dictionary(Type=self.struct_elem, S=Name.Document, P=self.root)
+        )
+        self.top = Array()  # the document's children, in order
+        self.open_toc: pikepdf.Object | None = None  # contents the next page may go on with
+        self.owners: dict[int, dict[int, pikepdf.Object]] = {}  # page -> mcid -> element
+        # the elements that hold links, to be given their annotations at the end
+        self.holders: list[tuple[pikepdf.Object, int, list[int]]] = []
+        self.roles: dict[str, Name] = {}
+        self.pages = 0
 
-    def element(node: Node, parent: pikepdf.Object) -> pikepdf.Object:
-        role = roles.get(node.role)
-        if role is None:
-            role = roles[node.role] = Name("/" + node.role)
+    def add_page(self, page: pikepdf.Object, marks: PageMarks) -> None:
+        """Page ``self.pages`` of the file: its elements written, in order."""
+        index = self.pages
+        self.pages += 1
+        for child in page_structure(index, marks).children:
+            toc = self.open_toc
+            only_contents = bool(child.children) and all(c.role == "TOC" for c in child.children)
+            if toc is not None and only_contents:
+                # a page that only goes on with the contents: its entries join
+                # the table of contents of the page before, one TOC in all
+                kids = toc.get("/K")
+                if not isinstance(kids, Array):
+                    kids = toc.K = Array([] if kids is None else [kids])
+                for item in (entry for part in child.children for entry in part.children):
+                    kids.append(self.element(item, toc, page, marks))
+                continue
+            made = self.element(child, self.document, page, marks)
+            self.top.append(made)
+            self.open_toc = None
+            if child.children and child.children[-1].role == "TOC":  # may go on overleaf
+                kids = made.K
+                self.open_toc = kids[len(kids) - 1] if isinstance(kids, Array) else kids
+
+    def role(self, name: str) -> Name:
+        made = self.roles.get(name)
+        if made is None:
+            made = self.roles[name] = Name("/" + name)
+        return made
+
+    def element(
+        self, node: Node, parent: pikepdf.Object, page: pikepdf.Object, marks: PageMarks
+    ) -> pikepdf.Object:
+        pdf, struct_elem, role = self.pdf, self.struct_elem, self.role(node.role)
         if (
             node.mcid is not None
             and node.page is not None
@@ -118,26 +157,25 @@ def write_tree(
             and node.role != "LI"
         ):  # most of the tree: a leaf showing one piece, made in one step
             entries: dict[str, object] = {"/Type": struct_elem, "/S": role, "/P": parent}
-            entries["/Pg"] = pages[node.page]
+            entries["/Pg"] = page
             entries["/K"] = node.mcid
             if node.alt:  # what a picture shows; what text says, where drawn otherwise
                 entries["/Alt" if node.role == "Figure" else "/ActualText"] = String(node.alt)
             leaf = pdf.make_indirect(Dictionary(entries))
-            owners.setdefault(node.page, {})[node.mcid] = leaf
+            self.owners.setdefault(node.page, {})[node.mcid] = leaf
             return leaf
         made = pdf.make_indirect(Dictionary(Type=struct_elem, S=role, P=parent))
-        if node.language and node.language != language:  # a passage in another language
+        if node.language and node.language != self.language:  # a passage in another language
             made.Lang = String(node.language)
         if node.alt and node.role == "Figure":  # what the picture shows
             made.Alt = String(node.alt)
         elif node.alt and node.role != "LI":  # what it says, where the drawing says otherwise
             made.ActualText = String(node.alt)
         if node.page is not None:
-            made.Pg = pages[node.page]
+            made.Pg = page
         content: list[object] = []
         if node.mcid is not None and node.page is not None:
-            page = pages[node.page]
-            mine = owners.setdefault(node.page, {})
+            mine = self.owners.setdefault(node.page, {})
             if node.role == "LI":  # the item's words are its body
                 body = pdf.make_indirect(
                     Dictionary(Type=struct_elem, S=Name.LBody, P=made, Pg=page, K=node.mcid)
@@ -148,49 +186,62 @@ def write_tree(
                 content.append(body)
             elif node.links:  # a contents line: its words and its link, one Link
                 link = pdf.make_indirect(Dictionary(Type=struct_elem, S=Name.Link, P=made, Pg=page))
-                link.K = Array([node.mcid, *(objr(a, page) for a in node.links)])
+                link.K = Array([node.mcid])
                 mine[node.mcid] = link
-                annotation_owners.extend((a, link) for a in node.links)
-                if node.role == "TOCI":
-                    text = String(" ".join(str(a.get("/Contents", "")) for a in node.links))
-                    link.Alt = text
+                self.holders.append((link, node.page, node.links))
+                if node.role == "TOCI":  # where it goes, as its annotation will say
+                    link.Alt = String(" ".join(marks.links[i].text for i in node.links))
                 content.append(link)
             else:
                 mine[node.mcid] = made
                 content.append(node.mcid)
         elif node.links and node.page is not None:
-            content.extend(objr(a, pages[node.page]) for a in node.links)
-            annotation_owners.extend((a, made) for a in node.links)
+            self.holders.append((made, node.page, node.links))
         for child in node.children:
-            content.append(element(child, made))
+            content.append(self.element(child, made, page, marks))
         if len(content) == 1:
             made.K = content[0]
-        elif content:
+        elif content or node.links:
             made.K = Array(content)
         return made
 
-    top = element(document, root)
-    root.K = top
-    numbers = Array()
-    for index, page in enumerate(pages):
-        page.StructParents = index
-        page.Tabs = Name.S  # tab through links in the order of the structure
-        ids = owners.get(index, {})
-        numbers.append(index)
-        numbers.append(Array([ids[i] for i in range(max(ids) + 1)] if ids else []))
-    key = len(pages)
-    for annotation, owner in annotation_owners:
-        annotation.StructParent = key
-        numbers.append(key)
-        numbers.append(owner)
-        key += 1
-    root.ParentTree = pdf.make_indirect(Dictionary(Nums=numbers))
-    used = {role for role in roles if role in ROLE_MAP}
-    if used:
-        root.RoleMap = Dictionary({f"/{r}": Name("/" + ROLE_MAP[r]) for r in sorted(used)})
-    root.ParentTreeNextKey = key
-    pdf.Root.StructTreeRoot = root
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
+    def finish(
+        self, pages: Sequence[pikepdf.Object], annotations: Sequence[Sequence[pikepdf.Object]]
+    ) -> None:
+        """The tree completed and put in the file: each holder given its link
+        annotations (``annotations``: each page's, in the order of its links)."""
+        pdf, root = self.pdf, self.root
+        annotation_owners: list[tuple[pikepdf.Object, pikepdf.Object]] = []
+        for holder, number, indices in self.holders:
+            for index in indices:
+                annotation = annotations[number][index]
+                kids = holder.get("/K")
+                if not isinstance(kids, Array):
+                    kids = holder.K = Array([] if kids is None else [kids])
+                kids.append(objr(annotation, pages[number]))
+                annotation_owners.append((annotation, holder))
+        self.document.K = self.top
+        root.K = self.document
+        numbers = Array()
+        for index, page in enumerate(pages):
+            page.StructParents = index
+            page.Tabs = Name.S  # tab through links in the order of the structure
+            ids = self.owners.get(index, {})
+            numbers.append(index)
+            numbers.append(Array([ids[i] for i in range(max(ids) + 1)] if ids else []))
+        key = len(pages)
+        for annotation, owner in annotation_owners:
+            annotation.StructParent = key
+            numbers.append(key)
+            numbers.append(owner)
+            key += 1
+        root.ParentTree = pdf.make_indirect(Dictionary(Nums=numbers))
+        root.ParentTreeNextKey = key
+        used = {role for role in self.roles if role in ROLE_MAP}
+        if used:
+            root.RoleMap = Dictionary({f"/{r}": Name("/" + ROLE_MAP[r]) for r in sorted(used)})
+        pdf.Root.StructTreeRoot = root
+        pdf.Root.MarkInfo = Dictionary(Marked=True)
 
 
 def objr(annotation: pikepdf.Object, page: pikepdf.Object) -> Dictionary:

@@ -44,6 +44,7 @@ class PageCanvas(Canvas):
         cmyk: bool = False,
         font_seed: str = "",
         tags: bool = True,
+        language: str = "",
     ):
         register_fonts()
         self.buffer = io.BytesIO()
@@ -62,6 +63,7 @@ class PageCanvas(Canvas):
         # tags=False (an untagged file: ``--no-tags``, print files): no marked
         # content at all, the smallest stream
         self.tags = tags
+        self.language = language  # the document's: the structure tree's default /Lang
         self.marks: list[PageMarks] = [PageMarks()]
         # the roles of the next text objects drawn, with what each says
         # (``label_texts``): a step's number, then its words
@@ -303,6 +305,9 @@ def spoken_text(flowable: Flowable) -> str:
     spoken = getattr(flowable, "spoken", None)
     if callable(spoken):
         return str(spoken())
+    words = getattr(flowable, "plain_text", None)  # a spaced paragraph's, kept
+    if callable(words):
+        return str(words())
     plain = getattr(flowable, "getPlainText", None)
     if not callable(plain):
         return ""

@@ -42,7 +42,7 @@ class SpacedParagraph(Paragraph):
     def drawPara(self, debug: int = 0) -> Any:
         broken = self.blPara
         lines = broken.lines
-        spaced = spaced_lines(broken, self.plain_text())
+        spaced = spaced_lines(broken, self.line_ends())
         if spaced is not None:
             broken.lines = spaced
         try:
@@ -52,16 +52,29 @@ class SpacedParagraph(Paragraph):
 
     def plain_text(self) -> str:
         """The paragraph's words, one space between each."""
-        return " ".join(self.getPlainText().split())
+        words = self.__dict__.get("_plain_words")
+        if words is None:
+            words = self.__dict__["_plain_words"] = " ".join(self.getPlainText().split())
+        return str(words)
+
+    def line_ends(self) -> list[tuple[str, bool]] | None:
+        """``line_ends`` of the lines as wrapped last (kept for that wrapping:
+        drawing and the structure tree both ask)."""
+        broken = getattr(self, "blPara", None)
+        if broken is None:
+            return None
+        known = self.__dict__.get("_line_ends")
+        if known is not None and known[0] is broken:
+            return known[1]  # type: ignore[no-any-return]
+        ends = line_ends(line_texts(broken), self.plain_text())
+        self.__dict__["_line_ends"] = (broken, ends)
+        return ends
 
     def drawn_text(self) -> str | None:
         """The text the page shows once drawn, its line-end spaces included
         (equal to ``plain_text`` unless a word was broken); None before it
         is wrapped or where the lines cannot be matched to the words."""
-        broken = getattr(self, "blPara", None)
-        if broken is None:
-            return None
-        ends = line_ends(line_texts(broken), self.plain_text())
+        ends = self.line_ends()
         if ends is None:
             return None
         return "".join(text + (" " if spaced else "") for text, spaced in ends)
@@ -98,9 +111,9 @@ def line_ends(lines: list[str], plain: str) -> list[tuple[str, bool]] | None:
     return ends
 
 
-def spaced_lines(broken: Any, plain: str) -> list[Any] | None:
-    """The broken lines with a space after each line that ended at one."""
-    ends = line_ends(line_texts(broken), plain)
+def spaced_lines(broken: Any, ends: list[tuple[str, bool]] | None) -> list[Any] | None:
+    """The broken lines with a space after each line that ended at one
+    (``ends``: ``line_ends`` of these lines)."""
     if ends is None:
         return None
     spaced: list[Any] = []
