@@ -107,3 +107,37 @@ def test_a_language_the_deck_is_not_kept_in_is_an_error(run, tmp_path):
         result.output
     )
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").glob("*.pdf"))
+
+
+def test_export_and_import_carry_each_language_in_columns_of_its_own(run, tmp_path):
+    """A translator's spreadsheet: a column per language for each text
+    ("title.de", "steps.de", "section.de"; "title.de" and "intro.de" rows in
+    the deck sheet). Exported and imported back, the translations are files
+    beside their originals again, and the deck builds the same German text."""
+    # a sheet carries words, not files: the technique names a built-in diagram
+    built_in = technique(
+        "Alpha", "1. Press gently.\n2. Let go.", pressure="medium", diagram="foot-sole",
+        areas="heel",
+    )  # fmt: skip
+    deck = three_languages(tmp_path, **{"01-one/01-alpha.md": built_in})
+    sheet = tmp_path / "trio.xlsx"
+    assert run("export", str(deck), str(sheet)).exit_code == 0
+    import openpyxl
+
+    header = [c.value for c in next(openpyxl.load_workbook(sheet)["techniques"].iter_rows())]
+    assert {"title.de", "steps.de", "section.de", "title.fr"} <= set(header)
+    back = tmp_path / "back"
+    result = run("import", str(sheet), str(back))
+    assert result.exit_code == 0, result.output
+    names = sorted(p.relative_to(back).as_posix() for p in back.rglob("*.de.md"))
+    assert names == ["01-first/01-alpha.de.md", "01-first/_index.de.md", "_index.de.md"]
+    assert "languages: [en, de, fr]" in (back / "_index.md").read_text()
+    assert "title: Alphagriff" in (back / "01-first/01-alpha.de.md").read_text()
+    assert ".back." not in result.output  # the files named as the deck has them
+    for folder, name in ((deck, "a"), (back, "b")):
+        built = run("build", str(folder), "-f", "cards", "--lang", "de", "-o", str(tmp_path / name))
+        assert built.exit_code == 0, built.output
+    first = all_text(tmp_path / "a" / "trio-de-cards.pdf")
+    again = all_text(tmp_path / "b" / "back-de-cards.pdf")
+    assert "Sanft drücken." in again and "ERSTER TEIL" in again
+    assert first.replace("Testdeck", "").count("Alphagriff") == again.count("Alphagriff")

@@ -18,11 +18,14 @@ from typing import Any
 import yaml
 
 from cards.content.files import INDEX
-from cards.problems import ERROR, ContentError, Problem
+from cards.problems import ERROR, ContentError, Problem, display_path
 from cards.sheets.reading import (
     SECTION_COLUMNS,
     SHEET_SUFFIXES,
     TECHNIQUE_COLUMNS,
+    TRANSLATED_COLUMNS,
+    TRANSLATED_DECK_FIELDS,
+    TRANSLATED_SECTION_COLUMNS,
     WORKBOOK_SUFFIXES,
     Row,
     SheetProblems,
@@ -33,6 +36,7 @@ from cards.sheets.reading import (
     checked_fields,
     read_table,
     read_workbook_sheet,
+    translated_column,
 )
 
 
@@ -41,7 +45,11 @@ class SectionPlan:
     title: str
     fields: dict[str, Any] = field(default_factory=dict)
     intro: str = ""
-    techniques: list[tuple[Row, dict[str, Any], str]] = field(default_factory=list)
+    # each technique: its row, its fields, its steps, its translations by language
+    techniques: list[tuple[Row, dict[str, Any], str, dict[str, dict[str, Any]]]] = field(
+        default_factory=list
+    )
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)  # title, intro
 
 
 # -- import ------------------------------------------------------------------------------------
@@ -70,7 +78,7 @@ def import_sheet(
     rows = read_table(sheet, problems)
     if rows is None:
         raise ContentError(problems.items)
-    deck_fields, deck_intro = deck_of(sheet, title, problems)
+    deck_fields, deck_intro, deck_translations = deck_of(sheet, title, problems)
     sections = plan_sections(rows, problems, str(deck_fields["title"]))
     if sheet.suffix.lower() in WORKBOOK_SUFFIXES:
         add_section_sheet(sheet, sections, problems)
@@ -78,24 +86,38 @@ def import_sheet(
         problems.error(1, "the sheet has no techniques: one row per technique, with a title")
     if problems.has_errors():
         raise ContentError(problems.items)
-    files, rows_of = deck_files(deck_fields, deck_intro, sections)
-    warnings = write_and_check(files, rows_of, target, sheet, force)
+    languages = translated_languages(deck_translations, sections)
+    if languages and "languages" not in deck_fields:
+        own = str(deck_fields.get("language", "en"))
+        deck_fields["languages"] = [own, *(lang for lang in languages if lang != own)]
+    files, rows_of = deck_files(deck_fields, deck_intro, sections, deck_translations)
+    warnings = write_and_check(files, rows_of, target, sheet, force, languages)
     return problems.items + warnings
 
 
-def deck_of(sheet: Path, title: str | None, problems: SheetProblems) -> tuple[dict[str, Any], str]:
-    """The deck's fields and intro: from the ``deck`` sheet of a workbook, else
-    from ``--title`` or the file's name."""
+def deck_of(
+    sheet: Path, title: str | None, problems: SheetProblems
+) -> tuple[dict[str, Any], str, dict[str, dict[str, Any]]]:
+    """The deck's fields and intro, and its translations ("title.de", "intro.de"
+    rows): from the ``deck`` sheet of a workbook, else from ``--title`` or the
+    file's name."""
     from cards.content.fields import DECK_FIELDS as RULES
 
     rules = {f.name: f.check for f in RULES}
     fields: dict[str, Any] = {}
     intro = ""
+    translations: dict[str, dict[str, Any]] = {}
     if sheet.suffix.lower() in WORKBOOK_SUFFIXES:
         for row in read_table_pairs(sheet, "deck", problems):
             name, value = row.values.get("field"), row.values.get("value")
-            name = str(name).strip().lower() if name is not None else ""
-            if name == "intro":
+            name = str(name).strip() if name is not None else ""
+            translated = translated_column(name, TRANSLATED_DECK_FIELDS)
+            name = name.lower() if translated is None else name
+            if translated is not None:
+                if not blank(value):
+                    text = str(value).replace("\r\n", "\n")
+                    translations.setdefault(translated[1], {})[translated[0]] = text
+            elif name == "intro":
                 intro = str(value or "").replace("\r\n", "\n").strip("\n") + "\n"
             elif name in rules and not blank(value):
                 mapping = name in ("labels", "plain_words", "review")
@@ -114,7 +136,19 @@ def deck_of(sheet: Path, title: str | None, problems: SheetProblems) -> tuple[di
     if title:
         fields["title"] = title
     fields.setdefault("title", sheet.stem.replace("-", " ").replace("_", " ").strip().title())
-    return fields, intro
+    return fields, intro, translations
+
+
+def translated_languages(
+    deck: dict[str, dict[str, Any]], sections: dict[str, SectionPlan]
+) -> list[str]:
+    """Every language the sheet has translations in, in the order first met."""
+    found = list(deck)
+    for plan in sections.values():
+        found += list(plan.translations)
+        for *_, translations in plan.techniques:
+            found += list(translations)
+    return list(dict.fromkeys(found))
 
 
 def parse_mapping(value: Any) -> Any:
@@ -153,8 +187,16 @@ def plan_sections(
     sections: dict[str, SectionPlan] = {}
     current = None if any("section" in row.values for row in rows) else whole
     for row in rows:
+        translations: dict[str, dict[str, Any]] = {}
         for column in row.values:
-            if column not in known:
+            translated = translated_column(column, ("section", *TRANSLATED_COLUMNS))
+            if translated is not None:
+                value = row.values[column]
+                if not blank(value):
+                    field_name, language = translated
+                    text = str(value).replace("\r\n", "\n")
+                    translations.setdefault(language, {})[field_name] = text
+            elif column not in known:
                 unknown.setdefault(column, row.number)
         name = row.values.get("section")
         if not blank(name):
@@ -170,7 +212,12 @@ def plan_sections(
         values["title"] = " ".join(str(row.values["title"]).split())
         if "colour" in values:  # the first colour given in a section is the section's
             plan.fields.setdefault("colour", values.pop("colour"))
-        plan.techniques.append((row, values, body_of(row.values.get("steps"))))
+        for language, cells in translations.items():  # section.de: the section's title
+            if "section" in cells:
+                title = " ".join(cells.pop("section").split())
+                plan.translations.setdefault(language, {}).setdefault("title", title)
+        translations = {language: cells for language, cells in translations.items() if cells}
+        plan.techniques.append((row, values, body_of(row.values.get("steps")), translations))
     header_row = 1
     for column in unknown:
         problems.warning(
@@ -197,6 +244,15 @@ def add_section_sheet(
             continue
         values = checked_fields(row, SECTION_COLUMNS, problems, "in sheet 'sections': ")
         sections[key].fields.update(values)
+        for column, value in row.values.items():
+            translated = translated_column(column, TRANSLATED_SECTION_COLUMNS)
+            if translated is not None and not blank(value):
+                name, language = translated
+                text = str(value).replace("\r\n", "\n")
+                if name == "section":
+                    text = " ".join(text.split())
+                cells = sections[key].translations.setdefault(language, {})
+                cells["title" if name == "section" else "intro"] = text
         if not blank(row.values.get("intro")):
             sections[key].intro = str(row.values["intro"]).replace("\r\n", "\n").strip("\n") + "\n"
 
@@ -234,18 +290,26 @@ def yaml_line(name: str, value: Any) -> str:
 
 
 def deck_files(
-    deck_fields: dict[str, Any], intro: str, sections: dict[str, SectionPlan]
+    deck_fields: dict[str, Any],
+    intro: str,
+    sections: dict[str, SectionPlan],
+    deck_translations: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[dict[Path, str], dict[Path, int]]:
-    """Every file of the deck by relative path, and the sheet row each came from."""
+    """Every file of the deck by relative path, and the sheet row each came
+    from; a translation beside its original (``_index.de.md``, ``01-x.de.md``)."""
     files = {Path(INDEX): front_matter(deck_fields, intro)}
+    for language, cells in (deck_translations or {}).items():
+        files[Path(f"_index.{language}.md")] = translated_file(cells, "intro")
     rows_of: dict[Path, int] = {}
     width = max(2, len(str(len(sections))))
     for number, plan in enumerate(sections.values(), start=1):
         folder = Path(f"{number:0{width}d}-{slug(plan.title)}")
         fields = {"title": plan.title, **{k: v for k, v in plan.fields.items() if k != "title"}}
         files[folder / INDEX] = front_matter(fields, plan.intro)
+        for language, cells in plan.translations.items():
+            files[folder / f"_index.{language}.md"] = translated_file(cells, "intro")
         inner = max(2, len(str(len(plan.techniques))))
-        for index, (row, values, body) in enumerate(plan.techniques, start=1):
+        for index, (row, values, body, translations) in enumerate(plan.techniques, start=1):
             name = folder / f"{index:0{inner}d}-{slug(values['title'])}.md"
             ordered = {
                 "title": values["title"],
@@ -256,11 +320,28 @@ def deck_files(
                     ordered[ids] = list(ordered[ids])
             files[name] = front_matter(ordered, body)
             rows_of[name] = row.number
+            for language, cells in translations.items():
+                translated = name.with_name(f"{name.stem}.{language}.md")
+                files[translated] = translated_file(cells, "steps")
+                rows_of[translated] = row.number
     return files, rows_of
 
 
+def translated_file(cells: dict[str, Any], body: str) -> str:
+    """A translation's file: the text it gives (its body from ``body``'s cell);
+    every other field is its original's."""
+    fields = {k: " ".join(str(v).split()) for k, v in cells.items() if k != body}
+    text = str(cells.get(body, "")).strip("\n")
+    return front_matter(fields, f"{text}\n" if text else "")
+
+
 def write_and_check(
-    files: dict[Path, str], rows_of: dict[Path, int], target: Path, sheet: Path, force: bool
+    files: dict[Path, str],
+    rows_of: dict[Path, int],
+    target: Path,
+    sheet: Path,
+    force: bool,
+    languages: list[str] | None = None,
 ) -> list[Problem]:
     """Write the deck beside ``target``, load it as a build would, then move it into
     place; on any error the temporary folder goes and ``target`` is untouched."""
@@ -276,6 +357,9 @@ def write_and_check(
             path.write_text(text, encoding="utf-8")
         try:
             _, warnings = load_deck(staging)
+            for language in languages or []:  # each translation, as a build reads it
+                _, more = load_deck(staging, language=language)
+                warnings += [p for p in more if p not in warnings]
         except ContentError as exc:
             raise ContentError(
                 [back_to_sheet(p, staging, rows_of, sheet) for p in exc.problems]
@@ -296,7 +380,10 @@ def back_to_sheet(
         relative = Path(problem.path).relative_to(staging)
     except ValueError:
         return problem
-    return Problem(sheet, rows_of.get(relative, 1), problem.level, in_sheet_words(problem.message))
+    message = in_sheet_words(problem.message)
+    for written in {str(staging), display_path(staging)}:  # files it names: as in the deck
+        message = message.replace(written + os.sep, "")
+    return Problem(sheet, rows_of.get(relative, 1), problem.level, message)
 
 
 # What the loader says of a file, said of a spreadsheet's row: the files are

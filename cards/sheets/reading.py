@@ -19,8 +19,26 @@ TECHNIQUE_COLUMNS = (
     "image", "diagram", "areas", "arrows", "alt",
 )  # fmt: skip
 SECTION_COLUMNS = ("section", "colour", "weight", "diagram", "intro")
+# The text a translation gives: a column each per language ("title.de",
+# "steps.de"), beside the deck's own; the other fields are the original's.
+TRANSLATED_COLUMNS = ("title", "hold", "repeat", "alt", "steps")
+TRANSLATED_SECTION_COLUMNS = ("section", "intro")
+TRANSLATED_DECK_FIELDS = ("title", "subtitle", "intro")
+
+
+def translated_column(column: str, allowed: Iterable[str]) -> tuple[str, str] | None:
+    """``title.de`` → (``title``, ``de``) where ``title`` is one of ``allowed``
+    and ``de`` a language tag; None for any other column."""
+    from cards.content.fields import LANGUAGE_TAG
+
+    name, dot, language = column.partition(".")
+    if dot and name in allowed and LANGUAGE_TAG.match(language):
+        return name, language
+    return None
+
+
 DECK_FIELDS = (
-    "title", "subtitle", "author", "language", "hyphenate", "contact", "url", "logo",
+    "title", "subtitle", "author", "language", "languages", "hyphenate", "contact", "url", "logo",
     "logo_alt", "reviewed", "sources", "plain_words", "review", "diagram", "templates",
     "labels", "intro",
 )  # fmt: skip
