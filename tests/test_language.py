@@ -114,3 +114,23 @@ def test_an_edition_line_dates_in_the_languages_own_words():
         "Издание: март 2026 г."
     )
     assert labels_for("pt-BR")["cards"].format(count=13) == "13 cartões"
+
+
+def test_a_script_the_fonts_lack_is_one_warning_naming_it(run, deck_dir):
+    """A deck in Arabic with a Chinese word: one warning per script, at the
+    first file that has it, counting its letters and files; never a warning
+    per file for the same script."""
+    files = small_deck(
+        **{
+            "01-one/01-alpha.md": technique("لف القدم", "1. ضع يديك على القدم.\n2. 放松."),
+            "01-one/02-beta.md": technique("تدليك", "1. اضغط برفق."),
+        }
+    )
+    result = run("check", str(deck_dir(files)))
+    assert result.exit_code == 0, result.output
+    arabic = [line for line in result.output.splitlines() if "Arabic letters" in line]
+    chinese = [line for line in result.output.splitlines() if "Chinese (Han) letters" in line]
+    assert len(arabic) == 1 and "in 2 file(s)" in arabic[0] and "01-alpha.md:1:" in arabic[0]
+    assert len(chinese) == 1 and "(2 in 1 file(s)" in chinese[0]
+    assert "printed as codes such as [U+" in arabic[0]
+    assert "the font has no 'ض'" not in result.output  # not letter by letter
