@@ -2,12 +2,13 @@
 
 Drawing wrapped every piece of a page in marked content with its role and
 an id (``layout/canvas.py``) and bounded groups of them (a card, a page, a
-picture with its text); here, after assembly, those pieces become the tree
-PDF/UA asks for: a ``Document`` of ``Sect`` elements (one a card or a page)
-holding headings, paragraphs, lists (``L`` / ``LI`` / ``LBody``), figures
-with their alternative text, the contents as ``TOC`` / ``TOCI`` with each
-entry's ``Link`` (its annotation as an object reference), in the order they
-were drawn. Artifacts (bands, crop marks, page numbers) stay out of it.
+picture with its text); here, as assembly adds the pages, those pieces become
+the tree PDF/UA asks for: a ``Document`` of ``Sect`` elements (one a card
+or a page) holding headings, paragraphs, lists (``L`` / ``LI`` with ``Lbl``
+and ``LBody``), the safety note as an ``Aside``, figures with their
+alternative text, the contents as one ``TOC`` of ``TOCI`` with each entry's
+``Link`` (its annotation as an object reference), in the order they were
+drawn. Artifacts (bands, crop marks, page numbers) stay out of it.
 
 Plain data in, pikepdf objects out: nothing is drawn again. The tree is
 written page by page as assembly adds each chunk (``TreeWriter``), and
