@@ -111,7 +111,10 @@ class TreeWriter:
         )
         self.top = Array()  # the document's children, in order
         self.open_toc: pikepdf.Object | None = None  # contents the next page may go on with
-        self.owners: dict[int, dict[int, pikepdf.Object]] = {}  # page -> mcid -> element
+        # the page being written: its elements by marked-content id; each page's,
+        # once written, go into the parent tree at once (qpdf's memory, not Python's)
+        self.owners: dict[int, dict[int, pikepdf.Object]] = {}
+        self.numbers = Array()  # the parent tree's keys and values, page by page
         # the elements that hold links, to be given their annotations at the end
         self.holders: list[tuple[pikepdf.Object, int, list[int]]] = []
         self.roles: dict[str, Name] = {}
@@ -139,6 +142,11 @@ class TreeWriter:
             if child.children and child.children[-1].role == "TOC":  # may go on overleaf
                 kids = made.K
                 self.open_toc = kids[len(kids) - 1] if isinstance(kids, Array) else kids
+        page.StructParents = index
+        page.Tabs = Name.S  # tab through links in the order of the structure
+        ids = self.owners.pop(index, {})
+        self.numbers.append(index)
+        self.numbers.append(Array([ids[i] for i in range(max(ids) + 1)] if ids else []))
 
     def role(self, name: str) -> Name:
         made = self.roles.get(name)
@@ -223,13 +231,12 @@ class TreeWriter:
                 annotation_owners.append((annotation, holder))
         self.document.K = self.top
         root.K = self.document
-        numbers = Array()
-        for index, page in enumerate(pages):
-            page.StructParents = index
-            page.Tabs = Name.S  # tab through links in the order of the structure
-            ids = self.owners.get(index, {})
+        numbers = self.numbers
+        for index in range(self.pages, len(pages)):  # pages the tree was given none of
+            pages[index].StructParents = index
+            pages[index].Tabs = Name.S
             numbers.append(index)
-            numbers.append(Array([ids[i] for i in range(max(ids) + 1)] if ids else []))
+            numbers.append(Array())
         key = len(pages)
         for annotation, owner in annotation_owners:
             annotation.StructParent = key
