@@ -207,9 +207,9 @@ def build(
             deck_path, settings.jobs, cache.files if cache else None, None, language
         )
         decks.append(other)
-        report.warnings += [
-            p for p in [*found, *missing_characters(other)] if p not in report.warnings
-        ]
+        report.warnings += [*found, *missing_characters(other)]
+    # a problem of a file every language reads (a technique not translated) once
+    report.warnings = list(dict.fromkeys(report.warnings))
     log = services.log
     if log:
         where = (

@@ -48,6 +48,12 @@ class BuildSettings:
     language: str | None = None
 
     @property
+    def tagged(self) -> bool:
+        """The cards and the reading booklet carry a structure tree: asked for
+        (not ``--no-tags``), and not print files (``--print-shop``)."""
+        return self.tags and not self.print_shop
+
+    @property
     def card_backs(self) -> bool:
         """Cards get backs: asked for, or needed by fold-over pairs."""
         return self.backs or self.fold

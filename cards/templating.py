@@ -28,6 +28,7 @@ from jinja2.exceptions import SecurityError
 from markupsafe import Markup
 
 from cards.colour import INK, text_colour_on
+from cards.content.markdown import part_under
 from cards.dates import build_month
 from cards.images import ImageTrouble, diagram_words
 from cards.labels import labels_for, month_name
@@ -397,17 +398,7 @@ def reviewed_line(deck: Deck) -> str | None:
 def before_you_start(deck: Deck) -> tuple[Block, ...]:
     """The intro's "Before you start" part: the blocks after that heading, up to
     the next heading (the safety note the cards and the back cover repeat)."""
-    heading = labels_view(deck).before_you_start.casefold()
-    blocks: list[Block] = []
-    inside = False
-    for block in deck.intro:
-        if block.kind == "heading":
-            if inside:
-                break
-            inside = block.items[0].casefold() == heading
-        elif inside:
-            blocks.append(block)
-    return tuple(blocks)
+    return part_under(deck.intro, labels_view(deck).before_you_start)
 
 
 def labels_view(deck: Deck) -> SimpleNamespace:

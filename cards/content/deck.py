@@ -38,6 +38,7 @@ from cards.content.markdown import (
     headed_safety_note,
     markdown_blocks,
     markdown_parser,
+    part_under,
     typographic,
 )
 from cards.content.paths import MAX_DEPTH, TooDeep, deck_path, stays_inside, walk
@@ -323,6 +324,7 @@ def load_deck(
         raise ContentError(problems.items)
     deck_index = folder / INDEX
     deck_values: dict[str, Any] = {}
+    translated_doc: Document | None = None  # the deck's _index.<language>.md, where read
     deck_intro: tuple[Block, ...] = ()
     md = markdown_parser("en")
     diagrams = DiagramReader(folder, problems)
@@ -340,7 +342,9 @@ def load_deck(
             )
             deck_values["language"] = own
             if language and language != own:
-                deck_values = read_translated_index(doc, deck_values, language, problems)
+                deck_values, translated_doc = read_translated_index(
+                    doc, deck_values, language, problems
+                )
                 diagrams.language = language  # its pictures' variants, where it has them
             md = markdown_parser(deck_values.get("language", "en"))
             if "templates" in deck_values:
@@ -352,7 +356,7 @@ def load_deck(
                 **labels_for(deck_values.get("language", "en")),
                 **deck_values.get("labels", {}),
             }
-            intro_doc = deck_values.pop("intro_document", doc)
+            intro_doc = translated_doc or doc
             deck_intro = headed_safety_note(
                 markdown_blocks(intro_doc, md, problems) or markdown_blocks(doc, md, Problems()),
                 words["before_you_start"],
@@ -449,13 +453,12 @@ def load_deck(
     )
     if reading.translation and untranslated:
         problems.warning(
-            deck_values.get("index_path", deck_index),
+            translated_doc.path if translated_doc else deck_index,
             1,
             f"{len(untranslated)} file(s) not translated into {language} yet, printed in "
             f"{own_language}: {', '.join(display_path(p) for p in untranslated[:6])}"
             + (f" … and {len(untranslated) - 6} more" if len(untranslated) > 6 else ""),
         )
-    deck_values.pop("index_path", None)
     deck = Deck(
         slug=folder.resolve().name + (f"-{language}" if reading.translation else ""),
         title=deck_values["title"],
@@ -503,15 +506,7 @@ def with_own_safety_note(
     own_intro = headed_safety_note(
         markdown_blocks(own_doc, markdown_parser(own_language), Problems()), own_heading
     )
-    note: list[Block] = []
-    inside = False
-    for block in own_intro:
-        if block.kind == "heading":
-            if inside:
-                break
-            inside = block.items[0].casefold() == own_heading.casefold()
-        elif inside:
-            note.append(block)
+    note = part_under(own_intro, own_heading)
     if not note:
         return intro
     problems.warning(
@@ -525,9 +520,10 @@ def with_own_safety_note(
 
 def read_translated_index(
     doc: Document, values: dict[str, Any], language: str, problems: Problems
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Document | None]:
     """The deck's fields for a build in ``language``: its ``_index.<language>.md``
-    (which says what differs) over the own ``_index.md``'s."""
+    (which says what differs) over the own ``_index.md``'s; and that file, if
+    the deck has it."""
     languages = values["languages"]
     if language not in languages:
         problems.error(
@@ -536,18 +532,15 @@ def read_translated_index(
             f"the deck is not kept in '{language}': its languages are {', '.join(languages)}"
             " (add it to  languages:  in _index.md)",
         )
-        return values
+        return values, None
     merged = {**values, "language": language}
     translated = translation_of(doc.path, language)
-    if translated.is_file():
-        own_doc = read_document(translated, problems)
-        if own_doc is not None:
-            fields = optional(tuple(f for f in DECK_FIELDS if f.name not in ("languages",)))
-            merged.update(check_fields(own_doc, fields, problems))
-            merged["language"] = language
-            merged["intro_document"] = own_doc
-            merged["index_path"] = translated
-    return merged
+    own_doc = read_document(translated, problems) if translated.is_file() else None
+    if own_doc is not None:
+        fields = optional(tuple(f for f in DECK_FIELDS if f.name != "languages"))
+        merged.update(check_fields(own_doc, fields, problems))
+        merged["language"] = language
+    return merged, own_doc
 
 
 def holds_text(folder: Path) -> bool:

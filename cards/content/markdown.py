@@ -176,6 +176,22 @@ def markdown_blocks(doc: Document, md: MarkdownIt, problems: Problems) -> tuple[
     return tuple(blocks)
 
 
+def part_under(blocks: tuple[Block, ...], heading: str) -> tuple[Block, ...]:
+    """The blocks after the heading ``heading`` (any case), up to the next
+    heading: the intro's "Before you start" part, for instance."""
+    wanted = heading.casefold()
+    part: list[Block] = []
+    inside = False
+    for block in blocks:
+        if block.kind == "heading":
+            if inside:
+                break
+            inside = block.items[0].casefold() == wanted
+        elif inside:
+            part.append(block)
+    return tuple(part)
+
+
 def headed_safety_note(blocks: tuple[Block, ...], words: str) -> tuple[Block, ...]:
     """The intro with an inline safety note made a part of its own: a paragraph
     that opens with the deck's "Before you start" words (bold or not, with or

@@ -49,9 +49,8 @@ def booklet_drawing(deck: Deck, booklet: Booklet, options: BuildSettings) -> Dra
     ranges = chunk_ranges(count, CHUNK_PAGES)
     seed = chunk_font_seed(deck, ranges)
     theme = booklet.planner.theme
-    tags = options.tags and not options.print_shop
     draw = partial(
-        draw_reading_pages, booklet, theme, options.print_shop, seed, tags, deck.language
+        draw_reading_pages, booklet, theme, options.print_shop, seed, options.tagged, deck.language
     )
     return Drawing(ranges, draw, booklet.cache, count)
 
@@ -63,7 +62,6 @@ def booklet_pdfs(
     then imposed from the finished pages."""
     count = len(booklet.plan)
     assembly = AssemblyProcess() if count >= APART_FROM else Assembly()
-    tagged = options.tags and not options.print_shop
     try:
         for chunk in chunks:
             assembly.add(chunk)
@@ -75,7 +73,7 @@ def booklet_pdfs(
             for title, key, level in page.outline
         ]
         reading = assembly.finish(
-            file_info(deck, "booklet", tagged=tagged),
+            file_info(deck, "booklet", tagged=options.tagged),
             anchors,
             outline,
         )

@@ -241,7 +241,6 @@ class CardsFile:
         """The file from its drawn chunks, and what fitting found, technique by
         technique in deck order."""
         assembly = Assembly()
-        tagged = self.options.tags and not self.options.print_shop
         found: dict[int, tuple[Problem, ...]] = {
             index: cards.problems for index, cards in self.ready.items()
         }
@@ -255,7 +254,9 @@ class CardsFile:
                 for index, problems in chunk.found.problems.items():
                     found.setdefault(index, problems)  # a technique fitted in two chunks: once
                 drawn += chunk.found.cards
-            data = assembly.finish(file_info(self.deck, what, duplex, tagged), {}, self.outline())
+            data = assembly.finish(
+                file_info(self.deck, what, duplex, options.tagged), {}, self.outline()
+            )
         finally:
             assembly.close()
         result = CardsResult(
@@ -303,7 +304,7 @@ class CardsFile:
             (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm)),
             theme.cmyk,
             self.font_seed,
-            tags=self.options.tags,
+            tags=self.options.tagged,
             language=self.deck.language,
         )
         define_icons(canvas)

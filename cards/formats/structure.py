@@ -165,9 +165,9 @@ class TreeWriter:
             and not node.links
             and node.role != "LI"
         ):  # most of the tree: a leaf showing one piece, made in one step
-            entries: dict[str, object] = {"/Type": struct_elem, "/S": role, "/P": parent}
-            entries["/Pg"] = page
-            entries["/K"] = node.mcid
+            entries: dict[str, object] = {
+                "/Type": struct_elem, "/S": role, "/P": parent, "/Pg": page, "/K": node.mcid
+            }  # fmt: skip
             if node.alt:  # what a picture shows; what text says, where drawn otherwise
                 entries["/Alt" if node.role == "Figure" else "/ActualText"] = String(node.alt)
             leaf = pdf.make_indirect(Dictionary(entries))
@@ -201,9 +201,6 @@ class TreeWriter:
                 if node.role == "TOCI":  # where it goes, as its annotation will say
                     link.Alt = String(" ".join(marks.links[i].text for i in node.links))
                 content.append(link)
-            else:
-                mine[node.mcid] = made
-                content.append(node.mcid)
         elif node.links and node.page is not None:
             self.holders.append((made, node.page, node.links))
         for child in node.children:

@@ -359,7 +359,8 @@ def write_and_check(
             _, warnings = load_deck(staging)
             for language in languages or []:  # each translation, as a build reads it
                 _, more = load_deck(staging, language=language)
-                warnings += [p for p in more if p not in warnings]
+                warnings += more
+            warnings = list(dict.fromkeys(warnings))  # a file every language reads: once
         except ContentError as exc:
             raise ContentError(
                 [back_to_sheet(p, staging, rows_of, sheet) for p in exc.problems]
