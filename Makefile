@@ -18,7 +18,26 @@ $(STAMP): pyproject.toml
 pdfs: $(STAMP)
 	$(BIN)/cards build
 
-test: $(STAMP)
+# Fonts for the scripts Source Sans Pro lacks (Arabic, Hebrew, Devanagari,
+# Thai, Chinese, Japanese, Korean) come from the system (cards/layout/theme.py,
+# SCRIPT_FONTS); the tests build a deck in each. Installed with apt-get where
+# this runs as root (CI, a fresh machine); elsewhere it says what to install.
+FONT_PACKAGES := fonts-noto-core fonts-ipafont-gothic fonts-nanum fonts-droid-fallback
+FONT_STAMP := $(VENV)/.fonts
+
+$(FONT_STAMP): $(STAMP) Makefile
+	@if dpkg -s $(FONT_PACKAGES) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q $(FONT_PACKAGES) >/dev/null 2>&1 \
+		|| { apt-get update -q >/dev/null && apt-get install -y -q $(FONT_PACKAGES) >/dev/null; }; \
+	else \
+		echo "the tests need the fonts of other scripts: sudo apt install $(FONT_PACKAGES)"; \
+		exit 1; \
+	fi
+	touch $@
+
+test: $(STAMP) $(FONT_STAMP)
 	$(BIN)/python -m pytest -q
 
 # The commit the engine of issue 23 started from: `make bench` compares with it.

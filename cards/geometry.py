@@ -266,18 +266,22 @@ class SheetSide(NamedTuple):
     right: int
 
 
-def saddle_order(pages: int) -> list[SheetSide]:
+def saddle_order(pages: int, right_to_left: bool = False) -> list[SheetSide]:
     """Page pairs (left, right) for each sheet side of a saddle-stitched booklet.
 
     ``pages`` must be a multiple of four. Sides come in print order: sheet 1
     front, sheet 1 back, sheet 2 front… For 8 pages: (8, 1), (2, 7), (6, 3), (4, 5).
+    A booklet read from right to left (Arabic, Hebrew) is bound on its right
+    edge: each pair the other way round, (1, 8), (7, 2), (3, 6), (5, 4), so
+    that page 1 is the cover on the right and page 2 faces page 3 from the right.
     """
     if pages <= 0 or pages % 4:
         raise ValueError(f"a saddle-stitched booklet needs a multiple of 4 pages, not {pages}")
     sides = []
     for k in range(pages // 2):
         low, high = k + 1, pages - k
-        sides.append(SheetSide(high, low) if k % 2 == 0 else SheetSide(low, high))
+        left, right = (high, low) if k % 2 == 0 else (low, high)
+        sides.append(SheetSide(right, left) if right_to_left else SheetSide(left, right))
     return sides
 
 

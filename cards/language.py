@@ -58,3 +58,52 @@ def first_decomposed_line(text: str) -> int | None:
         if not unicodedata.is_normalized("NFC", line):
             return number
     return 1
+
+
+# The scripts whose letters a deck may be written in, by the first word of a
+# character's Unicode name; a character of none (a symbol, an emoji) is named
+# on its own.
+SCRIPT_NAMES = {
+    "ARABIC": "Arabic", "HEBREW": "Hebrew", "DEVANAGARI": "Devanagari", "BENGALI": "Bengali",
+    "TAMIL": "Tamil", "THAI": "Thai", "CJK": "Chinese (Han)", "HIRAGANA": "Japanese (kana)",
+    "KATAKANA": "Japanese (kana)", "HANGUL": "Korean (Hangul)", "GEORGIAN": "Georgian",
+    "ARMENIAN": "Armenian", "ETHIOPIC": "Ethiopic", "GURMUKHI": "Gurmukhi",
+    "GUJARATI": "Gujarati", "KHMER": "Khmer", "LAO": "Lao", "MYANMAR": "Myanmar",
+    "SINHALA": "Sinhala", "TELUGU": "Telugu", "KANNADA": "Kannada", "MALAYALAM": "Malayalam",
+}  # fmt: skip
+
+# Scripts whose letters change shape with their neighbours or are reordered
+# (Arabic joining, Devanagari's vowel signs, Thai's marks): set with HarfBuzz.
+SHAPED_SCRIPTS = frozenset({
+    "Arabic", "Hebrew", "Devanagari", "Bengali", "Tamil", "Thai", "Gurmukhi", "Gujarati",
+    "Khmer", "Lao", "Myanmar", "Sinhala", "Telugu", "Kannada", "Malayalam",
+})  # fmt: skip
+
+# Languages written right to left.
+RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv", "ckb"})
+
+# Languages written without spaces between words, broken between characters.
+BETWEEN_CHARACTERS = frozenset({"zh", "ja"})
+
+
+def script_of(char: str) -> str | None:
+    """The script a letter belongs to ("Arabic"), or None for anything else."""
+    if not unicodedata.category(char).startswith(("L", "M", "N")):
+        return None
+    name = unicodedata.name(char, "")  # "ARABIC LETTER ALEF", "ARABIC-INDIC DIGIT SIX"
+    first = name.replace("-", " ").split(" ", 1)[0] if name else ""
+    return SCRIPT_NAMES.get(first)
+
+
+def needs_shaping(text: str) -> bool:
+    """Whether ``text`` has letters of a script that is shaped (Arabic …)."""
+    return any(ord(c) > 0x58F and script_of(c) in SHAPED_SCRIPTS for c in text)
+
+
+def right_to_left(language: str) -> bool:
+    return base_language(language) in RIGHT_TO_LEFT
+
+
+def breaks_between_characters(language: str) -> bool:
+    """Chinese and Japanese: lines break between characters, with kinsoku."""
+    return base_language(language) in BETWEEN_CHARACTERS

@@ -382,3 +382,20 @@ def marked_text(pdf: Path) -> dict[tuple[int, int], str]:
             text = bytes(buffer).decode("utf-16-le").split("\x00", 1)[0]
             found[index, mcid] = found.get((index, mcid), "") + text
     return found
+
+
+def glyph_text(text: str, language: str, font: str = "") -> str:
+    """What a text extractor that reads glyphs and not ActualText (pypdf)
+    gets for ``text`` as the tool draws it: the shaped glyphs' characters
+    (Devanagari's vowel sign first, a conjunct a private-use code), the words
+    as written where the script is not shaped or runs right to left (pypdf
+    turns a right-to-left run round itself; assembly maps Arabic's joined
+    forms to their letters)."""
+    from cards.language import needs_shaping, right_to_left
+    from cards.layout.textline import line_pieces
+    from cards.layout.theme import FONT_REGULAR, register_fonts
+
+    if right_to_left(language) or not needs_shaping(text):
+        return text
+    register_fonts()
+    return "".join(str(p.text) for p in line_pieces(text, font or FONT_REGULAR, 10, language))

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import technique
-from pdfcheck import page_count, sized_runs
+from pdfcheck import glyph_text, page_count, sized_runs
 
 from cards.labels import LABELS
 from cards.layout.glance import split_text
-from cards.layout.theme import CARD_SIZES_MM, FONT_REGULAR, register_fonts
+from cards.layout.theme import CARD_SIZES_MM, FONT_REGULAR, FONT_SEMIBOLD, register_fonts
 
 LEVELS = ("gentle", "medium", "firm")
 
@@ -38,12 +38,12 @@ def test_pressure_words_are_printed_whole_on_cards_with_no_diagram(
     pdf = tmp_path / "out" / "test-deck-cards.pdf"
     runs = [r.text for page in range(page_count(pdf)) for r in sized_runs(pdf, page)]
     for level in LEVELS:
-        word = LABELS[language][level]
+        word = glyph_text(LABELS[language][level], language)
         assert word in runs, (word, runs)
         broken = [r for r in runs if r != word and (word.startswith(r) or word.endswith(r))]
         assert not broken, f"{word!r} broken into {broken}"
     for label in ("hold", "repeat", "pressure"):
-        assert LABELS[language][label] in runs
+        assert glyph_text(LABELS[language][label], language, FONT_SEMIBOLD) in runs
 
 
 def test_a_word_wider_than_its_line_is_broken_with_a_hyphen():

@@ -116,10 +116,26 @@ def test_an_edition_line_dates_in_the_languages_own_words():
     assert labels_for("pt-BR")["cards"].format(count=13) == "13 cartões"
 
 
-def test_a_script_the_fonts_lack_is_one_warning_naming_it(run, deck_dir):
-    """A deck in Arabic with a Chinese word: one warning per script, at the
-    first file that has it, counting its letters and files; never a warning
-    per file for the same script."""
+@pytest.fixture
+def no_script_fonts(monkeypatch):
+    """A system without the fonts of other scripts (none where it looks)."""
+    from cards.layout.fallback import face_for
+    from cards.layout.theme import script_font_files
+
+    monkeypatch.setenv("CARDS_FONT_DIRS", "")
+    script_font_files.cache_clear()
+    face_for.cache_clear()
+    yield
+    monkeypatch.delenv("CARDS_FONT_DIRS")
+    script_font_files.cache_clear()
+    face_for.cache_clear()
+
+
+def test_a_script_the_fonts_lack_is_one_warning_naming_it(run, deck_dir, no_script_fonts):
+    """A deck in Arabic with a Chinese word, built where neither script's
+    font is installed: one warning per script, at the first file that has
+    it, counting its letters and files and naming the package to install;
+    never a warning per file for the same script."""
     files = small_deck(
         **{
             "01-one/01-alpha.md": technique("لف القدم", "1. ضع يديك على القدم.\n2. 放松."),
@@ -133,4 +149,6 @@ def test_a_script_the_fonts_lack_is_one_warning_naming_it(run, deck_dir):
     assert len(arabic) == 1 and "in 2 file(s)" in arabic[0] and "01-alpha.md:1:" in arabic[0]
     assert len(chinese) == 1 and "(2 in 1 file(s)" in chinese[0]
     assert "printed as codes such as [U+" in arabic[0]
-    assert "the font has no 'ض'" not in result.output  # not letter by letter
+    assert "'apt install fonts-noto-core'" in arabic[0]
+    assert "'apt install fonts-droid-fallback'" in chinese[0]  # the deck's language is English
+    assert "has no 'ض'" not in result.output  # not letter by letter

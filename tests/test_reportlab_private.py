@@ -18,18 +18,20 @@ from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
-from cards.layout.parsed import paragraph
+from cards.layout.parsed import paragraph, parsed_fragments
 from cards.layout.theme import FONT_REGULAR, FONT_SEMIBOLD, register_fonts
 
 # What layout/parsed.py may use, and the PDF writer's and canvas's internals
 # that the drawing code once replaced or swapped (none may come back).
 PARSER = r"paraparser|ParaParser|cleanBlockQuotedText|frags=|blPara|drawPara\b"
+# shaping: HarfBuzz's glyphs as ReportLab holds them, and the text object's mend
+SHAPING = r"ShapedStr|__shapeData__|shapeFragWord|_formatText|_curSubset|PDFTextObject"
 WRITER = (
     r"_setXObjects|\._code\b|\._doc\b|_formsinuse|_extgstate|_assignState|idToObject"
     r"|__InternalName__|PDFCrossReferenceTable|PDFTrailer|PDFFile|pdfdoc|splitString"
     r"|getSubsetInternalName|_annotationrefs|_colorsUsed|_timeStamp"
 )
-PRIVATE = re.compile(f"{PARSER}|{WRITER}")
+PRIVATE = re.compile(f"{PARSER}|{SHAPING}|{WRITER}")
 
 
 def style(font: str = FONT_REGULAR, size: float = 9.5) -> ParagraphStyle:
@@ -54,7 +56,7 @@ def test_plain_words_are_the_fragment_the_markup_parser_makes(text):
 
     semibold = style(FONT_SEMIBOLD)
     _, parsed, _ = ParaParser().parse(cleanBlockQuotedText(text), semibold)
-    made = paragraph(text, semibold).frags
+    made = parsed_fragments(text, semibold)
     assert [vars(f) for f in made] == [vars(f) for f in parsed]
 
 
@@ -131,3 +133,64 @@ def test_a_spaced_paragraph_draws_the_space_at_each_line_end(words, width):
         canvas.save()
         raw = pypdf.PdfReader(io.BytesIO(canvas.buffer.getvalue())).pages[0].extract_text()
         assert raw.replace("\n", "") != drawn.replace("\n", "")
+
+
+def _shaped_with_raised_first_glyph():
+    """An Arabic word whose first glyph drawn (its last letter's mark, drawn
+    leftmost) sits raised: "ثوانٍ"."""
+    from cards.layout.fallback import font_runs
+    from cards.layout.parsed import shaped
+
+    register_fonts()
+    (run,) = font_runs("ثوانٍ", FONT_REGULAR, "ar")
+    glyphs, _ = shaped(run.text, run.font, 10)
+    assert any(d.y_offset for d in glyphs.__shapeData__[:1]), "the mark is first and raised"
+    return run.font, glyphs
+
+
+def test_reportlab_text_objects_still_fail_on_a_raised_first_glyph():
+    """The day this fails, ReportLab has mended ``setRise`` on an empty
+    operator list, and ``parsed.ShapingTextObject`` can go."""
+    import io
+
+    import pytest
+    from reportlab.pdfgen.canvas import Canvas
+
+    font, glyphs = _shaped_with_raised_first_glyph()
+    canvas = Canvas(io.BytesIO())
+    text = canvas.beginText(10, 10)
+    text.setFont(font, 10)
+    text.textOut(glyphs)  # the subset is now known: the next run writes no font first
+    with pytest.raises(IndexError):
+        text.textOut(glyphs)
+
+
+def test_a_shaping_text_object_draws_a_raised_first_glyph_and_its_letters_come_back():
+    import io
+
+    import pypdf
+    from reportlab.pdfgen.canvas import Canvas
+
+    from cards.formats.assembly import read_as_letters
+    from cards.layout.parsed import begin_text
+
+    font, glyphs = _shaped_with_raised_first_glyph()
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    text = begin_text(canvas, 10, 10)
+    text.setFont(font, 10)
+    text.textOut(glyphs)
+    text.textOut(glyphs)  # where ReportLab's own text object fails (above)
+    canvas.drawText(text)
+    canvas.showPage()
+    canvas.save()
+    import pikepdf
+
+    pdf = pikepdf.open(io.BytesIO(out.getvalue()))
+    for face in pdf.pages[0].Resources.Font.values():
+        read_as_letters(face)
+    mended = io.BytesIO()
+    pdf.save(mended)
+    drawn = pypdf.PdfReader(mended).pages[0].extract_text()
+    # the glyphs in the order drawn, each read as its letter (the mark with its own)
+    assert sorted(drawn.replace(" ", "")) == sorted("ثوانٍ" * 2)

@@ -128,15 +128,20 @@ def test_internal_errors_are_one_line_unless_debug(run, deck_dir, monkeypatch):
 
 
 def test_missing_glyph_warns_and_prints_its_code(run, deck_dir):
-    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Feet 🦶", "1. Relax ☯ now.")}))
+    """A character no font has (the emoji: no colour font is shipped) is its
+    code, with a warning; one a script font has (☯, in Noto Sans) prints."""
+    body = "1. Relax 🧘 now.\n2. Breathe ☯ out."
+    folder = deck_dir(small_deck(**{"01-one/01-alpha.md": technique("Feet 🦶", body)}))
     result = run("build", folder, "-f", "cards")
     assert result.exit_code == 0
     assert (
-        "test-deck/01-one/01-alpha.md:1: warning: the font has no '☯' (U+262F), '🦶' (U+1F9B6); "
-        "printed as its code, e.g. [U+262F]" in result.output
+        "test-deck/01-one/01-alpha.md:1: warning: no font has '🦶' (U+1F9B6), '🧘' (U+1F9D8); "
+        "printed as its code, e.g. [U+1F9B6]" in result.output
     )
+    assert "☯" not in result.output
     text = all_text(folder.parent / "out" / "test-deck-cards.pdf")
-    assert "Feet [U+1F9B6]" in text and "Relax [U+262F] now." in text
+    assert "Feet [U+1F9B6]" in text and "Relax [U+1F9D8] now." in text
+    assert "Breathe ☯ out." in text
 
 
 def test_control_characters_are_removed_with_a_warning(run, deck_dir):

@@ -204,7 +204,7 @@ def headed_safety_note(blocks: tuple[Block, ...], words: str) -> tuple[Block, ..
     opening = re.compile(
         r"^\s*(?:<(b|i)>\s*)?"
         + re.escape(escape(words))
-        + r"\s*[:.–—-]?\s*(?:</\1>)?\s*[:.–—-]?\s*",
+        + r"\s*[:：.。–—-]?\s*(?:</\1>)?\s*[:：.。–—-]?\s*",  # a full-width colon too
         re.IGNORECASE,
     )
     for index, block in enumerate(blocks):

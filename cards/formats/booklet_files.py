@@ -20,6 +20,7 @@ from cards.formats.booklet_pages import draw_page
 from cards.formats.booklet_plan import Booklet
 from cards.formats.drawing import Drawing, chunk_font_seed, chunk_ranges, finished
 from cards.geometry import saddle_order
+from cards.language import right_to_left
 from cards.layout.canvas import PageCanvas
 from cards.layout.glance import define_icons
 from cards.layout.theme import PAPERS_MM, BookletTheme, mm_to_pt
@@ -79,7 +80,7 @@ def booklet_pdfs(
         )
         duplex = options.duplex_for("booklet")
         imposed = assembly.impose(  # the finished file's own pages become the forms
-            saddle_order(count),
+            saddle_order(count, right_to_left(deck.language)),
             imposition(booklet.planner.theme, options.paper, duplex),
             file_info(deck, "booklet for saddle stitching", duplex, tagged=False),
         )

@@ -30,8 +30,9 @@ from cards.layout.blocks import diagram_flowable
 from cards.layout.canvas import group, piece
 from cards.layout.fit import draw_stack
 from cards.layout.markup import markup_error
-from cards.layout.parsed import SpacedParagraph
+from cards.layout.parsed import paragraph as make_paragraph
 from cards.layout.styles import styles_for
+from cards.layout.textline import draw_line, line_width
 from cards.layout.theme import (
     FONT_REGULAR,
     FONT_SEMIBOLD,
@@ -103,7 +104,7 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
         )
     canvas.saveState()
     left = mm_to_pt(text_left_mm(page, theme))
-    right = width - mm_to_pt(theme.margin_outer_mm if page.odd else theme.margin_inner_mm)
+    right = width - mm_to_pt(theme.margin_outer_mm if page.on_right else theme.margin_inner_mm)
     pictures = panel_pictures(element, page, theme, colour, height - bottom - 2 * pad)
     number = element.get("number", "")
     number_w = stringWidth(number, FONT_SEMIBOLD, theme.panel_number_pt)
@@ -115,23 +116,41 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
     # the number big at the left, the name beside it, both on one baseline at
     # the panel's foot: the panel stays shallow and every word 8 mm below the
     # top edge however the name wraps
-    paragraph = SpacedParagraph(escape(element.get("label", "")), style)
-    paragraph.wrap(max(room, width / 3), height)
+    paragraph = make_paragraph(escape(element.get("label", "")), style)
+    name_width = max(room, width / 3)
+    paragraph.wrap(name_width, height)
     baseline = bottom + pad * 0.8
     descent = style.leading - style.fontSize  # the paragraph's last baseline sits this far up
     heading = " ".join(part for part in (number, element.get("label", "")) if part)
     name_drawn = paragraph.drawn_text()
-    drawn = None if name_drawn is None else (f"{number} " if number else "") + name_drawn
+    # right to left (a booklet bound on the right): the number at the right,
+    # the name to its left, the pictures from the left edge
+    mirrored = page.right_to_left
+    drawn = (
+        None if name_drawn is None or mirrored else (f"{number} " if number else "") + name_drawn
+    )
     with piece(canvas, "H1", heading, drawn):  # the section's heading: its number and name
         canvas.setFillColor(text)
         canvas.setFont(FONT_SEMIBOLD, theme.panel_number_pt)
-        # the space after the number drawn: the heading copies out as "1 Name"
-        canvas.drawString(left, baseline, number + " " if number else "")
-        paragraph.drawOn(canvas, left + number_w + gap, baseline - descent)
-    x = right
+        if mirrored:
+            canvas.drawString(right - number_w, baseline, number)
+            paragraph.drawOn(canvas, right - number_w - gap - name_width, baseline - descent)
+        else:
+            # the space after the number drawn: the heading copies out as "1 Name"
+            canvas.drawString(left, baseline, number + " " if number else "")
+            paragraph.drawOn(canvas, left + number_w + gap, baseline - descent)
     inset = mm_to_pt(theme.panel_picture_pad_mm)
+    placed: list[tuple[Flowable, float]] = []  # the last picture at the outer edge
+    x = left if mirrored else right
     for picture in reversed(pictures):
-        x -= picture.width
+        if mirrored:
+            placed.append((picture, x))
+            x += picture.width + pad
+        else:
+            x -= picture.width
+            placed.append((picture, x))
+            x -= pad
+    for picture, x in placed:
         with piece(canvas, "Artifact:Layout"):  # the technique pages show each one, described
             canvas.setFillColor(paint("#FFFFFF"))
             radius = mm_to_pt(theme.panel_picture_radius_mm)
@@ -140,7 +159,6 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
                 picture.height + 2 * inset, radius, stroke=0, fill=1,
             )  # fmt: skip
             picture.drawOn(canvas, x, bottom + pad)
-        x -= pad
     canvas.restoreState()
 
 
@@ -181,7 +199,7 @@ def draw_tab(canvas: Canvas, element: ET.Element, page: Page, theme: BookletThem
     bottom_mm, top_mm = tab_span_mm(theme, number, int(element.get("of", "1")))
     depth, bleed = mm_to_pt(theme.tab_depth_mm), mm_to_pt(theme.bleed_mm)
     width = mm_to_pt(theme.width_mm)
-    x = width - depth if page.odd else -bleed
+    x = width - depth if page.on_right else -bleed
     text = colour_block(
         canvas, colour, theme, x, mm_to_pt(bottom_mm), depth + bleed, mm_to_pt(top_mm - bottom_mm)
     )
@@ -189,7 +207,7 @@ def draw_tab(canvas: Canvas, element: ET.Element, page: Page, theme: BookletThem
     canvas.setFillColor(paint(text))
     canvas.setFont(FONT_SEMIBOLD, theme.tab_number_pt)
     from_edge = mm_to_pt(theme.tab_number_from_edge_mm)  # clear of a home printer's margin
-    centre_x = width - from_edge if page.odd else from_edge
+    centre_x = width - from_edge if page.on_right else from_edge
     middle = mm_to_pt((bottom_mm + top_mm) / 2)
     canvas.drawCentredString(centre_x, middle - theme.tab_number_pt * 0.34, str(number))
     canvas.restoreState()
@@ -215,7 +233,7 @@ def draw_folio(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
     canvas.saveState()
     canvas.setFillColor(paint(theme.ink))
     canvas.setFont(FONT_SEMIBOLD, theme.folio_pt)
-    if page.odd:
+    if page.on_right:
         canvas.drawRightString(width - outer, y, number)
     else:
         canvas.drawString(outer, y, number)
@@ -223,21 +241,22 @@ def draw_folio(canvas: Canvas, page: Page, theme: BookletTheme) -> None:
         room = width - inner - outer - number_width - gap
         x_right, x_left = width - outer - number_width - gap, outer + number_width + gap
         plain = plain_footer(layout.footer)
-        if plain is not None and stringWidth(plain, FONT_REGULAR, theme.footer_pt) <= room:
+        language = str(getattr(canvas, "language", ""))
+        if plain is not None and line_width(plain, FONT_REGULAR, theme.footer_pt, language) <= room:
             # the usual case, a plain line: no paragraph to lay out, twice per page
             canvas.setFillColor(paint(theme.grey))
             canvas.setFont(FONT_REGULAR, theme.footer_pt)
-            if page.odd:
-                canvas.drawRightString(x_right, y, plain)
+            if page.on_right:
+                draw_line(canvas, x_right, y, plain, FONT_REGULAR, theme.footer_pt, language, "end")
             else:
-                canvas.drawString(x_left, y, plain)
+                draw_line(canvas, x_left, y, plain, FONT_REGULAR, theme.footer_pt, language)
         else:
             style = styles_for(page.scale).footer.clone(
-                "running", alignment=TA_RIGHT if page.odd else TA_LEFT
+                "running", alignment=TA_RIGHT if page.on_right else TA_LEFT
             )
-            running = SpacedParagraph(layout.footer, style)
+            running = make_paragraph(layout.footer, style)
             running.wrap(room, mm_to_pt(theme.folio_from_edge_mm))
-            x = inner if page.odd else x_left
+            x = inner if page.on_right else x_left
             # drawOn places the paragraph's bottom; lift it so the baselines line up
             running.drawOn(canvas, x, y - (style.leading - style.fontSize))
     canvas.restoreState()

@@ -20,6 +20,7 @@ from cards.formats.booklet_box import continuation_layout, flow_box, sizes_view
 from cards.formats.booklet_runon import run_on_pages
 from cards.geometry import padded_page_count
 from cards.images import file_stamps
+from cards.language import right_to_left
 from cards.layout.blocks import flowables
 from cards.layout.fit import (
     MOST_RUN_ON_PARTS,
@@ -86,10 +87,18 @@ class Page:
     outline: list[tuple[str, str, int]] = field(default_factory=list)
     number: int = 0
     pending: Pending | None = None
+    right_to_left: bool = False  # a booklet bound on its right edge (Arabic, Hebrew)
 
     @property
     def odd(self) -> bool:
         return self.number % 2 == 1
+
+    @property
+    def on_right(self) -> bool:
+        """Whether the page lies on the right of its spread, its outer edge
+        on the right: the odd pages of a booklet bound on the left, the even
+        ones of a booklet bound on the right."""
+        return self.odd != self.right_to_left
 
 
 def booklet_theme(paper: str, large_print: bool = False, low_ink: bool = False) -> BookletTheme:
@@ -102,7 +111,7 @@ def booklet_theme(paper: str, large_print: bool = False, low_ink: bool = False) 
 
 def text_left_mm(page: Page, theme: BookletTheme) -> float:
     """Odd pages are right-hand pages: their inner margin is on the left."""
-    return theme.margin_inner_mm if page.odd else theme.margin_outer_mm
+    return theme.margin_inner_mm if page.on_right else theme.margin_outer_mm
 
 
 # -- planning ------------------------------------------------------------------
@@ -150,6 +159,7 @@ class Planner:
             None,
             None,
             pending=Pending(accent, source, title, extra),
+            right_to_left=right_to_left(self.deck.language),
         )
 
     def run_on_parts(self, page: Page, remember: bool = False) -> list[list[Flowable]] | None:
@@ -298,7 +308,8 @@ class Planner:
         items, scale = self.build(layout, self.theme.body_pt, self.theme.ink)
         box = flow_box(layout, self.theme)
         chunks = paginate(items, box.width_pt, box.height_pt) or [[]]
-        return [Page(kind, layout, chunk, scale) for chunk in chunks]
+        rtl = right_to_left(self.deck.language)
+        return [Page(kind, layout, chunk, scale, right_to_left=rtl) for chunk in chunks]
 
 
 @dataclass

@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
 from cards.colour import text_colour_on, tint
 from cards.geometry import Bleed
+from cards.language import needs_shaping, right_to_left
 from cards.layout.blocks import flowables
 from cards.layout.canvas import group, piece
 from cards.layout.fit import (
@@ -30,9 +30,10 @@ from cards.layout.fit import (
     most_characters,
 )
 from cards.layout.markup import Band, Layout
-from cards.layout.parsed import SpacedParagraph
+from cards.layout.parsed import paragraph
 from cards.layout.runon import ContinuedWords, run_on, run_on_marks
-from cards.layout.styles import TypeScale, styles_for, type_scale
+from cards.layout.styles import TextLanguage, TypeScale, styles_for, type_scale
+from cards.layout.textline import begin_text, line_width, text_out
 from cards.layout.theme import FONT_SEMIBOLD, LOW_INK, CardTheme, Theme, mm_to_pt, paint
 
 
@@ -70,7 +71,7 @@ class FittedCard:
 def fit_card(
     layout: Layout,
     theme: CardTheme,
-    language: str,
+    language: TextLanguage,
     template: str,
 ) -> FittedCard | Overflow:
     """The card laid out at the largest body size that fits."""
@@ -98,7 +99,7 @@ def too_long_to_run_on(layout: Layout, theme: CardTheme) -> bool:
 
 
 def continued_cards(
-    layout: Layout, theme: CardTheme, language: str, template: str, words: ContinuedWords
+    layout: Layout, theme: CardTheme, language: TextLanguage, template: str, words: ContinuedWords
 ) -> list[FittedCard]:
     """A card too long even at the smallest size, run on over as many cards as it
     needs (``--overflow continue``), all at the normal body size (see
@@ -157,7 +158,7 @@ def draw_content(canvas: Canvas, card: FittedCard, theme: CardTheme) -> None:
     draw_stack(canvas, card.fitted.flowables, box.x_pt, top, box.width_pt, wrapped=True)
     if card.layout.footer:
         styles = styles_for(card.scale)
-        footer = SpacedParagraph(card.layout.footer, styles.footer)
+        footer = paragraph(card.layout.footer, styles.footer)
         footer.wrap(box.width_pt, 1e6)
         with piece(canvas, card.layout.footer_role, footer.plain_text(), footer.drawn_text()):
             footer.drawOn(canvas, box.x_pt, mm_to_pt(theme.safe_mm))
@@ -244,21 +245,29 @@ def draw_band(
     # the disc and label in the band's middle, or (the booklet) where the theme
     # keeps them clear of a home printer's margin
     middle = height - mm_to_pt(getattr(theme, "band_middle_mm", theme.band_height_mm / 2))
+    language = str(getattr(canvas, "language", ""))
+    # right to left, the disc and its label start at the right edge
+    mirrored = right_to_left(language)
+
+    def from_start(x: float, item_width: float = 0.0) -> float:
+        return width - x - item_width if mirrored else x
+
     label_x = safe
     if band.number:
+        disc_x = from_start(safe + radius)
         if low_ink:  # an outlined disc, the number in ink
             canvas.setStrokeColor(colour)
             canvas.setFillColor(paint("#FFFFFF", cmyk))
             canvas.setLineWidth(LOW_INK.outline_pt)
-            canvas.circle(safe + radius, middle, radius, stroke=1, fill=1)
+            canvas.circle(disc_x, middle, radius, stroke=1, fill=1)
             canvas.setFillColor(text)
         else:
             canvas.setFillColor(text)
-            canvas.circle(safe + radius, middle, radius, stroke=0, fill=1)
+            canvas.circle(disc_x, middle, radius, stroke=0, fill=1)
             canvas.setFillColor(colour)
         number_pt = radius * 1.25
         canvas.setFont(FONT_SEMIBOLD, number_pt)
-        canvas.drawCentredString(safe + radius, middle - number_pt * 0.34, band.number)
+        canvas.drawCentredString(disc_x, middle - number_pt * 0.34, band.number)
         label_x = safe + 2 * radius + radius * 0.7
 
     label = band.caps or band.label.upper()
@@ -267,15 +276,25 @@ def draw_band(
     size, narrowed = band_label_size(
         label, room, theme.band_label_pt, theme.band_label_min_pt, tracking
     )
-    text_object = canvas.beginText(label_x, middle - size * 0.34)
+    drawn_width = band_label_width(label, size, theme.band_label_pt, tracking) * narrowed / 100
+    text_object = begin_text(canvas, from_start(label_x, drawn_width), middle - size * 0.34)
     text_object.setFont(FONT_SEMIBOLD, size)
     if narrowed < 100:  # a very long name is narrowed, never cut off
         text_object.setHorizScale(narrowed)
-    text_object.setCharSpace(tracking * size / theme.band_label_pt)
+    if not needs_shaping(label):  # letters that join are never spaced apart
+        text_object.setCharSpace(tracking * size / theme.band_label_pt)
     text_object.setFillColor(text)
-    text_object.textOut(label)
+    text_out(text_object, label, FONT_SEMIBOLD, size, language)
     canvas.drawText(text_object)
     canvas.restoreState()
+
+
+def band_label_width(label: str, at_pt: float, size_pt: float, tracking_pt: float) -> float:
+    """A band label's width at ``at_pt``, its tracking (set for ``size_pt``) included."""
+    letters = line_width(label, FONT_SEMIBOLD, at_pt)
+    if needs_shaping(label):  # letters that join are never spaced apart
+        return letters
+    return letters + tracking_pt * at_pt / size_pt * len(label)
 
 
 @lru_cache(maxsize=256)
@@ -288,8 +307,7 @@ def band_label_size(
     section: worked out once."""
 
     def label_width(at_pt: float) -> float:
-        letters: float = stringWidth(label, FONT_SEMIBOLD, at_pt)
-        return letters + tracking_pt * at_pt / size_pt * len(label)
+        return band_label_width(label, at_pt, size_pt, tracking_pt)
 
     size = size_pt
     while size > least_pt and label_width(size) > room_pt:

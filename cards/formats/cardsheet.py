@@ -43,6 +43,7 @@ from cards.geometry import (
 )
 from cards.layout.canvas import PageCanvas, piece
 from cards.layout.glance import define_icons
+from cards.layout.textline import draw_line, line_width
 from cards.layout.theme import (
     FONT_REGULAR,
     GUIDE_BLEED,
@@ -298,7 +299,7 @@ class CardsFile:
     def canvas(self) -> PageCanvas:
         theme = self.theme
         if self.options.print_shop:
-            return print_shop_canvas(theme, self.font_seed)
+            return print_shop_canvas(theme, self.font_seed, self.deck.language)
         layout = self.layout
         canvas = PageCanvas(
             (mm_to_pt(layout.sheet_width_mm), mm_to_pt(layout.sheet_height_mm)),
@@ -454,14 +455,14 @@ def draw_fold_line(
     canvas.restoreState()
 
 
-def print_shop_canvas(theme: CardTheme, seed: str = "") -> PageCanvas:
+def print_shop_canvas(theme: CardTheme, seed: str = "", language: str = "") -> PageCanvas:
     """Pages of one card with its bleed on every side, with TrimBox and BleedBox."""
     bleed_mm = theme.bleed_mm
     width, height = (
         mm_to_pt(theme.width_mm + 2 * bleed_mm),
         mm_to_pt(theme.height_mm + 2 * bleed_mm),
     )
-    canvas = PageCanvas((width, height), theme.cmyk, seed, tags=False)  # a print file
+    canvas = PageCanvas((width, height), theme.cmyk, seed, tags=False, language=language)
     bleed_pt = mm_to_pt(bleed_mm)
     canvas.setTrimBox((bleed_pt, bleed_pt, width - bleed_pt, height - bleed_pt))
     canvas.setBleedBox((0, 0, width, height))
@@ -539,11 +540,13 @@ def draw_sheet_footer(
         f"{deck.title} · {labels['sheet'].format(number=number, total=total)}",
         labels["print_at_full_size"],
     ):
-        pieces.append((text, stringWidth(text, FONT_REGULAR, sheet.footer_pt) / mm_to_pt(1)))
+        width_pt = line_width(text, FONT_REGULAR, sheet.footer_pt, deck.language)
+        pieces.append((text, width_pt / mm_to_pt(1)))
     canvas.saveState()
     canvas.setFillColor(paint(theme.grey, theme.cmyk))
     canvas.setStrokeColor(paint(theme.grey, theme.cmyk))
-    canvas.setFont(FONT_REGULAR, sheet.footer_pt)
+    size = sheet.footer_pt
+    canvas.setFont(FONT_REGULAR, size)
     next_free = 0
     for part, width_mm in pieces:
         for index in range(next_free, len(segments)):
@@ -555,10 +558,10 @@ def draw_sheet_footer(
                         draw_scale_bar(canvas, x_pt, y_pt, sheet)
                 elif part == labels["print_at_full_size"]:
                     with piece(canvas, "P"):  # how to print it: said to whoever prints it
-                        canvas.drawString(x_pt, y_pt, part)
+                        draw_line(canvas, x_pt, y_pt, part, FONT_REGULAR, size, deck.language)
                 else:
                     with piece(canvas, "Artifact:Pagination"):
-                        canvas.drawString(x_pt, y_pt, part)
+                        draw_line(canvas, x_pt, y_pt, part, FONT_REGULAR, size, deck.language)
                 next_free = index + 1
                 break
     canvas.restoreState()

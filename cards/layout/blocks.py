@@ -334,8 +334,10 @@ def list_items(element: ET.Element, styles: Styles, template: str) -> list[Flowa
         last = element.get("widest") or str(start + max(len(element) - 1, 0))
         widest = stringWidth(last, style.bulletFontName, style.bulletFontSize)
         needed = widest + style.bulletFontSize * NUMBER_GAP_EM
-        if needed > style.leftIndent:
-            style = style.clone(f"{style.name}-{len(last)}", leftIndent=needed)
+        # the numbers hang where lines start: on the right, right to left
+        start_side = "rightIndent" if style.wordWrap == "RTL" else "leftIndent"
+        if needed > getattr(style, start_side):
+            style = style.clone(f"{style.name}-{len(last)}", **{start_side: needed})
     items = []
     for offset, item in enumerate(element):
         if item.tag != "item":

@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Spacer
 
 from cards.language import upper
+from cards.layout.fallback import font_runs
 from cards.layout.theme import FONT_FILES, FONT_REGULAR, register_fonts
 from cards.marks import BoxPt, Link, PageMarks, Piece
 
@@ -68,6 +69,8 @@ class PageCanvas(Canvas):
         # the roles of the next text objects drawn, with what each says
         # (``label_texts``): a step's number, then its words
         self.text_roles: list[tuple[str, str, str | None]] = []
+        # what the next text objects say where their glyphs do not (said_as)
+        self.said_texts: list[str | None] = []
         self.next_mcid = 0  # the page's next marked-content id
         self.open_mcids: list[int | None] = []  # the pieces being drawn, innermost last
         # each open piece: "content", "artifact", or "inside" one (it marks nothing)
@@ -87,8 +90,9 @@ class PageCanvas(Canvas):
         """
         self.beginForm("font-seed")
         for name in FONT_FILES:
-            self.setFont(name, 1)
-            self.drawString(0, 0, characters)
+            for run in font_runs(characters, name, self.language):
+                self.setFont(run.font, 1)
+                self.drawString(0, 0, run.text)
         self.endForm()
 
     def showPage(self) -> None:
@@ -107,14 +111,36 @@ class PageCanvas(Canvas):
 
     def drawText(self, aTextObject: Any) -> None:
         """ReportLab's ``drawText``, each text object ``label_texts`` named
-        marked as its piece."""
+        marked as its piece, and one ``said_as`` named said as its words."""
+        said = self.said_texts.pop(0) if self.said_texts else None
         if not self.text_roles:
-            super().drawText(aTextObject)
+            self._draw_said(aTextObject, said)
             return
         role, text, drawn = self.text_roles.pop(0)
         self.begin_piece(role, text, drawn)
-        super().drawText(aTextObject)
+        self._draw_said(aTextObject, said)
         self.end_piece()
+
+    def _draw_said(self, text_object: Any, said: str | None) -> None:
+        if said is None:
+            super().drawText(text_object)
+            return
+        # shaped glyphs (Arabic joined, Devanagari reordered) do not map back
+        # to the letters one by one: the words as written go with them, in
+        # tagged and untagged files alike (text extraction reads them)
+        self.addLiteral(f"/Span <</ActualText {pdf_text_string(said)}>> BDC")
+        super().drawText(text_object)
+        self.addLiteral("EMC")
+
+    @contextmanager
+    def said_as(self, *texts: str | None) -> Iterator[None]:
+        """The next text objects drawn inside, one each: said as the words
+        given (a Span with ActualText), or as drawn where None."""
+        self.said_texts = list(texts)
+        try:
+            yield
+        finally:
+            self.said_texts = []
 
     @contextmanager
     def label_texts(self, *roles: tuple[str, str, str | None]) -> Iterator[None]:
@@ -196,6 +222,22 @@ class PageCanvas(Canvas):
             yield
         finally:
             self.end_piece()
+
+
+def pdf_text_string(text: str) -> str:
+    """``text`` as a PDF text string for a content stream: UTF-16 with its
+    byte-order mark, in hexadecimal (nothing to escape)."""
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+@contextmanager
+def said_as(canvas: Canvas, *texts: str | None) -> Iterator[None]:
+    """``PageCanvas.said_as`` where the canvas is ours; else nothing."""
+    if isinstance(canvas, PageCanvas) and any(t is not None for t in texts):
+        with canvas.said_as(*texts):
+            yield
+    else:
+        yield
 
 
 def same_words(said: str, drawn: str) -> bool:

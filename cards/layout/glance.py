@@ -12,13 +12,13 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
-from cards.layout.canvas import group, piece
+from cards.layout.canvas import group, piece, said_as
 from cards.layout.parsed import line_ends
 from cards.layout.styles import Styles
+from cards.layout.textline import begin_text, draw_line, line_width, said_for, text_out
 from cards.layout.theme import (
     FONT_REGULAR,
     FONT_SEMIBOLD,
@@ -68,11 +68,11 @@ class MetaRow(Flowable):
     def _label_width(self, item: MetaItem) -> float:
         if not item.label:
             return 0.0
-        width: float = stringWidth(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt)
+        width: float = line_width(item.label, FONT_SEMIBOLD, self.styles.scale.meta_pt)
         return width + self.icon_pt * 0.4
 
     def _text_width(self, item: MetaItem) -> float:
-        text: float = stringWidth(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
+        text: float = line_width(item.text, FONT_REGULAR, self.styles.scale.meta_pt)
         return self._label_width(item) + text
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
@@ -115,12 +115,27 @@ class MetaRow(Flowable):
             if item.label:
                 canvas.setFillColor(paint(scale.grey, scale.cmyk))
                 canvas.setFont(FONT_SEMIBOLD, scale.meta_pt)
-                canvas.drawString(text_x, baseline, item.label)
+                draw_line(
+                    canvas,
+                    text_x,
+                    baseline,
+                    item.label,
+                    FONT_SEMIBOLD,
+                    scale.meta_pt,
+                    self.styles.body.writing,
+                )
                 text_x += self._label_width(item)
             canvas.setFillColor(ink)
             canvas.setFont(FONT_REGULAR, scale.meta_pt)
             for index, text in enumerate(lines):
-                canvas.drawString(text_x, baseline - index * self.line_pt, text)
+                draw_line(
+                    canvas,
+                    text_x,
+                    baseline - index * self.line_pt,
+                    text,
+                    FONT_REGULAR,
+                    scale.meta_pt,
+                )
 
 
 class GlanceRows(Flowable):
@@ -167,7 +182,7 @@ class GlanceRows(Flowable):
                 x += width + self.size_pt
             self.label_pt = 0.0
         else:
-            labels = [stringWidth(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.shown]
+            labels = [line_width(i.label, FONT_SEMIBOLD, self.size_pt) for i in self.shown]
             self.label_pt = max(labels, default=0.0) + self.size_pt * 0.9
             # a value whose longest word has no room beside the labels goes
             # under its label, at the full width
@@ -200,7 +215,7 @@ class GlanceRows(Flowable):
         gaps = self.size_pt * (len(self.shown) - 1)
         needed = [
             max(
-                stringWidth(item.label, FONT_SEMIBOLD, self.size_pt),
+                line_width(item.label, FONT_SEMIBOLD, self.size_pt),
                 self._dots_width(item) + widest_word_pt(item.text, self.size_pt),
             )
             for item in self.shown
@@ -218,6 +233,8 @@ class GlanceRows(Flowable):
         then its dots and value (``LBody``), the pressure read as its word."""
         canvas, scale = self.canv, self.styles.scale
         grey, ink = paint(scale.grey, scale.cmyk), paint(scale.ink, scale.cmyk)
+        language = self.styles.body.writing
+        mirrored = self.styles.body.wordWrap == "RTL"
         top = self.height
         for index, (item, lines) in enumerate(zip(self.shown, self.values)):
             if self.columns:
@@ -233,32 +250,49 @@ class GlanceRows(Flowable):
                 value_at = (self.label_pt, label_at[1])
                 top -= len(lines) * self.line_pt + self.row_gap_pt
             with group(canvas, "LI"):
-                with piece(canvas, "Lbl", item.label, item.label):
-                    label = canvas.beginText(*label_at)
+                readable = said_for(item.label, language) is None and not mirrored
+                with piece(canvas, "Lbl", item.label, item.label if readable else None):
+                    width = line_width(item.label, FONT_SEMIBOLD, self.size_pt, language)
+                    label = begin_text(canvas, self._from_start(label_at[0], width), label_at[1])
                     label.setFillColor(grey)
                     label.setFont(FONT_SEMIBOLD, self.size_pt)
-                    label.textOut(item.label)
-                    canvas.drawText(label)
+                    text_out(label, item.label, FONT_SEMIBOLD, self.size_pt, language)
+                    with said_as(canvas, said_for(item.label, language)):
+                        canvas.drawText(label)
                 # each line with the space it was broken at: the value copies
                 # out as written
                 ends = line_ends(list(lines), " ".join(item.text.split())) or [
                     (line, False) for line in lines
                 ]
                 drawn = "".join(line + " " * spaced for line, spaced in ends)
-                with piece(canvas, "LBody", item.text, drawn):
+                readable = said_for(item.text, language) is None and not mirrored
+                with piece(canvas, "LBody", item.text, drawn if readable else None):
                     value_x, value_y = value_at
                     if item.level:
                         accent = paint(scale.accent, scale.cmyk)
                         middle = value_y + self.size_pt * 0.33
-                        place_icon(canvas, item, value_x, middle, self.dot_pt, accent)
-                        value_x += self._dots_width(item)
-                    value = canvas.beginText()
+                        dots = self._dots_width(item)
+                        at = self._from_start(value_x, dots)
+                        place_icon(canvas, item, at, middle, self.dot_pt, accent)
+                        value_x += dots
+                    value = begin_text(canvas)
                     value.setFillColor(ink)
                     value.setFont(FONT_REGULAR, self.size_pt)
                     for number, (line, spaced) in enumerate(ends):
-                        value.setTextOrigin(value_x, value_y - number * self.line_pt)
-                        value.textOut(line + " " * spaced)
-                    canvas.drawText(value)
+                        text = line + " " * spaced
+                        width = line_width(line, FONT_REGULAR, self.size_pt, language)
+                        x = self._from_start(value_x, width)
+                        value.setTextOrigin(x, value_y - number * self.line_pt)
+                        text_out(value, text, FONT_REGULAR, self.size_pt, language)
+                    with said_as(canvas, said_for(item.text, language)):
+                        canvas.drawText(value)
+
+    def _from_start(self, x_pt: float, width_pt: float) -> float:
+        """Where a piece ``x_pt`` from the strip's start begins: from the right
+        edge, right to left (labels on the right, values to their left)."""
+        if self.styles.body.wordWrap == "RTL":
+            return self.width - x_pt - width_pt
+        return x_pt
 
     def spoken(self) -> str:
         """The strip as a reader hears it: "Hold: 6–10 seconds; Pressure: medium"."""
@@ -285,19 +319,17 @@ def split_text(text: str, size_pt: float, width_pt: float) -> list[str]:
 
 
 def widest_word_pt(text: str, size_pt: float) -> float:
-    return max((stringWidth(w, FONT_REGULAR, size_pt) for w in text.split()), default=0.0)
+    return max((line_width(w, FONT_REGULAR, size_pt) for w in text.split()), default=0.0)
 
 
 @functools.lru_cache(maxsize=1024)  # the same few values ("3 times") on card after card
 def _split_text(text: str, size_pt: float, width_pt: float) -> tuple[str, ...]:
-    from reportlab.lib.utils import simpleSplit
-
     def width(part: str) -> float:
-        measured: float = stringWidth(part, FONT_REGULAR, size_pt)
+        measured: float = line_width(part, FONT_REGULAR, size_pt)
         return measured
 
     lines = []
-    for line in simpleSplit(text, FONT_REGULAR, size_pt, max(width_pt, size_pt)):
+    for line in _word_lines(text, width, max(width_pt, size_pt)):
         while width(line) > width_pt and len(line) > 1:
             cut = len(line) - 1
             while cut > 1 and width(line[:cut] + "-") > width_pt:
@@ -306,6 +338,20 @@ def _split_text(text: str, size_pt: float, width_pt: float) -> tuple[str, ...]:
             line = line[cut:]
         lines.append(line)
     return tuple(lines) or ("",)
+
+
+def _word_lines(text: str, width: Any, width_pt: float) -> list[str]:
+    """Words put on lines while they fit (a word wider than a line on its own)."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        joined = f"{current} {word}" if current else word
+        if current and width(joined) > width_pt:
+            lines.append(current)
+            current = word
+        else:
+            current = joined
+    return [*lines, current] if current else lines
 
 
 ICON_UNIT = 10.0  # icons are drawn once at this size and scaled where placed

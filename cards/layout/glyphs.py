@@ -7,18 +7,20 @@ character in which file.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
+from cards.language import script_of
+from cards.layout.fallback import font_for_script, printable_anywhere
 from cards.layout.theme import FONT_REGULAR, font_coverage
 from cards.model import Block, Deck
 from cards.problems import WARNING, Problem
 
 
 def missing_characters(deck: Deck) -> list[Problem]:
-    """A warning for each file with characters the font cannot print; the
-    letters of a whole script it lacks (Arabic, Devanagari, Chinese …) in one
-    warning for the deck, at the first file that has them."""
+    """A warning for each file with characters no font can print; the
+    letters of a whole script no installed font has (Arabic, Devanagari,
+    Chinese …) in one warning for the deck, at the first file that has
+    them, naming the package that brings the font."""
     coverage = font_coverage()[FONT_REGULAR]
     problems = []
     items = [(deck.source.path, [deck.title, deck.subtitle or "", deck.author or ""], deck.intro)]
@@ -29,12 +31,14 @@ def missing_characters(deck: Deck) -> list[Problem]:
     scripts: dict[str, tuple[list[Path], set[str]]] = {}  # script -> its files, its letters
     for path, texts, blocks in items:
         missing = sorted(
-            c for c in set("".join(texts) + _block_text(blocks)) - coverage if _lacks(c, coverage)
+            c
+            for c in set("".join(texts) + _block_text(blocks)) - coverage
+            if _lacks(c, coverage) and not printable_anywhere(c)
         )
         others = []
         for char in missing:
             script = script_of(char)
-            if script is None:
+            if script is None or font_for_script(script, deck.language) is None:
                 others.append(char)
                 continue
             files, letters = scripts.setdefault(script, ([], set()))
@@ -48,46 +52,25 @@ def missing_characters(deck: Deck) -> list[Problem]:
                     path,
                     1,
                     WARNING,
-                    f"the font has no {names}; printed as its code, e.g. [U+{ord(others[0]):04X}]",
+                    f"no font has {names}; printed as its code, e.g. [U+{ord(others[0]):04X}]",
                 )
             )
     for script, (files, letters) in scripts.items():
         example = min(letters)
+        font = font_for_script(script, deck.language)
+        assert font is not None  # scripts without a font are among the others
         problems.append(
             Problem(
                 files[0],
                 1,
                 WARNING,
-                f"the font has no {script} letters ({len(letters)} in {len(files)} file(s), e.g. "
-                f"'{example}' U+{ord(example):04X}); they are printed as codes such as "
-                f"[U+{ord(example):04X}]: the fonts shipped so far print Latin, Greek and "
-                "Cyrillic",
+                f"no font for {script} letters is installed ({len(letters)} in {len(files)} "
+                f"file(s), e.g. '{example}' U+{ord(example):04X}); they are printed as codes "
+                f"such as [U+{ord(example):04X}]: install the font with "
+                f"'apt install {font.package}' (Debian, Ubuntu)",
             )
         )
     return problems
-
-
-# The scripts whose letters a deck may be written in, by the first word of a
-# character's Unicode name; a character of none (a symbol, an emoji) is named
-# on its own.
-SCRIPT_NAMES = {
-    "ARABIC": "Arabic", "HEBREW": "Hebrew", "DEVANAGARI": "Devanagari", "BENGALI": "Bengali",
-    "TAMIL": "Tamil", "THAI": "Thai", "CJK": "Chinese (Han)", "HIRAGANA": "Japanese (kana)",
-    "KATAKANA": "Japanese (kana)", "HANGUL": "Korean (Hangul)", "GEORGIAN": "Georgian",
-    "ARMENIAN": "Armenian", "ETHIOPIC": "Ethiopic", "GURMUKHI": "Gurmukhi",
-    "GUJARATI": "Gujarati", "KHMER": "Khmer", "LAO": "Lao", "MYANMAR": "Myanmar",
-    "SINHALA": "Sinhala", "TELUGU": "Telugu", "KANNADA": "Kannada", "MALAYALAM": "Malayalam",
-}  # fmt: skip
-
-
-def script_of(char: str) -> str | None:
-    """The script a letter belongs to ("Arabic"), or None for anything else."""
-    import unicodedata
-
-    if not unicodedata.category(char).startswith(("L", "M", "N")):
-        return None
-    name = unicodedata.name(char, "")  # "ARABIC LETTER ALEF", "ARABIC-INDIC DIGIT SIX"
-    return SCRIPT_NAMES.get(re.split(r"[ -]", name, maxsplit=1)[0]) if name else None
 
 
 def _block_text(blocks: tuple[Block, ...]) -> str:

@@ -21,6 +21,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from cards.language import upper
+from cards.layout.fallback import printable_anywhere
 from cards.layout.theme import (
     FONT_ITALIC,
     FONT_REGULAR,
@@ -172,7 +173,8 @@ def confine_pictures(root: ET.Element, template: str, roots: tuple[Path, ...]) -
 
 
 def printable(text: str | None) -> str | None:
-    """Text with every character the font lacks written as its code point.
+    """Text with every character no font has (the deck's, or an installed
+    script font: layout/fallback.py) written as its code point.
 
     An empty box would hide the problem; ``[U+1F9B6]`` shows it, and the
     build warns about the file it came from.
@@ -184,7 +186,7 @@ def printable(text: str | None) -> str | None:
         return text
     out = []
     for char in text:
-        if char in coverage or char in "\n\t\r":
+        if char in coverage or char in "\n\t\r" or printable_anywhere(char):
             out.append(char)
         elif char.isspace():
             out.append(" ")

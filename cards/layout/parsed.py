@@ -17,7 +17,14 @@ from __future__ import annotations
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.ttfonts import ShapedStr
+from reportlab.pdfgen.textobject import PDFTextObject
 from reportlab.platypus import Paragraph
+
+from cards.bidi import VisualRun, visual_runs
+from cards.language import needs_shaping
+from cards.layout.canvas import said_as
+from cards.layout.fallback import font_runs
 
 # Parsed inline markup, by text and the style attributes the parse depends on:
 # fitting lays a card out at several sizes, and ReportLab's markup parser would
@@ -25,6 +32,25 @@ from reportlab.platypus import Paragraph
 # 5,000-card deck must not keep every card's paragraphs.
 _PARSED: dict[tuple[object, ...], list[Any]] = {}
 _PARSED_LIMIT = 512  # a card or page at a time: its paragraphs, at every size tried
+
+
+class ShapingTextObject(PDFTextObject):
+    """ReportLab's text object, mended for shaped text: its ``_formatText``
+    raises IndexError when the first glyph of a shaped run sits raised or
+    lowered (an Arabic mark, "ٍ" at a word's visual start) before anything
+    else was written (``setRise`` reads the last operator of an empty list).
+    Marking the font subset unknown makes it write the font first. Checked
+    on the ReportLab range of pyproject.toml by tests/test_reportlab_private.py."""
+
+    def _formatText(self, text: Any) -> Any:
+        if isinstance(text, ShapedStr):
+            self._curSubset = -1
+        return super()._formatText(text)
+
+
+def begin_text(canvas: Any, x_pt: float = 0.0, y_pt: float = 0.0) -> Any:
+    """A text object on ``canvas`` that draws shaped text (``ShapingTextObject``)."""
+    return ShapingTextObject(canvas, x_pt, y_pt)
 
 
 class SpacedParagraph(Paragraph):
@@ -42,13 +68,44 @@ class SpacedParagraph(Paragraph):
     def drawPara(self, debug: int = 0) -> Any:
         broken = self.blPara
         lines = broken.lines
-        spaced = spaced_lines(broken, self.line_ends())
-        if spaced is not None:
-            broken.lines = spaced
+        words = self.plain_text()
+        rtl = self.style.wordWrap == "RTL"
+        said: list[str | None] = []
+        if (rtl or needs_shaping(words)) and broken.kind == 1:
+            # shaped by HarfBuzz, and right to left in visual order, as drawn
+            broken.lines = [set_line(line, rtl) for line in lines]
+            if not rtl:
+                # Devanagari's vowel signs drawn before their consonant: the
+                # words as written go with the glyphs (ActualText). Right to
+                # left, text extraction reads the glyphs in visual order and
+                # reorders them itself, as it does any right-to-left PDF
+                # (each glyph's letter: assembly.letters_of_presentation_forms)
+                said = [None, words] if self.bulletText else [words]
+        else:
+            spaced = spaced_lines(broken, self.line_ends())
+            if spaced is not None:
+                broken.lines = spaced
         try:
-            return super().drawPara(debug)
+            with said_as(self.canv, *said):
+                return super().drawPara(debug)
         finally:
             broken.lines = lines
+
+    def wrap(self, availWidth: float, availHeight: float) -> Any:
+        """ReportLab's, and for Chinese and Japanese the kinsoku rules its
+        CJK wrap lacks (``kinsoku``)."""
+        size = super().wrap(availWidth, availHeight)
+        broken = getattr(self, "blPara", None)
+        if self.style.wordWrap == "CJK" and broken is not None:
+            if broken.kind == 1:
+                broken.lines = kinsoku(broken.lines)
+            else:  # one fragment: each line (its spare width, [its text])
+                broken.lines = kinsoku_text(broken.lines, broken.fontName, broken.fontSize)
+        return size
+
+    def beginText(self, x: float, y: float) -> Any:
+        """The text object the lines are drawn in: one that draws shaped text."""
+        return begin_text(self.canv, x, y)
 
     def plain_text(self) -> str:
         """The paragraph's words, one space between each."""
@@ -74,6 +131,8 @@ class SpacedParagraph(Paragraph):
         """The text the page shows once drawn, its line-end spaces included
         (equal to ``plain_text`` unless a word was broken); None before it
         is wrapped or where the lines cannot be matched to the words."""
+        if self.style.wordWrap == "RTL" or needs_shaping(self.plain_text()):
+            return None  # glyphs in visual order, or shaped: not the letters as written
         ends = self.line_ends()
         if ends is None:
             return None
@@ -111,6 +170,148 @@ def line_ends(lines: list[str], plain: str) -> list[tuple[str, bool]] | None:
     return ends
 
 
+# Kinsoku: what a line of Chinese or Japanese may not start with (closing
+# marks, the small kana, the prolonged sound mark) or end with (opening
+# marks). ReportLab's own list (``textsplit.ALL_CANNOT_START``) lacks the
+# full-width comma, colon, semicolon, and the marks of exclamation and question.
+CANNOT_START = frozenset(
+    "、。，．：；！？）」』】〕〉》”’・ー～ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+    "\uff09\uff3d\uff5d\u301f"
+)
+CANNOT_END = frozenset("（「『【〔〈《“‘\uff08\uff3b\uff5b\u301d")
+
+
+def kinsoku(lines: list[Any]) -> list[Any]:
+    """Broken CJK lines (``kind`` 1) mended where one starts with a mark that
+    may not start a line (it hangs at the end of the line before, as
+    ReportLab's own rule does) or ends with one that may not end a line (it
+    goes to the next)."""
+    mended = list(lines)
+    for index in range(1, len(mended)):
+        before, line = mended[index - 1], mended[index]
+        text_before = "".join(getattr(f, "text", "") for f in before.words)
+        if text_before and text_before[-1] in CANNOT_END:
+            before, line = _move_last(before, line)
+        text = "".join(getattr(f, "text", "") for f in line.words)
+        if text and text[0] in CANNOT_START and text[1:]:
+            before, line = _move_first(before, line)
+        mended[index - 1], mended[index] = before, line
+    return mended
+
+
+def kinsoku_text(
+    lines: list[tuple[float, list[str]]], font: str, size_pt: float
+) -> list[tuple[float, list[str]]]:
+    """``kinsoku`` for the lines of a paragraph of one fragment."""
+    mended = [(extra, ["".join(words)]) for extra, words in lines]
+    for index in range(1, len(mended)):
+        (extra_before, [before]), (extra, [text]) = mended[index - 1], mended[index]
+        if before and before[-1] in CANNOT_END:
+            width = _width(before[-1], font, size_pt)
+            before, text = before[:-1], before[-1] + text
+            extra_before, extra = extra_before + width, extra - width
+        if text[1:] and text[0] in CANNOT_START:
+            width = _width(text[0], font, size_pt)
+            before, text = before + text[0], text[1:]
+            extra_before, extra = extra_before - width, extra + width
+        mended[index - 1], mended[index] = (extra_before, [before]), (extra, [text])
+    return mended
+
+
+def _move_first(before: Any, line: Any) -> tuple[Any, Any]:
+    """The first character of ``line`` put at the end of ``before``."""
+    words = [f for f in line.words if getattr(f, "text", "")]
+    first = words[0]
+    char, width = first.text[0], _width(first.text[0], first.fontName, first.fontSize)
+    rest = [first.clone(text=first.text[1:])] if first.text[1:] else []
+    return (
+        before.clone(
+            words=[*before.words, first.clone(text=char)], extraSpace=before.extraSpace - width
+        ),
+        line.clone(words=[*rest, *words[1:]], extraSpace=line.extraSpace + width),
+    )
+
+
+def _move_last(before: Any, line: Any) -> tuple[Any, Any]:
+    """The last character of ``before`` put at the start of ``line``."""
+    words = [f for f in before.words if getattr(f, "text", "")]
+    last = words[-1]
+    char, width = last.text[-1], _width(last.text[-1], last.fontName, last.fontSize)
+    rest = [last.clone(text=last.text[:-1])] if last.text[:-1] else []
+    return (
+        before.clone(words=[*words[:-1], *rest], extraSpace=before.extraSpace + width),
+        line.clone(words=[last.clone(text=char), *line.words], extraSpace=line.extraSpace - width),
+    )
+
+
+def set_line(line: Any, right_to_left: bool) -> Any:
+    """A broken line (``kind`` 1: its fragments) as drawn: each run of a
+    script that is shaped set by HarfBuzz; right to left, in the runs of the
+    bidirectional algorithm, left to right (``bidi.visual_runs``: Latin words
+    and numbers inside read left to right, brackets mirrored). Lines were
+    broken on the unshaped widths; the space left at the line's end is what
+    shaping gave back, so a line aligned to the right ends at the margin."""
+    frags = [f for f in line.words if getattr(f, "text", None) and not hasattr(f, "cbDefn")]
+    if not frags:
+        return line
+    unshaped = sum(_width(f.text, f.fontName, f.fontSize) for f in frags)
+    out: list[Any] = []
+    if right_to_left:
+        text, owner, starts = "", [], []
+        for frag in frags:
+            starts.append(len(text))
+            owner.extend([frag] * len(frag.text))
+            text += frag.text
+        for run in visual_runs(text, starts):
+            frag = owner[run.start]
+            out.append(frag.clone(text=drawn_run(text[run.start : run.end], run, frag)))
+        out.reverse()  # ReportLab's RTL drawing turns each line's fragments round
+    else:
+        for frag in frags:
+            if needs_shaping(frag.text):
+                out.append(frag.clone(text=shaped(frag.text, frag.fontName, frag.fontSize)[0]))
+            else:
+                out.append(frag)
+    drawn = sum(_drawn_width(f) for f in out)
+    return line.clone(words=out, extraSpace=line.extraSpace + unshaped - drawn)
+
+
+def drawn_run(logical: str, run: VisualRun, frag: Any) -> Any:
+    """A run's glyphs left to right: shaped by HarfBuzz in the run's own
+    direction, or as the bidirectional algorithm lays it out."""
+    if not needs_shaping(logical):
+        return run.text
+    glyphs = shaped(logical, frag.fontName, frag.fontSize)[0]
+    if len(logical) > 1 and shaped_right_to_left(glyphs) != run.right_to_left:
+        glyphs = reversed_shaped(glyphs)  # Arabic-Indic digits HarfBuzz set right to left
+    return glyphs
+
+
+def _drawn_width(frag: Any) -> float:
+    data = getattr(frag.text, "__shapeData__", None)
+    if data is None:
+        return _width(frag.text, frag.fontName, frag.fontSize)
+    return float(sum(d.x_advance for d in data) * frag.fontSize / 1000)
+
+
+def _width(text: str, font: str, size_pt: float) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return float(stringWidth(text, font, size_pt))
+
+
+def shaped_right_to_left(word: Any) -> bool:
+    """Whether HarfBuzz shaped ``word`` right to left (its glyphs' clusters
+    run backwards)."""
+    data: Any = getattr(word, "__shapeData__", None)
+    return data is not None and len(data) > 1 and bool(data[0].cluster > data[-1].cluster)
+
+
+def reversed_shaped(word: Any) -> Any:
+    """A shaped word's glyphs in the other order (ReportLab's ``ShapedStr``)."""
+    return ShapedStr(str(word)[::-1], shapeData=list(word.__shapeData__)[::-1])
+
+
 def spaced_lines(broken: Any, ends: list[tuple[str, bool]] | None) -> list[Any] | None:
     """The broken lines with a space after each line that ended at one
     (``ends``: ``line_ends`` of these lines)."""
@@ -132,25 +333,57 @@ def spaced_lines(broken: Any, ends: list[tuple[str, bool]] | None) -> list[Any] 
 
 def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -> Paragraph:
     """A Paragraph whose markup is parsed once, then reused at every size."""
+    language = str(getattr(style, "writing", ""))
+    key = (text, style.fontName, language, *_colours(style))
+    frags = _PARSED.pop(key, None)
+    if frags is None:
+        frags = parsed_fragments(text, style)
+        if frags is None:  # the parser's own error: let Paragraph raise it as it does
+            return SpacedParagraph(text, style, bulletText=bulletText)
+        frags = in_fonts_that_print(frags, language)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            # the older half goes: the card being fitted keeps its paragraphs
+            for old in list(_PARSED)[: _PARSED_LIMIT // 2]:
+                del _PARSED[old]
+    _PARSED[key] = frags  # the most recently used last
+    sized = [f.clone(fontSize=style.fontSize) for f in frags]
+    if len(sized) == 1 and (style.wordWrap == "RTL" or needs_shaping(text)):
+        # shaped or reordered as drawn (``set_line``), which needs the lines as
+        # fragments: ReportLab breaks a paragraph of one fragment into plain
+        # words, so it gets an empty second one
+        sized.append(sized[0].clone(text=""))
+    return SpacedParagraph(text, style, bulletText=bulletText, frags=sized)
+
+
+def parsed_fragments(text: str, style: ParagraphStyle) -> list[Any] | None:
+    """ReportLab's fragments of ``text`` in ``style``: words alone need no
+    parsing (one fragment of them in the style, as the parser would give)."""
     from reportlab.platypus.paragraph import cleanBlockQuotedText
     from reportlab.platypus.paraparser import ParaParser
 
-    key = (text, style.fontName, *_colours(style))
-    frags = _PARSED.get(key)
-    if frags is None:
-        cleaned = cleanBlockQuotedText(text)
-        if cleaned and "<" not in cleaned and "&" not in cleaned:
-            # words alone: the parser would give one fragment of them in the style
-            frags = [plain_fragment(style).clone(text=cleaned)]
+    cleaned = cleanBlockQuotedText(text)
+    if cleaned and "<" not in cleaned and "&" not in cleaned:
+        return [plain_fragment(style).clone(text=cleaned)]
+    frags: list[Any] | None = ParaParser().parse(cleaned, style)[1]
+    return frags
+
+
+def in_fonts_that_print(frags: list[Any], language: str) -> list[Any]:
+    """The fragments cut where the font that prints their text changes
+    (``fallback.font_runs``): a fragment's characters its face lacks set in a
+    script font, in the fragment's weight."""
+    out: list[Any] = []
+    for frag in frags:
+        text = getattr(frag, "text", None)
+        if not text or hasattr(frag, "cbDefn"):
+            out.append(frag)
+            continue
+        runs = font_runs(text, frag.fontName, language)
+        if len(runs) == 1 and runs[0].font == frag.fontName:
+            out.append(frag)
         else:
-            _, frags, _ = ParaParser().parse(cleaned, style)
-        if frags is None:  # the parser's own error: let Paragraph raise it as it does
-            return SpacedParagraph(text, style, bulletText=bulletText)
-        if len(_PARSED) >= _PARSED_LIMIT:
-            _PARSED.clear()
-        _PARSED[key] = frags
-    sized = [f.clone(fontSize=style.fontSize) for f in frags]
-    return SpacedParagraph(text, style, bulletText=bulletText, frags=sized)
+            out.extend(frag.clone(text=run.text, fontName=run.font) for run in runs)
+    return out
 
 
 def _colours(style: ParagraphStyle) -> tuple[object, ...]:
@@ -169,3 +402,25 @@ def plain_fragment(style: ParagraphStyle) -> Any:
         _, frags, _ = ParaParser().parse("x", style)
         _PARSED[key] = frags
     return _PARSED[key][0]
+
+
+# HarfBuzz's features beyond those every script needs: kerning, ligatures
+SHAPING_FEATURES = {"kern": True, "liga": True}
+
+
+def shaped(text: str, font: str, size_pt: float) -> Any:
+    """``text`` shaped by HarfBuzz in ``font`` (ReportLab's ``shapeStr``: a
+    string whose glyphs the canvas draws as shaped, in visual order for a
+    right-to-left word), and its width in points."""
+    from reportlab.lib.abag import ABag
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    from reportlab.pdfbase.ttfonts import shapeFragWord
+
+    # as shapeStr does it, without its discretionary ligatures ("dlig": a
+    # Hebrew וי drawn as the Yiddish letter ױ)
+    word = [stringWidth(text, font, size_pt), (ABag(fontName=font, fontSize=size_pt), text)]
+    glyphs = shapeFragWord(word, features=SHAPING_FEATURES)[1][1]
+    data = getattr(glyphs, "__shapeData__", None)
+    if data is None:
+        return glyphs, float(stringWidth(text, font, size_pt))
+    return glyphs, sum(d.x_advance for d in data) * size_pt / 1000

@@ -16,6 +16,7 @@ from cards.colour import text_colour_on
 from cards.layout.canvas import draw_marked, drawn_text, link_to, piece, role_of, spoken_text
 from cards.layout.fit import lay_stack
 from cards.layout.styles import Styles
+from cards.layout.textline import draw_line, line_width
 from cards.layout.theme import (
     FONT_REGULAR,
     FONT_SEMIBOLD,
@@ -93,7 +94,15 @@ class ColourKey(Flowable):
         canvas.setFont(FONT_REGULAR, size)
         # the space between number and name drawn: the key copies out as "1 Name"
         space = stringWidth(" ", FONT_REGULAR, size)
-        canvas.drawString(swatch + size * 0.7 - space, swatch / 2 - size * 0.34, " " + self.text)
+        draw_line(
+            canvas,
+            swatch + size * 0.7 - space,
+            swatch / 2 - size * 0.34,
+            " " + self.text,
+            FONT_REGULAR,
+            size,
+            self.styles.body.writing,
+        )
 
 
 class ContentsEntry(Flowable):
@@ -149,14 +158,14 @@ class ContentsEntry(Flowable):
         number_width = stringWidth("000", FONT_REGULAR, size)
         room = self.width - x - number_width - size
         text = self.text
-        while text and stringWidth(text, self.font, size) > room:
+        language = self.styles.body.writing
+        while text and line_width(text, self.font, size, language) > room:
             text = text[:-2] + "…"
         canvas.setFillColor(
             paint(self.colour, self.styles.scale.cmyk) if self.level == 1 and self.colour else ink
         )
         canvas.setFont(self.font, size)
-        canvas.drawString(x, baseline, text)
-        end = x + stringWidth(text, self.font, size) + size * 0.4
+        end = x + draw_line(canvas, x, baseline, text, self.font, size, language) + size * 0.4
         leader_end = self.width - number_width - size * 0.4
         pitch = size * 0.45  # one dot every this many points
         dots = int((leader_end - end) // pitch)

@@ -19,7 +19,7 @@ from reportlab.platypus import Flowable, Paragraph
 from cards.layout.figure import Figure
 from cards.layout.fit import stacked_height
 from cards.layout.markup import Layout, plain_text
-from cards.layout.parsed import SpacedParagraph
+from cards.layout.parsed import paragraph
 from cards.layout.styles import Styles
 
 BALANCE_STEPS = 7  # halvings of the share of the room a part may fill
@@ -52,8 +52,8 @@ def run_on_marks(layout: Layout, styles: Styles, words: ContinuedWords) -> RunOn
     marked = f"{words_of_title} ({escape(words.continued)})"
     cue_style = styles.note.clone("continues", alignment=TA_RIGHT)
     return RunOnMarks(
-        heading=lambda: SpacedParagraph(marked, styles.title),
-        cue=lambda: SpacedParagraph(f"{escape(words.continues)} →", cue_style),
+        heading=lambda: paragraph(marked, styles.title),
+        cue=lambda: paragraph(f"{escape(words.continues)} →", cue_style),
         is_title=lambda flowable: getattr(flowable, "style", None) is styles.title,
     )
 

@@ -12,8 +12,10 @@ from functools import lru_cache
 from typing import Any
 
 import pyphen
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 
+from cards.language import breaks_between_characters, right_to_left
 from cards.layout.theme import (
     FONT_ITALIC,
     FONT_REGULAR,
@@ -22,6 +24,21 @@ from cards.layout.theme import (
     paint,
 )
 from cards.model import Deck
+
+
+@dataclass(frozen=True)
+class TextLanguage:
+    """The language a deck's text is set in, and whether it is hyphenated:
+    it decides the hyphenation, the fonts of Han characters, the direction
+    and how lines break (between characters in Chinese and Japanese)."""
+
+    code: str
+    hyphenate: bool = False
+
+    @property
+    def hyphenation(self) -> str:
+        """The language to hyphenate in; '' breaks only words longer than a line."""
+        return self.code if self.hyphenate else ""
 
 
 @dataclass(frozen=True)
@@ -44,7 +61,7 @@ class TypeScale:
     ink: str
     grey: str
     accent: str
-    language: str  # the hyphenation language; '' breaks only words longer than a line
+    language: TextLanguage
     display_pt: float = 30.0
     subtitle_pt: float = 13.0
     call_pt: float = 16.0  # the clinic's number on the back cover (<call>)
@@ -52,7 +69,7 @@ class TypeScale:
     cmyk: bool = False
 
 
-def type_scale(theme: Theme, body_pt: float, accent: str, language: str) -> TypeScale:
+def type_scale(theme: Theme, body_pt: float, accent: str, language: TextLanguage) -> TypeScale:
     """The sizes a layout uses, read from a card or booklet theme (same field names)."""
     own: dict[str, Any] = {"body_pt": body_pt, "accent": accent, "language": language}
     taken: dict[str, Any] = {
@@ -91,16 +108,16 @@ def hyphenation_language(language: str) -> str:
     return pyphen.language_fallback(language.replace("-", "_")) or ""
 
 
-def hyphenation_for(deck: Deck) -> str:
-    """The language to hyphenate in: none unless the deck asks (clear print for
-    patients: "in-crease" and "com-fort" slow a reader down)."""
-    return deck.language if deck.hyphenate else ""
+def hyphenation_for(deck: Deck) -> TextLanguage:
+    """The deck's language, hyphenated only where the deck asks (clear print
+    for patients: "in-crease" and "com-fort" slow a reader down)."""
+    return TextLanguage(deck.language, deck.hyphenate)
 
 
 @lru_cache(maxsize=256)
 def styles_for(scale: TypeScale) -> Styles:
     ink, grey, accent = (paint(c, scale.cmyk) for c in (scale.ink, scale.grey, scale.accent))
-    hyphens = hyphenation_language(scale.language)
+    hyphens = hyphenation_language(scale.language.hyphenation)
     leading = scale.body_pt * scale.body_leading
     body = ParagraphStyle(
         "body",
@@ -123,7 +140,7 @@ def styles_for(scale: TypeScale) -> Styles:
         bulletColor=accent,
         spaceAfter=scale.step_gap_pt * scale.body_pt / 9,
     )
-    return Styles(
+    made = Styles(
         title=ParagraphStyle(
             "title",
             fontName=FONT_SEMIBOLD,
@@ -162,6 +179,28 @@ def styles_for(scale: TypeScale) -> Styles:
         call=line_style("call", FONT_SEMIBOLD, scale.call_pt, 1.25, ink, after=scale.call_pt * 0.4),
         scale=scale,
     )
+    for style in vars(made).values():
+        if isinstance(style, ParagraphStyle):
+            written_in(style, scale.language.code)
+    return made
+
+
+def written_in(style: ParagraphStyle, language: str) -> None:
+    """Set ``style`` as ``language`` is written: its language kept on it (the
+    fonts of its characters, layout/parsed.py), right to left aligned to the
+    right with the step numbers on the right, Chinese and Japanese broken
+    between characters with the kinsoku rules (ReportLab's ``CJK`` wrap).
+    Both are ReportLab's documented ``wordWrap`` values."""
+    style.writing = language
+    if right_to_left(language):
+        # ReportLab's RTL wrap: bullets on the right, the right indent first;
+        # its own reordering needs rlbidi (not on PyPI): parsed.visual_line
+        style.wordWrap = "RTL"
+        if style.alignment == TA_LEFT:
+            style.alignment = TA_RIGHT
+        style.leftIndent, style.rightIndent = style.rightIndent, style.leftIndent
+    elif breaks_between_characters(language):
+        style.wordWrap = "CJK"
 
 
 def line_style(

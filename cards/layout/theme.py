@@ -40,6 +40,149 @@ FONT_FILES = {
 }
 
 
+# -- fonts for the other scripts ------------------------------------------------
+#
+# Source Sans Pro prints Latin, Greek and Cyrillic. The other scripts come
+# from open fonts a system installs (Debian's packages, named so a missing one
+# can be asked for by name); a character the deck's own font lacks is set in
+# the first of these that has it, in the weight of the text around it. Han
+# characters are drawn as the deck's language draws them: a Japanese deck's
+# from a Japanese font first, a Chinese deck's from a Chinese one.
+
+
+@dataclass(frozen=True)
+class ScriptFont:
+    """One script's font: its files (regular; bold, where the font has one)
+    and the system package that installs them."""
+
+    key: str  # its faces are registered as Cards<key>-Regular, Cards<key>-Bold
+    scripts: tuple[str, ...]  # the scripts it prints (language.script_of's names)
+    regular: str
+    bold: str | None
+    package: str
+    languages: tuple[str, ...] = ()  # languages that take it first for shared letters
+
+
+HAN, KANA, HANGUL = "Chinese (Han)", "Japanese (kana)", "Korean (Hangul)"
+
+SCRIPT_FONTS = (
+    ScriptFont("Arabic", ("Arabic",), "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf",
+               "fonts-noto-core"),
+    ScriptFont("Hebrew", ("Hebrew",), "NotoSansHebrew-Regular.ttf", "NotoSansHebrew-Bold.ttf",
+               "fonts-noto-core"),
+    ScriptFont("Devanagari", ("Devanagari",), "NotoSansDevanagari-Regular.ttf",
+               "NotoSansDevanagari-Bold.ttf", "fonts-noto-core"),
+    ScriptFont("Thai", ("Thai",), "NotoSansThai-Regular.ttf", "NotoSansThai-Bold.ttf",
+               "fonts-noto-core"),
+    ScriptFont("Bengali", ("Bengali",), "NotoSansBengali-Regular.ttf",
+               "NotoSansBengali-Bold.ttf", "fonts-noto-core"),
+    ScriptFont("Tamil", ("Tamil",), "NotoSansTamil-Regular.ttf", "NotoSansTamil-Bold.ttf",
+               "fonts-noto-core"),
+    ScriptFont("Georgian", ("Georgian",), "NotoSansGeorgian-Regular.ttf",
+               "NotoSansGeorgian-Bold.ttf", "fonts-noto-core"),
+    ScriptFont("Armenian", ("Armenian",), "NotoSansArmenian-Regular.ttf",
+               "NotoSansArmenian-Bold.ttf", "fonts-noto-core"),
+    # simplified and traditional Chinese, and kana: Droid Sans Fallback (first
+    # for Han in a deck of no East Asian language)
+    ScriptFont("Chinese", (HAN, KANA), "DroidSansFallbackFull.ttf", None,
+               "fonts-droid-fallback", ("zh",)),
+    # Han characters and Japanese kana as Japanese prints them (IPA Gothic)
+    ScriptFont("Japanese", (HAN, KANA), "ipag.ttf", None, "fonts-ipafont-gothic", ("ja",)),
+    ScriptFont("Korean", (HANGUL, HAN), "NanumGothic.ttf", "NanumGothicBold.ttf", "fonts-nanum",
+               ("ko",)),
+    # the rest of Latin, Greek and Cyrillic, and symbols Source Sans lacks
+    ScriptFont("Noto", (), "NotoSans-Regular.ttf", "NotoSans-Bold.ttf", "fonts-noto-core"),
+)  # fmt: skip
+
+# Where a system keeps its fonts; CARDS_FONT_DIRS (folders separated as in
+# PATH) looks there instead (fonts in a folder of one's own; empty: none).
+FONT_DIRS = (
+    "/usr/share/fonts/truetype",
+    "/usr/share/fonts/opentype",
+    "/usr/local/share/fonts",
+    "~/.local/share/fonts",
+    "~/.fonts",
+)
+
+# Which of our faces are set bold: a script font's bold file serves them
+# (scripts without italics are set upright).
+BOLD_FACES = frozenset({FONT_SEMIBOLD, FONT_SEMIBOLD_ITALIC})
+
+
+@dataclass(frozen=True)
+class ScriptFace:
+    """A script font's face as registered: its name and its file."""
+
+    name: str
+    path: str
+
+
+def script_face(font: ScriptFont, bold: bool) -> ScriptFace | None:
+    """The face of ``font`` that sets text of that weight, where its file is on
+    this system ("CardsArabic-Bold"); the regular face where it has no bold."""
+    files = script_font_files()
+    if bold and font.bold in files:
+        return ScriptFace(f"Cards{font.key}-Bold", files[font.bold])
+    if font.regular in files:
+        return ScriptFace(f"Cards{font.key}-Regular", files[font.regular])
+    return None
+
+
+@lru_cache(maxsize=1)
+def script_font_files() -> dict[str, str]:
+    """Each script font's file found on this system, by file name (read once
+    per process: a test that changes CARDS_FONT_DIRS forgets it with
+    ``cache_clear``, and ``fallback.face_for``'s with it)."""
+    import os
+    from pathlib import Path
+
+    wanted = {name for f in SCRIPT_FONTS for name in (f.regular, f.bold) if name}
+    chosen = os.environ.get("CARDS_FONT_DIRS")
+    folders = FONT_DIRS if chosen is None else [d for d in chosen.split(os.pathsep) if d]
+    found: dict[str, str] = {}
+    for folder in folders:
+        root = Path(folder).expanduser()
+        if not root.is_dir():
+            continue
+        # the fonts lie one or two folders down (truetype/noto/…)
+        for depth in ("*", "*/*", "*/*/*"):
+            for path in root.glob(depth):
+                if path.name in wanted and path.name not in found and path.is_file():
+                    found[path.name] = str(path)
+    return found
+
+
+_LOADED: dict[str, Any] = {}  # script faces read and registered, by name
+
+
+def load_script_face(face: ScriptFace) -> Any:
+    """The face read from its file and registered with ReportLab, once per
+    process: a script font is read only when a deck has its letters (the
+    Chinese one is 4 MB, 0.1 s)."""
+    font = _LOADED.get(face.name)
+    if font is None:
+        from reportlab.pdfbase import pdfmetrics
+
+        from cards.layout.fonts import MeasuredFont
+
+        font = _LOADED[face.name] = MeasuredFont(face.name, face.path)
+        pdfmetrics.registerFont(font)
+    return font
+
+
+def loaded_script_faces() -> dict[str, Any]:
+    """The script faces read so far in this process, by name."""
+    return dict(_LOADED)
+
+
+@lru_cache(maxsize=64)
+def face_coverage(name: str) -> frozenset[str]:
+    """The characters a registered face (ours or a script font's) prints."""
+    from reportlab.pdfbase import pdfmetrics
+
+    return frozenset(map(chr, pdfmetrics.getFont(name).face.charToGlyph))
+
+
 @lru_cache(maxsize=1)
 def _faces() -> dict[str, Any]:
     """The four faces read from their files, once per process (not yet registered)."""
