@@ -81,8 +81,11 @@ def load(
     language: str | None = None,
 ) -> tuple[Deck, list[Problem]]:
     from cards.content import load_deck
+    from cards.layout.theme import use_deck_fonts
 
-    return load_deck(deck_path, jobs, kept, meanwhile, language)
+    deck, problems = load_deck(deck_path, jobs, kept, meanwhile, language)
+    use_deck_fonts(deck.fonts)  # what the deck's text is set in, from here on
+    return deck, problems
 
 
 def translations(deck: Deck, settings: BuildSettings) -> tuple[str, ...]:

@@ -106,6 +106,9 @@ class Deck:
     contact: tuple[str, ...] = ()  # lines for the booklet's back cover
     url: str | None = None
     logo: Path | None = None  # inside the deck folder, checked by the loader
+    # the deck's own fonts as TrueType files (fontfiles.truetype_file), tried
+    # before the shipped ones for a character the text font lacks
+    fonts: tuple[Path, ...] = ()
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
     logo_alt: str | None = None
     reviewed: str | None = None  # the month of the last clinical review, "2026-11"

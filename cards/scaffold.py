@@ -22,6 +22,7 @@ language: en
 # url: example.org/stretches  printed on the back cover, with a QR code
 # logo: logo.png              a picture in the deck, on the booklet's covers
 # logo_alt: Sunny Feet Clinic  what the logo says, for screen readers
+# fonts: [fonts/house.ttf]    fonts in the deck (.ttf, .otf) for letters no shipped font has
 # reviewed: 2026-11           the month of the last clinical review (back cover)
 # sources:                    where the advice comes from (back cover)
 #   - NHS: Foot care

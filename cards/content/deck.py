@@ -26,6 +26,7 @@ from cards.colour import (
 from cards.content.diagrams import DiagramReader, usable
 from cards.content.fields import (
     DECK_FIELDS,
+    FONT_SUFFIXES,
     NEAR_MARKDOWN,
     SECTION_FIELDS,
     TECHNIQUE_FIELDS,
@@ -43,6 +44,7 @@ from cards.content.markdown import (
 )
 from cards.content.paths import MAX_DEPTH, TooDeep, deck_path, stays_inside, walk
 from cards.content.translations import language_of, optional, original_of, translation_of
+from cards.fontfiles import FontFileError, truetype_file
 from cards.images import file_stamps
 from cards.labels import labels_for
 from cards.model import Block, Deck, Diagram, Section, Source, Technique
@@ -378,6 +380,8 @@ def load_deck(
                         "the logo has no alternative text: add  logo_alt: who it stands for  "
                         "(without it a screen reader says the deck's title)",
                     )
+            if "fonts" in deck_values:
+                deck_values["fonts"] = deck_fonts(doc, deck_values["fonts"], folder, problems)
             if "title" in deck_values:
                 deck_values["title"] = typographic(md, deck_values["title"])
 
@@ -477,6 +481,7 @@ def load_deck(
         url=deck_values.get("url"),
         logo=deck_values.get("logo"),
         logo_alt=deck_values.get("logo_alt"),
+        fonts=deck_values.get("fonts", ()),
         reviewed=deck_values.get("reviewed"),
         sources=tuple(typographic(md, source) for source in deck_values.get("sources", ())),
         plain_words=deck_values.get("plain_words", {}),
@@ -486,6 +491,31 @@ def load_deck(
         untranslated=untranslated,
     )
     return deck, problems.items
+
+
+def deck_fonts(
+    doc: Document, names: tuple[str, ...], folder: Path, problems: Problems
+) -> tuple[Path, ...]:
+    """The deck's fonts, each a TrueType or OpenType file inside the deck
+    (fontfiles.truetype_file: read within bounds, CFF outlines converted)."""
+    line = doc.field_lines.get("fonts", 1)
+    found = []
+    for name in names:
+        target = Path(os.path.normpath(doc.path.parent / name)).resolve()
+        if not target.is_relative_to(folder.resolve()):
+            problems.error(
+                doc.path, line, f"font '{name}' is outside the deck folder; keep it inside"
+            )
+        elif target.suffix.lower() not in FONT_SUFFIXES:
+            problems.error(doc.path, line, f"font '{name}' must be a .ttf or .otf file")
+        elif not target.is_file():
+            problems.error(doc.path, line, f"font '{name}' not found beside {doc.path.name}")
+        else:
+            try:
+                found.append(truetype_file(target))
+            except FontFileError as exc:
+                problems.error(doc.path, line, f"font '{name}' {exc}")
+    return tuple(found)
 
 
 def with_own_safety_note(

@@ -132,6 +132,23 @@ def lines_value(value: Any) -> tuple[Any, str | None]:
     return tuple(lines), None
 
 
+def paths_value(value: Any) -> tuple[Any, str | None]:
+    """One file name or a list of them (``fonts: [house.ttf, runic.otf]``)."""
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        text, message = text_value(item)
+        if message:
+            return None, message
+        names.append(text)
+    if not names:
+        return None, "must name a file, or a list of files"
+    return tuple(names), None
+
+
+FONT_SUFFIXES = (".ttf", ".otf")
+
+
 def url_value(value: Any) -> tuple[Any, str | None]:
     text, message = text_value(value)
     if message:
@@ -216,6 +233,7 @@ DECK_FIELDS = (
     Field("url", url_value),
     Field("logo", text_value),
     Field("logo_alt", text_value),
+    Field("fonts", paths_value),
     Field("reviewed", month_value),
     Field("sources", lines_value),
     Field("plain_words", words_value),

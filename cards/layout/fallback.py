@@ -21,8 +21,10 @@ from cards.layout.theme import (
     FONT_REGULAR,
     SCRIPT_FONTS,
     ScriptFont,
+    deck_faces,
     face_coverage,
     load_script_face,
+    remembers_fonts,
     script_face,
 )
 
@@ -92,11 +94,15 @@ def _is_letter(char: str) -> bool:
     return unicodedata.category(char)[0] in "LM"
 
 
+@remembers_fonts
 @lru_cache(maxsize=8192)
 def face_for(char: str, font: str, language: str) -> str | None:
-    """The script face that prints ``char`` in the weight of ``font``, read
-    and registered the first time it is needed; None where no installed font
-    has it."""
+    """The face that prints ``char`` in the weight of ``font``: the deck's own
+    fonts first (``fonts:``), then the script fonts, read and registered the
+    first time one is needed; None where no font has it."""
+    for face_name in deck_faces():
+        if char in face_coverage(face_name):
+            return face_name
     bold = font in BOLD_FACES
     for candidate in _candidates(script_of(char), base_language(language)):
         face = script_face(candidate, bold)

@@ -67,7 +67,8 @@ def missing_characters(deck: Deck) -> list[Problem]:
                 f"no font for {script} letters is installed ({len(letters)} in {len(files)} "
                 f"file(s), e.g. '{example}' U+{ord(example):04X}); they are printed as codes "
                 f"such as [U+{ord(example):04X}]: install the font with "
-                f"'apt install {font.package}' (Debian, Ubuntu)",
+                f"'apt install {font.package}' (Debian, Ubuntu), or name a font that has "
+                "them in the deck's 'fonts:'",
             )
         )
     return problems

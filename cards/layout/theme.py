@@ -170,6 +170,51 @@ def load_script_face(face: ScriptFace) -> Any:
     return font
 
 
+_DECK_FACES: list[str] = []  # the deck's own fonts, registered, in the order it names them
+
+
+def use_deck_fonts(paths: tuple[Any, ...]) -> None:
+    """The deck's own fonts (TrueType files, ``Deck.fonts``) read and
+    registered, to be tried first for a character the text font lacks
+    (``fallback.face_for``); a deck without any leaves none in use."""
+    import hashlib
+
+    from reportlab.pdfbase import pdfmetrics
+
+    from cards.layout.fonts import MeasuredFont
+
+    names = []
+    for path in paths:
+        digest = hashlib.sha256(str(path).encode()).hexdigest()[:12]
+        name = f"CardsDeck-{digest}"
+        if name not in _LOADED:
+            font = _LOADED[name] = MeasuredFont(name, str(path))
+            pdfmetrics.registerFont(font)
+        names.append(name)
+    if names != _DECK_FACES:
+        _DECK_FACES[:] = names
+        _forget_choices()
+
+
+def deck_faces() -> tuple[str, ...]:
+    """The deck's own fonts in use, by registered name."""
+    return tuple(_DECK_FACES)
+
+
+_CHOICE_CACHES: list[Any] = []  # functools caches whose answers depend on the fonts in use
+
+
+def remembers_fonts(cached: Any) -> Any:
+    """Mark a cached function as one to forget when the deck's fonts change."""
+    _CHOICE_CACHES.append(cached)
+    return cached
+
+
+def _forget_choices() -> None:
+    for cached in _CHOICE_CACHES:
+        cached.cache_clear()
+
+
 def loaded_script_faces() -> dict[str, Any]:
     """The script faces read so far in this process, by name."""
     return dict(_LOADED)
