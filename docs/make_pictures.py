@@ -1,7 +1,9 @@
 """Make the README's pictures from the real output: `make docs`.
 
 Builds the default deck into a temporary folder and renders the first cards
-sheet and a booklet spread (two facing pages) to PNG files in docs/.
+sheet and a booklet spread (two facing pages) to PNG files in docs/; then
+each deck of examples/languages, a card and a technique's booklet page, to
+docs/languages/.
 """
 
 from __future__ import annotations
@@ -40,6 +42,32 @@ def first_card(pdf: Path) -> Image.Image:
     return sheet.crop((left, top, left + round(box.width_mm * px), top + round(box.height_mm * px)))
 
 
+LANGUAGES = DOCS.parent / "examples" / "languages"
+TECHNIQUE_PAGE = 4  # the first technique's page, under its section's panel
+PAGE_DPI = 80
+
+
+def language_pictures(out: Path) -> list[str]:
+    """A card and a booklet page of each language's deck, in docs/languages/."""
+    pictures = DOCS / "languages"
+    pictures.mkdir(exist_ok=True)
+    written = []
+    for deck in sorted(p for p in LANGUAGES.iterdir() if p.is_dir()):
+        built = out / deck.name
+        subprocess.run(
+            [sys.executable, "-m", "cards", "build", str(deck), "-o", str(built), "-q"],
+            check=True,
+        )
+        first_card(built / f"{deck.name}-cards.pdf").save(
+            pictures / f"{deck.name}-card.png", optimize=True
+        )
+        page_image(built / f"{deck.name}-booklet.pdf", TECHNIQUE_PAGE, PAGE_DPI).save(
+            pictures / f"{deck.name}-page.png", optimize=True
+        )
+        written += [f"{deck.name}-card.png", f"{deck.name}-page.png"]
+    return written
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
@@ -54,8 +82,10 @@ def main() -> None:
         page_image(out / "foot-massage-booklet.pdf", 1).save(
             DOCS / "booklet-cover.png", optimize=True
         )
+        languages = language_pictures(out)
     print(
         "wrote docs/cards-sheet.png, docs/card.png, docs/booklet-spread.png, docs/booklet-cover.png"
+        f" and {len(languages)} pictures in docs/languages/"
     )
 
 

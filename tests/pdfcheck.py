@@ -387,15 +387,23 @@ def marked_text(pdf: Path) -> dict[tuple[int, int], str]:
 def glyph_text(text: str, language: str, font: str = "") -> str:
     """What a text extractor that reads glyphs and not ActualText (pypdf)
     gets for ``text`` as the tool draws it: the shaped glyphs' characters
-    (Devanagari's vowel sign first, a conjunct a private-use code), the words
+    (Devanagari's vowel sign first, a conjunct as its letters), the words
     as written where the script is not shaped or runs right to left (pypdf
     turns a right-to-left run round itself; assembly maps Arabic's joined
     forms to their letters)."""
+    from reportlab.pdfbase.pdfmetrics import getFont
+
     from cards.language import needs_shaping, right_to_left
+    from cards.layout.parsed import private_letters
     from cards.layout.textline import line_pieces
     from cards.layout.theme import FONT_REGULAR, register_fonts
 
     if right_to_left(language) or not needs_shaping(text):
         return text
     register_fonts()
-    return "".join(str(p.text) for p in line_pieces(text, font or FONT_REGULAR, 10, language))
+    read = []
+    for piece in line_pieces(text, font or FONT_REGULAR, 10, language):
+        name = getFont(piece.font).face.name
+        known = private_letters().get(name.decode("latin-1"), {})  # a conjunct's letters
+        read.append("".join(known.get(ord(c), c) for c in str(piece.text)))
+    return "".join(read)

@@ -171,7 +171,7 @@ def test_a_shaping_text_object_draws_a_raised_first_glyph_and_its_letters_come_b
     import pypdf
     from reportlab.pdfgen.canvas import Canvas
 
-    from cards.formats.assembly import read_as_letters
+    from cards.formats.drawing import read_as_letters
     from cards.layout.parsed import begin_text
 
     font, glyphs = _shaped_with_raised_first_glyph()

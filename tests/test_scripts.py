@@ -15,7 +15,8 @@ import pikepdf
 import pypdfium2
 import pytest
 from click.testing import CliRunner
-from conftest import REPO
+from conftest import REPO, pocket_slot, technique_card
+from pdfcheck import PT_PER_MM
 from test_accessible import Reader, plain
 
 from cards.bidi import visual_runs
@@ -244,3 +245,64 @@ def test_the_deck_speaks_its_own_language_in_the_layouts(built, language):
     reader = Reader(pdf(built, language, "cards"))
     labels = {reader.says(item) for role, _, item in reader.read() if role == "Lbl"}
     assert LABELS[language]["hold"] in labels and LABELS[language]["pressure"] in labels
+
+
+def drawn_chars(path: Path, index: int) -> list[tuple[str, float, float]]:
+    """A page's characters with the x and y of their origins."""
+    return [(c, x, y) for y, line in enumerate_lines(path, index) for c, x in line]
+
+
+def enumerate_lines(path: Path, index: int):
+    import ctypes
+
+    raw = pypdfium2.raw
+    text = pypdfium2.PdfDocument(str(path))[index].get_textpage()
+    x, y = ctypes.c_double(), ctypes.c_double()
+    lines: dict[float, list[tuple[str, float]]] = {}
+    for i in range(text.count_chars()):
+        char = text.get_text_range(i, 1)
+        if char.strip():
+            raw.FPDFText_GetCharOrigin(text.raw, i, ctypes.byref(x), ctypes.byref(y))
+            lines.setdefault(y.value, []).append((char, x.value))
+    return lines.items()
+
+
+@pytest.mark.parametrize("language", RIGHT_TO_LEFT)
+def test_a_right_to_left_deck_mirrors_its_furniture(built, language):
+    """The band's number disc stands right of its label, a contents line's
+    page number left of its title, and the glance labels right of their
+    values; a left-to-right deck keeps them the other way round."""
+    from cards.labels import LABELS
+
+    deck = deck_of(language)
+    technique = deck.techniques[0]
+    booklet = pdf(built, language, "booklet")
+    contents = drawn_lines(booklet, 2)
+    entry = next(
+        line for line in contents if {c for c, _ in line} >= set(technique.title.split()[0])
+    )
+    page_digits = [x for c, x in entry if c.isdigit()]
+    letters = [x for c, x in entry if c in technique.title]
+    assert page_digits and max(page_digits) < min(letters)  # the page number on the left
+    # the first technique's card alone: its slot on the first sheet
+    box = pocket_slot(technique_card(0)[1])
+    left, right = box.x_mm * PT_PER_MM, box.right_mm * PT_PER_MM
+    card = [
+        (c, x, y) for c, x, y in drawn_chars(pdf(built, language, "cards"), 0) if left < x < right
+    ]
+    top = max(y for _, _, y in card)  # the band: the topmost text of the card
+    band = [(c, x) for c, x, y in card if y > top - 8]
+    disc = [x for c, x in band if c == "1"]
+    label = [x for c, x in band if c != "1"]
+    assert disc and label and min(disc) > max(label)  # the disc right of its label
+    hold = LABELS[language]["hold"]
+    cards = drawn_lines(pdf(built, language, "cards"), 0)
+    glance = next(line for line in cards if {c for c, _ in line} >= set(hold))
+    assert glance[-1][0] in hold  # the label at the right end of its line
+
+
+def test_a_left_to_right_deck_keeps_its_furniture_where_it_was(built):
+    contents = drawn_lines(pdf(built, "el", "booklet"), 2)
+    title = deck_of("el").techniques[0].title
+    entry = next(line for line in contents if {c for c, _ in line} >= set(title.split()[0]))
+    assert entry[-1][0].isdigit() and entry[0][0] == title[0]  # title first, page number last

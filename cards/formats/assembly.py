@@ -14,9 +14,7 @@ the facing page, and fonts and pictures are shared with nothing drawn twice.
 from __future__ import annotations
 
 import io
-import re
 import time
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -121,7 +119,6 @@ class Assembly:
                 continue
             for name in list(fonts.keys()):
                 font = fonts[name]
-                read_as_letters(font)
                 key = font_key(font)
                 known = self._fonts.setdefault(key, font)
                 if known.objgen != font.objgen:
@@ -177,47 +174,6 @@ class Assembly:
             source.close()
         self._sources.clear()
         self.pdf.close()
-
-
-def read_as_letters(font: pikepdf.Object) -> None:
-    """A font's ToUnicode map with each Arabic presentation form (the joined
-    shape HarfBuzz drew, U+FB50–U+FDFF, U+FE70–U+FEFF) read as the letters it
-    shows (``letters_of_presentation_forms``): copied or extracted text is
-    the words as written, not look-alike code points no search finds."""
-    to_unicode = font.get("/ToUnicode")
-    if to_unicode is None or not isinstance(to_unicode, pikepdf.Stream):
-        return
-    mended = letters_of_presentation_forms(to_unicode.read_bytes())
-    if mended is not None:
-        to_unicode.write(mended)
-
-
-_MAPPING = re.compile(rb"(<[0-9A-Fa-f]+>\s*)<([0-9A-Fa-f]+)>")
-_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
-
-
-def letters_of_presentation_forms(cmap: bytes) -> bytes | None:
-    """A ToUnicode CMap with every target that is an Arabic presentation form
-    mapped to its letters (Unicode's compatibility decomposition, NFKC: ﻻ
-    is لا, written in the order it is drawn: ال); None where it has none."""
-    changed = False
-
-    def letters(found: re.Match[bytes]) -> bytes:
-        nonlocal changed
-        target = bytes.fromhex(found.group(2).decode()).decode("utf-16-be", "replace")
-        if not _PRESENTATION_FORMS.search(target) or target == "\ufeff":
-            return found.group(0)
-        changed = True
-        letters = unicodedata.normalize("NFKC", target)
-        # a ligature of two letters (ﻻ): its glyph is drawn in visual order,
-        # right to left, and extraction turns what it reads round: its letters
-        # go in that order too
-        letters = letters[::-1]
-        decomposed = letters.encode("utf-16-be").hex().upper()
-        return found.group(1) + b"<" + decomposed.encode() + b">"
-
-    mended = _MAPPING.sub(letters, cmap)
-    return mended if changed else None
 
 
 def font_key(font: pikepdf.Object) -> tuple[object, ...]:

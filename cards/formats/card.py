@@ -281,7 +281,7 @@ def draw_band(
     text_object.setFont(FONT_SEMIBOLD, size)
     if narrowed < 100:  # a very long name is narrowed, never cut off
         text_object.setHorizScale(narrowed)
-    if not needs_shaping(label):  # letters that join are never spaced apart
+    if tracked(label):
         text_object.setCharSpace(tracking * size / theme.band_label_pt)
     text_object.setFillColor(text)
     text_out(text_object, label, FONT_SEMIBOLD, size, language)
@@ -292,9 +292,16 @@ def draw_band(
 def band_label_width(label: str, at_pt: float, size_pt: float, tracking_pt: float) -> float:
     """A band label's width at ``at_pt``, its tracking (set for ``size_pt``) included."""
     letters = line_width(label, FONT_SEMIBOLD, at_pt)
-    if needs_shaping(label):  # letters that join are never spaced apart
+    if not tracked(label):
         return letters
     return letters + tracking_pt * at_pt / size_pt * len(label)
+
+
+def tracked(label: str) -> bool:
+    """Whether a band label is letter-spaced: capitals are; letters that join
+    (Arabic, Devanagari) never, nor scripts without capitals (Chinese,
+    Japanese, Hebrew), whose labels are set as written."""
+    return label != label.lower() and not needs_shaping(label)
 
 
 @lru_cache(maxsize=256)

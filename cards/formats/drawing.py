@@ -10,11 +10,14 @@ same bytes.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Generator, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from cards.layout.canvas import PageCanvas, font_seed
+from cards.layout.parsed import private_letters
 from cards.marks import Chunk
 from cards.model import Deck
 from cards.templating import labels_view
@@ -52,8 +55,17 @@ def compact(pdf_data: bytes) -> bytes:
 
     with pikepdf.open(io.BytesIO(pdf_data)) as pdf:
         shared: dict[tuple[str, bytes], pikepdf.Object] = {}
+        private = private_letters()
+        mended: set[tuple[int, int]] = set()
         for page in pdf.pages:
             entries = page.obj
+            resources = entries.get("/Resources")
+            fonts: Any = resources.get("/Font") if resources is not None else None
+            for font in fonts.values() if fonts is not None else ():
+                if font.objgen not in mended:  # each font once
+                    mended.add(font.objgen)
+                    name = str(font.get("/BaseFont", "/")).partition("+")[2]
+                    read_as_letters(font, private.get(name))
             if "/Trans" in entries and not entries.Trans.keys():
                 del entries.Trans
             for key in ("/Resources", "/MediaBox"):
@@ -125,3 +137,55 @@ def drawn_chunks(
         if drawing.kept is not None:
             drawing.kept.replay(journal)
         yield drawn
+
+
+def read_as_letters(font: Any, private: dict[int, str] | None = None) -> None:
+    """A font's ToUnicode map (pikepdf) with each glyph read as the letters it
+    shows (``letters_of_glyphs``): an Arabic presentation form (the joined
+    shape HarfBuzz drew) as its letter, a glyph of no character of its own
+    (a Devanagari conjunct, to which ReportLab gave a private-use code) as
+    the letters it was shaped from (``private``: the code's letters,
+    ``parsed.private_letters``). Copied or extracted text is the words as
+    written, not look-alike or private code points no search finds."""
+    import pikepdf
+
+    to_unicode = font.get("/ToUnicode")
+    if to_unicode is None or not isinstance(to_unicode, pikepdf.Stream):
+        return
+    mended = letters_of_glyphs(to_unicode.read_bytes(), private or {})
+    if mended is not None:
+        to_unicode.write(mended)
+
+
+_MAPPING = re.compile(rb"(<[0-9A-Fa-f]+>\s*)<([0-9A-Fa-f]+)>")
+_PRESENTATION_FORMS = re.compile("[\ufb50-\ufdff\ufe70-\ufeff]")
+
+
+def letters_of_glyphs(cmap: bytes, private: dict[int, str]) -> bytes | None:
+    """A ToUnicode CMap with every target that is an Arabic presentation form
+    mapped to its letters (Unicode's compatibility decomposition, NFKC: ﻻ
+    is لا, written in the order it is drawn: ال), and every private-use
+    target ``private`` knows to the letters it stands for; None where it
+    changes nothing."""
+    changed = False
+
+    def letters(found: re.Match[bytes]) -> bytes:
+        nonlocal changed
+        target = bytes.fromhex(found.group(2).decode()).decode("utf-16-be", "replace")
+        if len(target) == 1 and ord(target) in private:
+            changed = True
+            spelled = private[ord(target)].encode("utf-16-be").hex().upper()
+            return found.group(1) + b"<" + spelled.encode() + b">"
+        if not _PRESENTATION_FORMS.search(target) or target == "\ufeff":
+            return found.group(0)
+        changed = True
+        letters = unicodedata.normalize("NFKC", target)
+        # a ligature of two letters (ﻻ): its glyph is drawn in visual order,
+        # right to left, and extraction turns what it reads round: its letters
+        # go in that order too
+        letters = letters[::-1]
+        decomposed = letters.encode("utf-16-be").hex().upper()
+        return found.group(1) + b"<" + decomposed.encode() + b">"
+
+    mended = _MAPPING.sub(letters, cmap)
+    return mended if changed else None

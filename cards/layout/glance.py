@@ -273,7 +273,9 @@ class GlanceRows(Flowable):
                         middle = value_y + self.size_pt * 0.33
                         dots = self._dots_width(item)
                         at = self._from_start(value_x, dots)
-                        place_icon(canvas, item, at, middle, self.dot_pt, accent)
+                        if mirrored:  # the dots at the right, the gap to their left
+                            at += dots - icon_extent(item, self.dot_pt)
+                        place_icon(canvas, item, at, middle, self.dot_pt, accent, mirrored)
                         value_x += dots
                     value = begin_text(canvas)
                     value.setFillColor(ink)
@@ -379,13 +381,24 @@ def define_icons(canvas: Canvas) -> None:
 
 
 def place_icon(
-    canvas: Canvas, item: MetaItem, x: float, middle: float, size: float, colour: Any
+    canvas: Canvas,
+    item: MetaItem,
+    x: float,
+    middle: float,
+    size: float,
+    colour: Any,
+    mirrored: bool = False,
 ) -> None:
     """An icon at (x, middle) in ``colour``: the file's form when it has one (drawn
-    once, see ``define_icons``), else drawn on the spot."""
+    once, see ``define_icons``), else drawn on the spot. ``mirrored``: turned
+    round where it stands, for a strip read from the right (the pressure
+    dots fill from the right)."""
     canvas.saveState()
     canvas.setStrokeColor(colour)
     canvas.setFillColor(colour)
+    if mirrored:
+        canvas.translate(2 * x + icon_extent(item, size), 0)
+        canvas.scale(-1, 1)
     if getattr(canvas, "icons_defined", False):
         canvas.translate(x, middle)
         canvas.scale(size / ICON_UNIT, size / ICON_UNIT)
@@ -394,6 +407,17 @@ def place_icon(
         canvas.setLineWidth(size * 0.1)
         draw_icon(canvas, item, x, middle, size)
     canvas.restoreState()
+
+
+PRESSURE_DOT = 0.32  # a pressure dot's radius, times the icon size
+PRESSURE_PITCH = 2.6  # dot to dot, times a dot's radius
+
+
+def icon_extent(item: MetaItem, size: float) -> float:
+    """How wide an icon is drawn from its x: three dots, or one sign."""
+    if item.kind in ("hold", "repeat"):
+        return size
+    return size * PRESSURE_DOT * (2 + 2 * PRESSURE_PITCH)
 
 
 def draw_icon(canvas: Canvas, item: MetaItem, x: float, middle: float, size: float) -> None:
@@ -420,8 +444,12 @@ def draw_icon(canvas: Canvas, item: MetaItem, x: float, middle: float, size: flo
         path.close()
         canvas.drawPath(path, stroke=0, fill=1)
     else:
-        dot = size * 0.32
+        dot = size * PRESSURE_DOT
         for i in range(3):
             canvas.circle(
-                x + dot + i * dot * 2.6, middle, dot, stroke=1, fill=1 if i < item.level else 0
+                x + dot + i * dot * PRESSURE_PITCH,
+                middle,
+                dot,
+                stroke=1,
+                fill=1 if i < item.level else 0,
             )

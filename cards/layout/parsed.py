@@ -404,6 +404,45 @@ def plain_fragment(style: ParagraphStyle) -> Any:
     return _PARSED[key][0]
 
 
+# The letters each private-use code ReportLab gave a glyph of no character
+# (a Devanagari conjunct) was shaped from, by the font's PostScript name:
+# the chunk's ToUnicode map is mended with them (drawing.read_as_letters).
+_PRIVATE_LETTERS: dict[str, dict[int, str]] = {}
+PRIVATE_USE = range(0xE000, 0xF900)
+
+
+def remember_private_letters(text: str, glyphs: Any, font: str) -> None:
+    """For each glyph of ``glyphs`` (``text`` shaped) coded in the private-use
+    area, the letters of its cluster that no other glyph of it stands for."""
+    data = getattr(glyphs, "__shapeData__", None)
+    if data is None:
+        return
+    drawn = str(glyphs)
+    if not any(ord(c) in PRIVATE_USE for c in drawn):
+        return
+    from reportlab.pdfbase.pdfmetrics import getFont
+
+    starts = sorted({d.cluster for d in data if 0 <= d.cluster <= len(text)})
+    name = getFont(font).face.name  # the PostScript name, as bytes
+    known = _PRIVATE_LETTERS.setdefault(
+        name.decode("latin-1") if isinstance(name, bytes) else str(name), {}
+    )
+    for char, shape in zip(drawn, data, strict=False):
+        if ord(char) not in PRIVATE_USE or ord(char) in known:
+            continue
+        after = [s for s in starts if s > shape.cluster]
+        letters = text[shape.cluster : after[0] if after else len(text)]
+        for other, other_shape in zip(drawn, data, strict=False):
+            if other_shape.cluster == shape.cluster and other != char and other in letters:
+                letters = letters.replace(other, "", 1)  # said by its own glyph
+        known[ord(char)] = letters
+
+
+def private_letters() -> dict[str, dict[int, str]]:
+    """What ``remember_private_letters`` kept, by the font's PostScript name."""
+    return _PRIVATE_LETTERS
+
+
 # HarfBuzz's features beyond those every script needs: kerning, ligatures
 SHAPING_FEATURES = {"kern": True, "liga": True}
 
@@ -420,6 +459,7 @@ def shaped(text: str, font: str, size_pt: float) -> Any:
     # Hebrew וי drawn as the Yiddish letter ױ)
     word = [stringWidth(text, font, size_pt), (ABag(fontName=font, fontSize=size_pt), text)]
     glyphs = shapeFragWord(word, features=SHAPING_FEATURES)[1][1]
+    remember_private_letters(text, glyphs, font)
     data = getattr(glyphs, "__shapeData__", None)
     if data is None:
         return glyphs, float(stringWidth(text, font, size_pt))

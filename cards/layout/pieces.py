@@ -85,24 +85,27 @@ class ColourKey(Flowable):
     def draw(self) -> None:
         canvas, size = self.canv, self.size_pt
         swatch = self.height
+        mirrored = self.styles.body.wordWrap == "RTL"  # read from the right: the swatch there
+        at = self.width - swatch if mirrored else 0.0
         canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk))
-        canvas.rect(0, 0, swatch, swatch, stroke=0, fill=1)
+        canvas.rect(at, 0, swatch, swatch, stroke=0, fill=1)
         canvas.setFillColor(paint(text_colour_on(self.colour), self.styles.scale.cmyk))
         canvas.setFont(FONT_SEMIBOLD, size * 0.9)
-        canvas.drawCentredString(swatch / 2, swatch / 2 - size * 0.31, self.number)
+        canvas.drawCentredString(at + swatch / 2, swatch / 2 - size * 0.31, self.number)
         canvas.setFillColor(paint(self.styles.scale.ink, self.styles.scale.cmyk))
         canvas.setFont(FONT_REGULAR, size)
+        language = self.styles.body.writing
+        baseline = swatch / 2 - size * 0.34
+        if mirrored:
+            end = self.width - swatch - size * 0.7
+            draw_line(canvas, end, baseline, self.text, FONT_REGULAR, size, language, "end")
+            return
         # the space between number and name drawn: the key copies out as "1 Name"
         space = stringWidth(" ", FONT_REGULAR, size)
         draw_line(
-            canvas,
-            swatch + size * 0.7 - space,
-            swatch / 2 - size * 0.34,
-            " " + self.text,
-            FONT_REGULAR,
-            size,
-            self.styles.body.writing,
-        )
+            canvas, swatch + size * 0.7 - space, baseline, " " + self.text, FONT_REGULAR, size,
+            language,
+        )  # fmt: skip
 
 
 class ContentsEntry(Flowable):
@@ -147,12 +150,18 @@ class ContentsEntry(Flowable):
         baseline = self.height * 0.28
         indent = size * 1.6
         ink = paint(scale.ink, scale.cmyk)
+        mirrored = self.styles.body.wordWrap == "RTL"  # read from the right: mirrored
+
+        def placed(x: float, width: float = 0.0) -> float:
+            return self.width - x - width if mirrored else x
+
         if self.level == 1 and self.colour:
             canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk))
-            canvas.rect(0, baseline - size * 0.15, size * 1.1, size * 1.1, stroke=0, fill=1)
+            swatch = size * 1.1
+            canvas.rect(placed(0, swatch), baseline - size * 0.15, swatch, swatch, stroke=0, fill=1)
             canvas.setFillColor(paint(text_colour_on(self.colour), self.styles.scale.cmyk))
             canvas.setFont(FONT_SEMIBOLD, size * 0.75)
-            canvas.drawCentredString(size * 0.55, baseline + size * 0.1, self.number)
+            canvas.drawCentredString(placed(size * 0.55), baseline + size * 0.1, self.number)
         x = indent if self.level == 1 else indent + size * 0.6
         number = str(page)
         number_width = stringWidth("000", FONT_REGULAR, size)
@@ -165,14 +174,16 @@ class ContentsEntry(Flowable):
             paint(self.colour, self.styles.scale.cmyk) if self.level == 1 and self.colour else ink
         )
         canvas.setFont(self.font, size)
-        end = x + draw_line(canvas, x, baseline, text, self.font, size, language) + size * 0.4
+        title_width = line_width(text, self.font, size, language)
+        draw_line(canvas, placed(x, title_width), baseline, text, self.font, size, language)
+        end = x + title_width + size * 0.4
         leader_end = self.width - number_width - size * 0.4
         pitch = size * 0.45  # one dot every this many points
         dots = int((leader_end - end) // pitch)
         if dots > 0:  # one run of text, so the contents line extracts as one line
             dot_width = stringWidth(".", FONT_REGULAR, size)
             canvas.saveState()  # the character spacing must not reach the page number
-            leader = canvas.beginText(leader_end - dots * pitch, baseline)
+            leader = canvas.beginText(placed(leader_end - dots * pitch, dots * pitch), baseline)
             leader.setFont(FONT_REGULAR, size)
             leader.setCharSpace(pitch - dot_width)
             leader.setFillColor(paint(scale.grey, scale.cmyk))
@@ -180,7 +191,10 @@ class ContentsEntry(Flowable):
             canvas.drawText(leader)
             canvas.restoreState()
         canvas.setFillColor(ink)
-        canvas.drawRightString(self.width, baseline, number)
+        if mirrored:
+            canvas.drawString(0, baseline, number)
+        else:
+            canvas.drawRightString(self.width, baseline, number)
         # made by assembly; the link says where it goes: "Sole Twists, 4"
         link_to(canvas, self.target, self.width, self.height, f"{self.text}, {number}")
 
@@ -218,7 +232,8 @@ class Rules(Flowable):
 
 
 class Callout(Flowable):
-    """Blocks in a tinted box with a rule down its left side: a note to heed."""
+    """Blocks in a tinted box with a rule down its left side (its right side,
+    right to left): a note to heed."""
 
     role = "Aside"  # a note to heed (the safety note): role-mapped for PDF 1.7 (ROLE_MAP)
     holds_others = True  # each a piece of its own; the box is colour
@@ -244,9 +259,12 @@ class Callout(Flowable):
             canvas.setFillColor(paint(CALLOUT_TINT, scale.cmyk))
             canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
             canvas.setFillColor(paint(scale.accent, scale.cmyk))
-            canvas.rect(0, 0, self.rule_pt, self.height, stroke=0, fill=1)
+            # the rule where lines start: on the right, right to left
+            mirrored = self.styles.body.wordWrap == "RTL"
+            rule_x = self.width - self.rule_pt if mirrored else 0.0
+            canvas.rect(rule_x, 0, self.rule_pt, self.height, stroke=0, fill=1)
             canvas.restoreState()
-        left = self.rule_pt + self.pad_pt
+        left = self.pad_pt if mirrored else self.rule_pt + self.pad_pt
         for flowable, bottom in self.placed:
             draw_marked(canvas, flowable, left, self.height - self.pad_pt - bottom)
 

@@ -106,7 +106,7 @@ def said_for(text: str, language: str) -> str | None:
     """``text`` where its glyphs, drawn, do not read as it (shaped left to
     right: Devanagari's reordered vowel signs): what goes with them as
     ActualText; None where they do. Right to left, extraction reorders the
-    glyphs itself (``SpacedParagraph.drawPara``)."""
+    glyphs itself, as it does for the paragraphs (layout/parsed.py)."""
     return text if needs_shaping(text) and not right_to_left(language) else None
 
 
