@@ -117,7 +117,8 @@ def draw_panel(canvas: Canvas, element: ET.Element, page: Page, theme: BookletTh
     # the panel's foot: the panel stays shallow and every word 8 mm below the
     # top edge however the name wraps
     paragraph = make_paragraph(escape(element.get("label", "")), style)
-    name_width = max(room, width / 3)
+    # the name wraps in the room beside the pictures, unless that is too narrow
+    name_width = room if room >= width / 4 else max(room, width / 3)
     paragraph.wrap(name_width, height)
     baseline = bottom + pad * 0.8
     descent = style.leading - style.fontSize  # the paragraph's last baseline sits this far up
