@@ -306,3 +306,16 @@ def test_a_left_to_right_deck_keeps_its_furniture_where_it_was(built):
     title = deck_of("el").techniques[0].title
     entry = next(line for line in contents if {c for c, _ in line} >= set(title.split()[0]))
     assert entry[-1][0].isdigit() and entry[0][0] == title[0]  # title first, page number last
+
+
+def test_kinsoku_leaves_no_line_of_one_character_last():
+    """A Japanese paragraph whose last line would hold one character takes
+    one more from the line before (two where that one may not start a line)."""
+    from cards.layout.parsed import kinsoku_text
+
+    lines = [(0.0, ["タオルを絞るように"]), (30.0, ["う。"])]
+    mended = kinsoku_text(lines, "CardsSans-Regular", 10)
+    assert "".join(t for _, [t] in mended) == "タオルを絞るようにう。"
+    assert mended[-1][1][0] == "にう。" and mended[0][0] > 0
+    small = kinsoku_text([(0.0, ["続けましょ"]), (30.0, ["う。"])], "CardsSans-Regular", 10)
+    assert small[-1][1][0] == "しょう。"  # ょ may not start a line: し comes with it

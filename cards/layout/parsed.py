@@ -196,7 +196,23 @@ def kinsoku(lines: list[Any]) -> list[Any]:
         if text and text[0] in CANNOT_START and text[1:]:
             before, line = _move_first(before, line)
         mended[index - 1], mended[index] = before, line
+    if len(mended) > 1 and _lone(_line_text(mended[-1])) and len(_line_text(mended[-2])) > 2:
+        # a last line of one character ("り", "う。") takes one more from the
+        # line before: two, where the one before may not start a line
+        before, line = _move_last(mended[-2], mended[-1])
+        if _line_text(line)[0] in CANNOT_START and len(_line_text(before)) > 1:
+            before, line = _move_last(before, line)
+        mended[-2], mended[-1] = before, line
     return mended
+
+
+def _line_text(line: Any) -> str:
+    return "".join(getattr(f, "text", "") for f in line.words)
+
+
+def _lone(text: str) -> bool:
+    """Whether a line holds a single character, its closing marks aside."""
+    return len(text.rstrip("".join(CANNOT_START))) <= 1 and bool(text)
 
 
 def kinsoku_text(
@@ -215,6 +231,13 @@ def kinsoku_text(
             before, text = before + text[0], text[1:]
             extra_before, extra = extra_before - width, extra + width
         mended[index - 1], mended[index] = (extra_before, [before]), (extra, [text])
+    if len(mended) > 1 and _lone(mended[-1][1][0]) and len(mended[-2][1][0]) > 2:
+        # as ``kinsoku``: no lone last character
+        (extra_before, [before]), (extra, [text]) = mended[-2], mended[-1]
+        take = 2 if len(before) > 2 and before[-1] in CANNOT_START else 1
+        width = _width(before[-take:], font, size_pt)
+        mended[-2] = (extra_before + width, [before[:-take]])
+        mended[-1] = (extra - width, [before[-take:] + text])
     return mended
 
 
