@@ -177,7 +177,7 @@ def figure(element: ET.Element, styles: Styles, template: str, page_of: dict[str
     side = element.get("side", "right")
     if side not in ("left", "right"):
         raise markup_error(template, f"<figure side> must be left or right, not {side!r}")
-    if styles.body.wordWrap == "RTL":  # a layout read from the right: its picture mirrored too
+    if styles.mirrored:  # a layout read from the right: its picture mirrored too
         side = "left" if side == "right" else "right"
     children = list(element)
     if children and children[0].tag in PICTURE_CHILDREN:

@@ -122,7 +122,7 @@ class MetaRow(Flowable):
                     item.label,
                     FONT_SEMIBOLD,
                     scale.meta_pt,
-                    self.styles.body.writing,
+                    self.styles.language,
                 )
                 text_x += self._label_width(item)
             canvas.setFillColor(ink)
@@ -233,8 +233,8 @@ class GlanceRows(Flowable):
         then its dots and value (``LBody``), the pressure read as its word."""
         canvas, scale = self.canv, self.styles.scale
         grey, ink = paint(scale.grey, scale.cmyk), paint(scale.ink, scale.cmyk)
-        language = self.styles.body.writing
-        mirrored = self.styles.body.wordWrap == "RTL"
+        language = self.styles.language
+        mirrored = self.styles.mirrored
         top = self.height
         for index, (item, lines) in enumerate(zip(self.shown, self.values)):
             if self.columns:
@@ -292,7 +292,7 @@ class GlanceRows(Flowable):
     def _from_start(self, x_pt: float, width_pt: float) -> float:
         """Where a piece ``x_pt`` from the strip's start begins: from the right
         edge, right to left (labels on the right, values to their left)."""
-        if self.styles.body.wordWrap == "RTL":
+        if self.styles.mirrored:
             return self.width - x_pt - width_pt
         return x_pt
 

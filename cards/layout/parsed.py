@@ -14,6 +14,7 @@ tests/test_reportlab_private.py fails on a release that changes them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -98,7 +99,7 @@ class SpacedParagraph(Paragraph):
         broken = getattr(self, "blPara", None)
         if self.style.wordWrap == "CJK" and broken is not None:
             if broken.kind == 1:
-                broken.lines = kinsoku(broken.lines)
+                broken.lines = kinsoku(broken.lines, _line_text, _move_first, _move_last)
             else:  # one fragment: each line (its spare width, [its text])
                 broken.lines = kinsoku_text(broken.lines, broken.fontName, broken.fontSize)
         return size
@@ -181,27 +182,33 @@ CANNOT_START = frozenset(
 CANNOT_END = frozenset("（「『【〔〈《“‘\uff08\uff3b\uff5b\u301d")
 
 
-def kinsoku(lines: list[Any]) -> list[Any]:
-    """Broken CJK lines (``kind`` 1) mended where one starts with a mark that
-    may not start a line (it hangs at the end of the line before, as
-    ReportLab's own rule does) or ends with one that may not end a line (it
-    goes to the next)."""
+def kinsoku(
+    lines: list[Any],
+    text_of: Callable[[Any], str],
+    move_first: Callable[[Any, Any], tuple[Any, Any]],
+    move_last: Callable[[Any, Any], tuple[Any, Any]],
+) -> list[Any]:
+    """Broken CJK lines mended where one starts with a mark that may not start
+    a line (it hangs at the end of the line before, as ReportLab's own rule
+    does) or ends with one that may not end a line (it goes to the next), and
+    where the last holds one character alone ("り", "う。": it takes one more
+    from the line before, two where that one may not start a line). The
+    lines are ReportLab's either way (``text_of`` reads one; the moves take a
+    character from the start of a line to the end of the one before, and
+    from the end of a line to the start of the next)."""
     mended = list(lines)
     for index in range(1, len(mended)):
         before, line = mended[index - 1], mended[index]
-        text_before = "".join(getattr(f, "text", "") for f in before.words)
-        if text_before and text_before[-1] in CANNOT_END:
-            before, line = _move_last(before, line)
-        text = "".join(getattr(f, "text", "") for f in line.words)
-        if text and text[0] in CANNOT_START and text[1:]:
-            before, line = _move_first(before, line)
+        if text_of(before) and text_of(before)[-1] in CANNOT_END:
+            before, line = move_last(before, line)
+        text = text_of(line)
+        if text[1:] and text[0] in CANNOT_START:
+            before, line = move_first(before, line)
         mended[index - 1], mended[index] = before, line
-    if len(mended) > 1 and _lone(_line_text(mended[-1])) and len(_line_text(mended[-2])) > 2:
-        # a last line of one character ("り", "う。") takes one more from the
-        # line before: two, where the one before may not start a line
-        before, line = _move_last(mended[-2], mended[-1])
-        if _line_text(line)[0] in CANNOT_START and len(_line_text(before)) > 1:
-            before, line = _move_last(before, line)
+    if len(mended) > 1 and _lone(text_of(mended[-1])) and len(text_of(mended[-2])) > 2:
+        before, line = move_last(mended[-2], mended[-1])
+        if text_of(line)[0] in CANNOT_START:
+            before, line = move_last(before, line)
         mended[-2], mended[-1] = before, line
     return mended
 
@@ -215,30 +222,24 @@ def _lone(text: str) -> bool:
     return len(text.rstrip("".join(CANNOT_START))) <= 1 and bool(text)
 
 
-def kinsoku_text(
-    lines: list[tuple[float, list[str]]], font: str, size_pt: float
-) -> list[tuple[float, list[str]]]:
+TextLine = tuple[float, list[str]]  # a line of one fragment: its spare width, [its text]
+
+
+def kinsoku_text(lines: list[TextLine], font: str, size_pt: float) -> list[TextLine]:
     """``kinsoku`` for the lines of a paragraph of one fragment."""
-    mended = [(extra, ["".join(words)]) for extra, words in lines]
-    for index in range(1, len(mended)):
-        (extra_before, [before]), (extra, [text]) = mended[index - 1], mended[index]
-        if before and before[-1] in CANNOT_END:
-            width = _width(before[-1], font, size_pt)
-            before, text = before[:-1], before[-1] + text
-            extra_before, extra = extra_before + width, extra - width
-        if text[1:] and text[0] in CANNOT_START:
-            width = _width(text[0], font, size_pt)
-            before, text = before + text[0], text[1:]
-            extra_before, extra = extra_before - width, extra + width
-        mended[index - 1], mended[index] = (extra_before, [before]), (extra, [text])
-    if len(mended) > 1 and _lone(mended[-1][1][0]) and len(mended[-2][1][0]) > 2:
-        # as ``kinsoku``: no lone last character
-        (extra_before, [before]), (extra, [text]) = mended[-2], mended[-1]
-        take = 2 if len(before) > 2 and before[-1] in CANNOT_START else 1
-        width = _width(before[-take:], font, size_pt)
-        mended[-2] = (extra_before + width, [before[:-take]])
-        mended[-1] = (extra - width, [before[-take:] + text])
-    return mended
+
+    def move_first(before: TextLine, line: TextLine) -> tuple[TextLine, TextLine]:
+        (spare_before, [text_before]), (spare, [text]) = before, line
+        width = _width(text[0], font, size_pt)
+        return (spare_before - width, [text_before + text[0]]), (spare + width, [text[1:]])
+
+    def move_last(before: TextLine, line: TextLine) -> tuple[TextLine, TextLine]:
+        (spare_before, [text_before]), (spare, [text]) = before, line
+        width = _width(text_before[-1], font, size_pt)
+        return (spare_before + width, [text_before[:-1]]), (spare - width, [text_before[-1] + text])
+
+    joined = [(spare, ["".join(words)]) for spare, words in lines]
+    return kinsoku(joined, lambda line: line[1][0], move_first, move_last)
 
 
 def _move_first(before: Any, line: Any) -> tuple[Any, Any]:
@@ -280,34 +281,50 @@ def set_line(line: Any, right_to_left: bool) -> Any:
     unshaped = sum(_width(f.text, f.fontName, f.fontSize) for f in frags)
     out: list[Any] = []
     if right_to_left:
-        text, owner, starts = "", [], []
-        for frag in frags:
-            starts.append(len(text))
-            owner.extend([frag] * len(frag.text))
-            text += frag.text
+        text, owner, starts = logical_line([(f.text, f) for f in frags])
         for run in visual_runs(text, starts):
             frag = owner[run.start]
-            out.append(frag.clone(text=drawn_run(text[run.start : run.end], run, frag)))
+            glyphs, _ = drawn_run(text[run.start : run.end], run, frag.fontName, frag.fontSize)
+            out.append(frag.clone(text=glyphs))
         out.reverse()  # ReportLab's RTL drawing turns each line's fragments round
     else:
         for frag in frags:
             if needs_shaping(frag.text):
-                out.append(frag.clone(text=shaped(frag.text, frag.fontName, frag.fontSize)[0]))
+                out.append(frag.clone(text=glyphs_of(frag.text, frag.fontName, frag.fontSize)[0]))
             else:
                 out.append(frag)
     drawn = sum(_drawn_width(f) for f in out)
     return line.clone(words=out, extraSpace=line.extraSpace + unshaped - drawn)
 
 
-def drawn_run(logical: str, run: VisualRun, frag: Any) -> Any:
-    """A run's glyphs left to right: shaped by HarfBuzz in the run's own
-    direction, or as the bidirectional algorithm lays it out."""
+def glyphs_of(text: str, font: str, size_pt: float) -> tuple[Any, float]:
+    """``text`` as drawn in ``font``, and its width: shaped by HarfBuzz where
+    its script is shaped, else as it is."""
+    if needs_shaping(text):
+        return shaped(text, font, size_pt)
+    return text, _width(text, font, size_pt)
+
+
+def drawn_run(logical: str, run: VisualRun, font: str, size_pt: float) -> tuple[Any, float]:
+    """A run's glyphs left to right, and their width: shaped by HarfBuzz in
+    the run's own direction, or as the bidirectional algorithm lays it out."""
     if not needs_shaping(logical):
-        return run.text
-    glyphs = shaped(logical, frag.fontName, frag.fontSize)[0]
+        return run.text, _width(run.text, font, size_pt)
+    glyphs, width = shaped(logical, font, size_pt)
     if len(logical) > 1 and shaped_right_to_left(glyphs) != run.right_to_left:
         glyphs = reversed_shaped(glyphs)  # Arabic-Indic digits HarfBuzz set right to left
-    return glyphs
+    return glyphs, width
+
+
+def logical_line(pieces: list[tuple[str, Any]]) -> tuple[str, list[Any], list[int]]:
+    """Pieces of a line (their text, and what each belongs to: a fragment,
+    a font) as one text, what each character belongs to, where each starts."""
+    text, owner, starts = "", [], []
+    for piece, belongs in pieces:
+        starts.append(len(text))
+        owner.extend([belongs] * len(piece))
+        text += piece
+    return text, owner, starts
 
 
 def _drawn_width(frag: Any) -> float:
@@ -364,17 +381,17 @@ def paragraph(text: str, style: ParagraphStyle, bulletText: str | None = None) -
         if frags is None:  # the parser's own error: let Paragraph raise it as it does
             return SpacedParagraph(text, style, bulletText=bulletText)
         frags = in_fonts_that_print(frags, language)
+        if len(frags) == 1 and (style.wordWrap == "RTL" or needs_shaping(text)):
+            # shaped or reordered as drawn (``set_line``), which needs the lines
+            # as fragments: ReportLab breaks a paragraph of one fragment into
+            # plain words, so it gets an empty second one
+            frags = [*frags, frags[0].clone(text="")]
         if len(_PARSED) >= _PARSED_LIMIT:
             # the older half goes: the card being fitted keeps its paragraphs
             for old in list(_PARSED)[: _PARSED_LIMIT // 2]:
                 del _PARSED[old]
     _PARSED[key] = frags  # the most recently used last
     sized = [f.clone(fontSize=style.fontSize) for f in frags]
-    if len(sized) == 1 and (style.wordWrap == "RTL" or needs_shaping(text)):
-        # shaped or reordered as drawn (``set_line``), which needs the lines as
-        # fragments: ReportLab breaks a paragraph of one fragment into plain
-        # words, so it gets an empty second one
-        sized.append(sized[0].clone(text=""))
     return SpacedParagraph(text, style, bulletText=bulletText, frags=sized)
 
 
@@ -470,7 +487,7 @@ def private_letters() -> dict[str, dict[int, str]]:
 SHAPING_FEATURES = {"kern": True, "liga": True}
 
 
-def shaped(text: str, font: str, size_pt: float) -> Any:
+def shaped(text: str, font: str, size_pt: float) -> tuple[Any, float]:
     """``text`` shaped by HarfBuzz in ``font`` (ReportLab's ``shapeStr``: a
     string whose glyphs the canvas draws as shaped, in visual order for a
     right-to-left word), and its width in points."""

@@ -85,7 +85,7 @@ class ColourKey(Flowable):
     def draw(self) -> None:
         canvas, size = self.canv, self.size_pt
         swatch = self.height
-        mirrored = self.styles.body.wordWrap == "RTL"  # read from the right: the swatch there
+        mirrored = self.styles.mirrored  # read from the right: the swatch there
         at = self.width - swatch if mirrored else 0.0
         canvas.setFillColor(paint(self.colour, self.styles.scale.cmyk))
         canvas.rect(at, 0, swatch, swatch, stroke=0, fill=1)
@@ -94,7 +94,7 @@ class ColourKey(Flowable):
         canvas.drawCentredString(at + swatch / 2, swatch / 2 - size * 0.31, self.number)
         canvas.setFillColor(paint(self.styles.scale.ink, self.styles.scale.cmyk))
         canvas.setFont(FONT_REGULAR, size)
-        language = self.styles.body.writing
+        language = self.styles.language
         baseline = swatch / 2 - size * 0.34
         if mirrored:
             end = self.width - swatch - size * 0.7
@@ -150,7 +150,7 @@ class ContentsEntry(Flowable):
         baseline = self.height * 0.28
         indent = size * 1.6
         ink = paint(scale.ink, scale.cmyk)
-        mirrored = self.styles.body.wordWrap == "RTL"  # read from the right: mirrored
+        mirrored = self.styles.mirrored  # read from the right: mirrored
 
         def placed(x: float, width: float = 0.0) -> float:
             return self.width - x - width if mirrored else x
@@ -167,7 +167,7 @@ class ContentsEntry(Flowable):
         number_width = stringWidth("000", FONT_REGULAR, size)
         room = self.width - x - number_width - size
         text = self.text
-        language = self.styles.body.writing
+        language = self.styles.language
         while text and line_width(text, self.font, size, language) > room:
             text = text[:-2] + "…"
         canvas.setFillColor(
@@ -260,7 +260,7 @@ class Callout(Flowable):
             canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1)
             canvas.setFillColor(paint(scale.accent, scale.cmyk))
             # the rule where lines start: on the right, right to left
-            mirrored = self.styles.body.wordWrap == "RTL"
+            mirrored = self.styles.mirrored
             rule_x = self.width - self.rule_pt if mirrored else 0.0
             canvas.rect(rule_x, 0, self.rule_pt, self.height, stroke=0, fill=1)
             canvas.restoreState()

@@ -100,6 +100,16 @@ class Styles:
     call: ParagraphStyle
     scale: TypeScale
 
+    @property
+    def language(self) -> str:
+        """The language the text is written in (its fonts, its direction)."""
+        return self.scale.language.code
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether the layout reads from the right: its furniture mirrored."""
+        return right_to_left(self.scale.language.code)
+
 
 def hyphenation_language(language: str) -> str:
     """The pyphen dictionary for a BCP 47 tag, or '' when there is none."""

@@ -18,7 +18,7 @@ from cards.bidi import visual_runs
 from cards.language import needs_shaping, right_to_left
 from cards.layout.canvas import said_as
 from cards.layout.fallback import font_runs
-from cards.layout.parsed import begin_text, reversed_shaped, shaped, shaped_right_to_left
+from cards.layout.parsed import begin_text, drawn_run, glyphs_of, logical_line
 
 
 @dataclass(frozen=True)
@@ -38,31 +38,18 @@ def line_pieces(text: str, font: str, size_pt: float, language: str) -> list[Pie
         return [Piece(text, face, float(stringWidth(text, face, size_pt)))]
     if not right_to_left(language):
         return [_piece(run.text, run.font, size_pt) for run in runs]
-    text_runs, starts = "", []
-    owner: list[str] = []
-    for run in runs:
-        starts.append(len(text_runs))
-        owner.extend([run.font] * len(run.text))
-        text_runs += run.text
+    text_runs, owner, starts = logical_line([(run.text, run.font) for run in runs])
     pieces: list[Piece] = []
     for visual in visual_runs(text_runs, starts):
         face = owner[visual.start]
-        logical = text_runs[visual.start : visual.end]
-        if needs_shaping(logical):
-            glyphs, width = shaped(logical, face, size_pt)
-            if len(logical) > 1 and shaped_right_to_left(glyphs) != visual.right_to_left:
-                glyphs = reversed_shaped(glyphs)
-            pieces.append(Piece(glyphs, face, width))
-        else:
-            pieces.append(Piece(visual.text, face, float(stringWidth(visual.text, face, size_pt))))
+        glyphs, width = drawn_run(text_runs[visual.start : visual.end], visual, face, size_pt)
+        pieces.append(Piece(glyphs, face, width))
     return pieces
 
 
 def _piece(text: str, font: str, size_pt: float) -> Piece:
-    if needs_shaping(text):
-        glyphs, width = shaped(text, font, size_pt)
-        return Piece(glyphs, font, width)
-    return Piece(text, font, float(stringWidth(text, font, size_pt)))
+    glyphs, width = glyphs_of(text, font, size_pt)
+    return Piece(glyphs, font, width)
 
 
 __all__ = ["begin_text", "draw_line", "line_pieces", "line_width", "said_for", "text_out"]
