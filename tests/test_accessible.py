@@ -414,3 +414,28 @@ def test_contents_over_several_pages_are_one_table_of_contents(tmp_path):
     assert len(tocs) == 1 and len(pages) >= 2, (len(tocs), pages)
     assert len(entries) == 60 + 5 + 1  # every technique, its five sections, the notes
     assert all(isinstance(n.K.K, pikepdf.Array) and len(n.K.K) == 2 for n in entries)
+
+
+def test_a_card_without_a_diagram_reads_its_glance_and_its_steps_as_two_lists(tmp_path):
+    """Drawn one after the other with no picture between, the glance strip and
+    the steps stay two lists: a reader hears "list of 2 items", then "list of
+    2 items", not one list of four mixing "Hold" with "1"."""
+    deck = write_deck(tmp_path / "deck", small_deck())
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(deck), "-f", "cards", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    reader = Reader(out / "deck-cards.pdf")
+    card = next(
+        node
+        for role, _, node in reader.read()
+        if role == "Sect" and any(r == "H1" and reader.says(n) == "Alpha" for r, _, n in elements(node))
+    )
+    lists = [
+        [[(r, reader.says(n)) for r, _, n in elements(item)][1:] for item in n.K]
+        for role, _, n in elements(card)
+        if role == "L"
+    ]
+    assert lists == [
+        [[("Lbl", "Hold"), ("LBody", "5 seconds")], [("Lbl", "Pressure"), ("LBody", "gentle")]],
+        [[("Lbl", "1"), ("LBody", "Press gently.")], [("Lbl", "2"), ("LBody", "Let go.")]],
+    ]

@@ -81,14 +81,18 @@ def page_structure(page: int, marks: PageMarks) -> Node:
 def wrap_runs(node: Node) -> None:
     """Consecutive list items in a list, contents entries in a table of contents."""
     children: list[Node] = []
+    made: Node | None = None  # the wrapper made here last: only it takes more items
     for child in node.children:
         wrapper = WRAPPED.get(child.role)
         if wrapper == node.role:  # items of a list drawn as one (a glance strip)
             wrapper = None
-        if wrapper and children and children[-1].role == wrapper and children[-1].page is None:
-            children[-1].children.append(child)
+        if wrapper and made is not None and children[-1] is made and made.role == wrapper:
+            made.children.append(child)
         elif wrapper:
-            children.append(Node(wrapper, children=[child]))
+            # a list drawn as one just before (the glance, then the steps) is
+            # a list of its own: the steps start their own
+            made = Node(wrapper, children=[child])
+            children.append(made)
         else:
             wrap_runs(child)
             children.append(child)
