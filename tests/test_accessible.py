@@ -428,7 +428,8 @@ def test_a_card_without_a_diagram_reads_its_glance_and_its_steps_as_two_lists(tm
     card = next(
         node
         for role, _, node in reader.read()
-        if role == "Sect" and any(r == "H1" and reader.says(n) == "Alpha" for r, _, n in elements(node))
+        if role == "Sect"
+        and any(r == "H1" and reader.says(n) == "Alpha" for r, _, n in elements(node))
     )
     lists = [
         [[(r, reader.says(n)) for r, _, n in elements(item)][1:] for item in n.K]
