@@ -10,7 +10,9 @@ have no capitals to set: their text is left as it is. Text is read in NFC
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from functools import lru_cache
 
 # Languages whose "i" has a dotted capital and whose dotless "ı" has "I".
 DOTTED_I = frozenset({"tr", "az", "crh", "tt", "kk"})
@@ -86,6 +88,7 @@ RIGHT_TO_LEFT = frozenset({"ar", "he", "fa", "ur", "yi", "ps", "sd", "ug", "dv",
 BETWEEN_CHARACTERS = frozenset({"zh", "ja"})
 
 
+@lru_cache(maxsize=4096)
 def script_of(char: str) -> str | None:
     """The script a letter belongs to ("Arabic"), or None for anything else."""
     if not unicodedata.category(char).startswith(("L", "M", "N")):
@@ -97,7 +100,13 @@ def script_of(char: str) -> str | None:
 
 def needs_shaping(text: str) -> bool:
     """Whether ``text`` has letters of a script that is shaped (Arabic …)."""
-    return any(ord(c) > 0x58F and script_of(c) in SHAPED_SCRIPTS for c in text)
+    # the letters past Hebrew found by one scan in C, each looked up once: a
+    # paragraph of Latin text (with a dash or a curly quote) costs almost nothing
+    return any(script_of(c) in SHAPED_SCRIPTS for c in set(_PAST_HEBREW.findall(text)))
+
+
+# Every shaped script is encoded after Hebrew (U+0590 on).
+_PAST_HEBREW = re.compile("[\u0590-\U0010ffff]")
 
 
 def right_to_left(language: str) -> bool:
