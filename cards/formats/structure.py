@@ -108,11 +108,8 @@ class TreeWriter:
 
     def __init__(self, pdf: pikepdf.Pdf, language: str = ""):
         self.pdf, self.language = pdf, language
-        self.struct_elem = Name.StructElem
         self.root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
-        self.document = pdf.make_indirect(
-            Dictionary(Type=self.struct_elem, S=Name.Document, P=self.root)
-        )
+        self.document = pdf.make_indirect(Dictionary(S=Name.Document, P=self.root))
         self.top = Array()  # the document's children, in order
         self.open_toc: pikepdf.Object | None = None  # contents the next page may go on with
         # the page being written: its elements by marked-content id; each page's,
@@ -161,49 +158,53 @@ class TreeWriter:
     def element(
         self, node: Node, parent: pikepdf.Object, page: pikepdf.Object, marks: PageMarks
     ) -> pikepdf.Object:
-        pdf, struct_elem, role = self.pdf, self.struct_elem, self.role(node.role)
+        """``node`` and all under it, made in the file under ``parent``. Each
+        element is made whole in one step where it can be (qpdf copies what
+        it is given: one dictionary made once, not grown key by key), and
+        without /Type, which a structure element may leave out (ISO 32000-1,
+        table 323): a tree of 20 elements a card is most of a tagged file."""
+        pdf, role = self.pdf, self.role(node.role)
+        entries: dict[str, object] = {"/S": role, "/P": parent}
+        if node.page is not None:
+            entries["/Pg"] = page
+        if node.alt and node.role != "LI":
+            # what a picture shows; what text says, where drawn otherwise
+            entries["/Alt" if node.role == "Figure" else "/ActualText"] = String(node.alt)
         if (
             node.mcid is not None
             and node.page is not None
             and not node.children
             and not node.links
             and node.role != "LI"
-        ):  # most of the tree: a leaf showing one piece, made in one step
-            entries: dict[str, object] = {
-                "/Type": struct_elem, "/S": role, "/P": parent, "/Pg": page, "/K": node.mcid
-            }  # fmt: skip
-            if node.alt:  # what a picture shows; what text says, where drawn otherwise
-                entries["/Alt" if node.role == "Figure" else "/ActualText"] = String(node.alt)
+        ):  # most of the tree: a leaf showing one piece
+            entries["/K"] = node.mcid
             leaf = pdf.make_indirect(Dictionary(entries))
             self.owners.setdefault(node.page, {})[node.mcid] = leaf
             return leaf
-        made = pdf.make_indirect(Dictionary(Type=struct_elem, S=role, P=parent))
         if node.language and node.language != self.language:  # a passage in another language
-            made.Lang = String(node.language)
-        if node.alt and node.role == "Figure":  # what the picture shows
-            made.Alt = String(node.alt)
-        elif node.alt and node.role != "LI":  # what it says, where the drawing says otherwise
-            made.ActualText = String(node.alt)
-        if node.page is not None:
-            made.Pg = page
+            entries["/Lang"] = String(node.language)
+        made = pdf.make_indirect(Dictionary(entries))
         content: list[object] = []
         if node.mcid is not None and node.page is not None:
             mine = self.owners.setdefault(node.page, {})
             if node.role == "LI":  # the item's words are its body
-                body = pdf.make_indirect(
-                    Dictionary(Type=struct_elem, S=Name.LBody, P=made, Pg=page, K=node.mcid)
-                )
+                body_entries: dict[str, object] = {
+                    "/S": Name.LBody, "/P": made, "/Pg": page, "/K": node.mcid
+                }  # fmt: skip
                 if node.alt:
-                    body.ActualText = String(node.alt)
+                    body_entries["/ActualText"] = String(node.alt)
+                body = pdf.make_indirect(Dictionary(body_entries))
                 mine[node.mcid] = body
                 content.append(body)
             elif node.links:  # a contents line: its words and its link, one Link
-                link = pdf.make_indirect(Dictionary(Type=struct_elem, S=Name.Link, P=made, Pg=page))
-                link.K = Array([node.mcid])
+                link_entries: dict[str, object] = {
+                    "/S": Name.Link, "/P": made, "/Pg": page, "/K": Array([node.mcid])
+                }  # fmt: skip
+                if node.role == "TOCI":  # where it goes, as its annotation will say
+                    link_entries["/Alt"] = String(" ".join(marks.links[i].text for i in node.links))
+                link = pdf.make_indirect(Dictionary(link_entries))
                 mine[node.mcid] = link
                 self.holders.append((link, node.page, node.links))
-                if node.role == "TOCI":  # where it goes, as its annotation will say
-                    link.Alt = String(" ".join(marks.links[i].text for i in node.links))
                 content.append(link)
         elif node.links and node.page is not None:
             self.holders.append((made, node.page, node.links))
