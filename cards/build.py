@@ -191,6 +191,7 @@ def build(
     """Write the requested PDFs; raises ContentError or OutputError, writing nothing then."""
     from cards.layout.glyphs import missing_characters
     from cards.output.files import size_of, write_all_atomic
+    from cards.workers import set_aside
 
     services = services or BuildServices()
     started = time.perf_counter()
@@ -224,9 +225,13 @@ def build(
             f"read {deck_path}: {len(deck.sections)} sections, {deck.technique_count} techniques "
             f"in {time.perf_counter() - started:.2f} s{where}"
         )
-    pending = [
-        made for each in decks for made in _draw_and_assemble(each, settings, services, report)
-    ]
+    # the decks, their layouts and the fonts live to the end of the build: no
+    # collection need walk them again while drawing and assembly make the many
+    # small objects they drop (a tenth of a second of a 1,000-card build)
+    with set_aside():
+        pending = [
+            made for each in decks for made in _draw_and_assemble(each, settings, services, report)
+        ]
     if cache:
         cache.forget_unused()
     if settings.strict and report.warnings:

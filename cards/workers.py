@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -69,14 +70,8 @@ def in_workers(
         done += size
     # forked with everything so far set aside from the collector: a worker's
     # collections then walk only what it makes, not the whole inherited deck
-    # (a watch session's frozen cache stays frozen: see BuildCache.settle)
-    settled = gc.get_freeze_count() > 0
-    gc.freeze()
-    try:
+    with set_aside():
         pool = context.Pool(jobs, initializer=start)
-    finally:
-        if not settled:
-            gc.unfreeze()
     pending: deque[Any] = deque()
     try:
         while chunks or pending:
@@ -90,6 +85,21 @@ def in_workers(
         pool.terminate()
         pool.join()
         _TASK = None
+
+
+@contextmanager
+def set_aside() -> Iterator[None]:
+    """What exists now set aside from the collector while inside
+    (``gc.freeze``): its collections walk only what is made meanwhile. A
+    watch session's kept cache, frozen between builds, stays frozen
+    (``BuildCache.settle``)."""
+    settled = gc.get_freeze_count() > 0
+    gc.freeze()
+    try:
+        yield
+    finally:
+        if not settled:
+            gc.unfreeze()
 
 
 def _run_chunk(indices: range) -> list[Any]:
