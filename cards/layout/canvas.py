@@ -159,17 +159,25 @@ class PageCanvas(Canvas):
         tree (a card, a page): no marked content of its own; ``language``:
         the language its words are in (the element's /Lang where it is not
         the document's)."""
-        # an artifact's groups are not in the tree; nor is a group of no role
-        # (a picture beside its text: each read in its place)
-        if self.artifact_depth or not self.tags or not role:
-            yield
-            return
-        pieces = self.marks[-1].pieces
-        pieces.append(Piece(role, None, language, kind="open"))
+        opened = self.begin_group(role, language)
         try:
             yield
         finally:
-            self.marks[-1].pieces.append(Piece(role, None, kind="close"))
+            if opened:
+                self.end_group(role)
+
+    def begin_group(self, role: str, language: str = "") -> bool:
+        """``group`` without a context manager, for the hot path: whether a
+        group was opened (``end_group`` closes it)."""
+        # an artifact's groups are not in the tree; nor is a group of no role
+        # (a picture beside its text: each read in its place)
+        if self.artifact_depth or not self.tags or not role:
+            return False
+        self.marks[-1].pieces.append(Piece(role, None, language, "open"))
+        return True
+
+    def end_group(self, role: str) -> None:
+        self.marks[-1].pieces.append(Piece(role, None, "", "close"))
 
     def begin_piece(self, role: str, text: str = "", drawn: str | None = None) -> None:
         """Start a piece of ``role``: ``BDC`` with the page's next marked-content
@@ -199,7 +207,7 @@ class PageCanvas(Canvas):
         mcid = self.next_mcid
         self.next_mcid = mcid + 1
         self.addLiteral(f"/{role} <</MCID {mcid}>> BDC")
-        if role != "Figure" and drawn is not None and same_words(text, drawn):
+        if role != "Figure" and drawn is not None and (drawn == text or same_words(text, drawn)):
             text = ""  # the drawn text says it: no ActualText
         pieces.append(Piece(role, mcid, text))
         self.open_kinds.append("content")
@@ -322,15 +330,19 @@ def draw_marked(canvas: Canvas, flowable: Flowable, x_pt: float, y_pt: float) ->
         return
     bullet = getattr(flowable, "bulletText", None)
     if role == "LI" and isinstance(bullet, str) and bullet:
-        # a step: ReportLab draws its number, then its words, as two text objects
-        with (
-            canvas.group("LI"),
-            canvas.label_texts(
-                ("Lbl", bullet, bullet),
-                ("LBody", spoken_text(flowable), drawn_text(flowable)),
-            ),
-        ):
+        # a step: ReportLab draws its number, then its words, as two text
+        # objects (``label_texts``, without its context manager: the hot path)
+        opened = canvas.begin_group("LI")
+        canvas.text_roles = [
+            ("Lbl", bullet, bullet),
+            ("LBody", spoken_text(flowable), drawn_text(flowable)),
+        ]
+        try:
             flowable.drawOn(canvas, x_pt, y_pt)
+        finally:
+            canvas.text_roles = []
+            if opened:
+                canvas.end_group("LI")
         return
     alt = str(getattr(flowable, "alt", "") or "")
     canvas.begin_piece(role, alt or spoken_text(flowable), None if alt else drawn_text(flowable))
