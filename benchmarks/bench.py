@@ -29,6 +29,11 @@ from datetime import date
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+# a script beside this one
+from tree_cost import report as tree_report
+from tree_cost import tree_cost
+
 REPO = HERE.parent
 DEFAULT_DECK = REPO / "content" / "foot-massage"
 
@@ -297,6 +302,9 @@ def table(rows: list[dict], cold: tuple[float, float], extra: dict) -> str:
     for r in rows:
         if r["what"] == "cards" and r["deck"] == 1000:
             lines.append(f"Cards PDF at 1,000 cards: {r['bytes'] / 1000:,.0f} bytes per card.")
+    if "tree" in extra:  # where tagging's bytes go, and the least the tree needs
+        lines += ["", "Tagging, 1,000 cards (benchmarks/tree_cost.py):", ""]
+        lines += [f"    {line}" for line in tree_report(extra["tree"], 1000).splitlines()]
     lines += ["", "| target | measured | held? |", "|---|---|---|"]
     for name, measured, held in targets(rows, extra):
         lines.append(f"| {name} | {measured} | {'held' if held else '**not held**'} |")
@@ -374,6 +382,11 @@ def main() -> None:
             extra["against"] = args.against
             if 1000 in sizes:
                 extra["watch"] = watch_rebuild(1000, work)
+                slug = deck_for(1000, work).name
+                extra["tree"] = tree_cost(
+                    work / "out-1000" / f"{slug}-cards.pdf",
+                    work / "untagged-1000" / f"{slug}-cards.pdf",
+                )
             report = table(rows, cold_default_deck(work), extra)
         finally:
             if previous is not None:

@@ -75,3 +75,37 @@ def test_bench_smoke(tmp_path):
     for row in ("| 13 | cards |", "| 13 | booklet |", "| 20 | floor |", "| 20 | cards before |"):
         assert row in table
     assert "cores" in table and "`cards --help`" in table
+
+
+def test_tree_cost_counts_every_element_and_floors_the_tree_below_what_is_written(tmp_path):
+    """benchmarks/tree_cost.py, on the default deck's cards with and without
+    tags: it finds every structure element of the file (counted here as the
+    objects that name a parent), splits the growth into marked content and
+    tree, and its floor for the tree is below what the tree takes."""
+    import pikepdf
+    from click.testing import CliRunner
+
+    from cards.cli import main
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from tree_cost import report, tree_cost
+
+    for name, extra in (("tagged", []), ("untagged", ["--no-tags"])):
+        result = CliRunner().invoke(
+            main, ["build", str(REPO / "content" / "foot-massage"), "-f", "cards",
+                   "-o", str(tmp_path / name), *extra]
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+    tagged = tmp_path / "tagged" / "foot-massage-cards.pdf"
+    untagged = tmp_path / "untagged" / "foot-massage-cards.pdf"
+    cost = tree_cost(tagged, untagged)
+    with pikepdf.open(tagged) as pdf:
+        named = [
+            o for o in pdf.objects
+            if isinstance(o, pikepdf.Dictionary) and "/S" in o and "/P" in o
+        ]  # fmt: skip
+    assert cost.elements == len(named) > 13 * 10  # some ten elements a card at least
+    assert cost.growth_bytes == tagged.stat().st_size - untagged.stat().st_size
+    assert 0 < cost.content_growth_bytes < cost.growth_bytes
+    assert 0 < cost.floor_bytes < cost.growth_bytes - cost.content_growth_bytes
+    assert f"structure elements: {cost.elements:,}" in report(cost)
