@@ -252,6 +252,39 @@ def test_every_figure_says_what_it_shows(tagged):
     assert all(figures), figures
 
 
+@pytest.mark.parametrize(
+    "name", ["foot-massage-cards", "foot-massage-booklet", "clinic-cards", "clinic-booklet"]
+)
+def test_a_tagged_file_says_what_it_is_at_the_document_level(tagged, name):
+    """PDF 1.7 in its header (PDF/UA-1 is written on it), the deck's language,
+    the title in the reader's title bar, the PDF/UA identification and the
+    title in its XMP, every page tabbing in structure order, and a bookmark
+    for every technique."""
+    pdf = pikepdf.open(tagged[name])
+    assert pdf.pdf_version == "1.7"
+    assert str(pdf.Root.Lang) == "en"
+    assert pdf.Root.ViewerPreferences.DisplayDocTitle is True
+    assert pdf.Root.MarkInfo.Marked is True
+    with pdf.open_metadata() as meta:
+        assert meta["pdfuaid:part"] == "1"
+        assert meta["dc:title"] == str(pdf.docinfo.Title)
+    assert all(page.obj.Tabs == pikepdf.Name.S for page in pdf.pages)
+    assert sorted(int(page.obj.StructParents) for page in pdf.pages) == list(range(len(pdf.pages)))
+    deck = load_deck(
+        DEFAULT_DECK if name.startswith("foot") else tagged[name].parent.parent / "clinic"
+    )[0]
+    with pdf.open_outline() as outline:
+        titles = []
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop(0)
+            titles.append(item.title)
+            stack[:0] = list(item.children)
+    assert [t for t in titles if t in {t.title for t in deck.techniques}] == [
+        t.title for t in deck.techniques
+    ]
+
+
 def test_the_print_files_are_not_tagged_and_say_so(tmp_path):
     """The imposed booklet and the print-shop cards are for printing: no tree,
     and their metadata says so; --no-tags leaves the tree out of every file."""

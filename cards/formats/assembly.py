@@ -257,6 +257,9 @@ def saved(pdf: pikepdf.Pdf, info: FileInfo) -> bytes:
         deterministic_id=True,
         compress_streams=True,
         object_stream_mode=pikepdf.ObjectStreamMode.generate,
+        # PDF/UA-1 is written on PDF 1.7 (ISO 32000-1): a tagged file says so
+        # in its header, not the 1.5 its object streams alone would ask for
+        min_version="1.7" if info.tagged else "",
     )
     return out.getvalue()
 
