@@ -66,8 +66,9 @@ class PageCanvas(Canvas):
         self.tags = tags
         self.language = language  # the document's: the structure tree's default /Lang
         self.marks: list[PageMarks] = [PageMarks()]
-        # the roles of the next text objects drawn, with what each says
-        # (``label_texts``): a step's number, then its words
+        # the roles of the next text objects drawn, one each (role, what it
+        # says, what is drawn): a step's number, then its words, which
+        # ReportLab draws as two text objects (set by ``draw_marked``)
         self.text_roles: list[tuple[str, str, str | None]] = []
         # what the next text objects say where their glyphs do not (said_as)
         self.said_texts: list[str | None] = []
@@ -110,7 +111,7 @@ class PageCanvas(Canvas):
         self.marks[-1].links.append(Link(target, box, mcid, text))
 
     def drawText(self, aTextObject: Any) -> None:
-        """ReportLab's ``drawText``, each text object ``label_texts`` named
+        """ReportLab's ``drawText``, each text object ``text_roles`` names
         marked as its piece, and one ``said_as`` named said as its words."""
         said = self.said_texts.pop(0) if self.said_texts else None
         if not self.text_roles:
@@ -141,17 +142,6 @@ class PageCanvas(Canvas):
             yield
         finally:
             self.said_texts = []
-
-    @contextmanager
-    def label_texts(self, *roles: tuple[str, str, str | None]) -> Iterator[None]:
-        """The next text objects drawn inside, one a role each (role, what it
-        says, what is drawn): a paragraph whose bullet ReportLab draws as a
-        text object of its own before the words, as ``Lbl`` then ``LBody``."""
-        self.text_roles = list(roles)
-        try:
-            yield
-        finally:
-            self.text_roles = []
 
     @contextmanager
     def group(self, role: str, language: str = "") -> Iterator[None]:
@@ -331,7 +321,7 @@ def draw_marked(canvas: Canvas, flowable: Flowable, x_pt: float, y_pt: float) ->
     bullet = getattr(flowable, "bulletText", None)
     if role == "LI" and isinstance(bullet, str) and bullet:
         # a step: ReportLab draws its number, then its words, as two text
-        # objects (``label_texts``, without its context manager: the hot path)
+        # objects, each marked as its piece (``text_roles``)
         opened = canvas.begin_group("LI")
         canvas.text_roles = [
             ("Lbl", bullet, bullet),

@@ -72,7 +72,7 @@ class SpacedParagraph(Paragraph):
         words = self.plain_text()
         rtl = self.style.wordWrap == "RTL"
         said: list[str | None] = []
-        if (rtl or needs_shaping(words)) and broken.kind == 1:
+        if (rtl or self.shaped()) and broken.kind == 1:
             # shaped by HarfBuzz, and right to left in visual order, as drawn
             broken.lines = [set_line(line, rtl) for line in lines]
             if not rtl:
@@ -115,6 +115,14 @@ class SpacedParagraph(Paragraph):
             words = self.__dict__["_plain_words"] = " ".join(self.getPlainText().split())
         return str(words)
 
+    def shaped(self) -> bool:
+        """Whether the words are of a shaped script (kept: drawing and the
+        structure tree both ask)."""
+        shaped = self.__dict__.get("_shaped")
+        if shaped is None:
+            shaped = self.__dict__["_shaped"] = needs_shaping(self.plain_text())
+        return bool(shaped)
+
     def line_ends(self) -> list[tuple[str, bool]] | None:
         """``line_ends`` of the lines as wrapped last (kept for that wrapping:
         drawing and the structure tree both ask)."""
@@ -132,7 +140,7 @@ class SpacedParagraph(Paragraph):
         """The text the page shows once drawn, its line-end spaces included
         (equal to ``plain_text`` unless a word was broken); None before it
         is wrapped or where the lines cannot be matched to the words."""
-        if self.style.wordWrap == "RTL" or needs_shaping(self.plain_text()):
+        if self.style.wordWrap == "RTL" or self.shaped():
             return None  # glyphs in visual order, or shaped: not the letters as written
         ends = self.line_ends()
         if ends is None:
