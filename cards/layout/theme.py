@@ -215,11 +215,6 @@ def _forget_choices() -> None:
         cached.cache_clear()
 
 
-def loaded_script_faces() -> dict[str, Any]:
-    """The script faces read so far in this process, by name."""
-    return dict(_LOADED)
-
-
 @lru_cache(maxsize=64)
 def face_coverage(name: str) -> frozenset[str]:
     """The characters a registered face (ours or a script font's) prints."""
